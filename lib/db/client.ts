@@ -1,0 +1,55 @@
+// The only place that constructs a Prisma client. Everything else imports `getDb()`.
+// SQLite (embedded default) and PostgreSQL share one data model: prisma/schema.prisma is
+// the source, prisma/postgres/schema.prisma is derived from it, and each has its own
+// generated client. Their APIs are identical, so callers see the SQLite client's type.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { type DatabaseTarget, databaseTarget } from "../env";
+import { PrismaClient as PostgresClient } from "./generated/postgres/client";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { migrate } from "./migrate";
+
+export type PrismaClient = SqliteClient;
+export type Provider = DatabaseTarget["provider"];
+
+export interface Db {
+  prisma: PrismaClient;
+  provider: Provider;
+  target: DatabaseTarget;
+  close(): Promise<void>;
+}
+
+/** SQLite busy timeout: concurrent writers wait this long instead of failing "database is locked". */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+export function createPrisma(target: DatabaseTarget): PrismaClient {
+  if (target.provider === "sqlite") {
+    mkdirSync(dirname(target.file), { recursive: true });
+    const adapter = new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    return new SqliteClient({ adapter });
+  }
+  const adapter = new PrismaPg({ connectionString: target.url }, target.schema ? { schema: target.schema } : undefined);
+  return new PostgresClient({ adapter }) as unknown as PrismaClient;
+}
+
+/** Opens a database, migrating it first (every entry point goes through here). */
+export async function openDb(target: DatabaseTarget = databaseTarget()): Promise<Db> {
+  await migrate(target);
+  const prisma = createPrisma(target);
+  if (target.provider === "sqlite") {
+    // Per-connection pragmas; WAL itself is persistent and set by migrate().
+    await prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+    await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  }
+  return { prisma, provider: target.provider, target, close: () => prisma.$disconnect() };
+}
+
+const globalForDb = globalThis as unknown as { switchboardDb?: Promise<Db> };
+
+/** The process-wide database (one per process; survives Next dev hot reloads). */
+export function getDb(): Promise<Db> {
+  globalForDb.switchboardDb ??= openDb();
+  return globalForDb.switchboardDb;
+}
