@@ -1,0 +1,77 @@
+import type { Metadata } from "next";
+import { PageBody, PageHeader } from "@/components/shell/page-header";
+import { Card, CardHeader } from "@/components/ui/card";
+import { can } from "@/lib/auth/policy";
+import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES } from "@/lib/auth/roles";
+import { listApiKeys } from "@/lib/db/api-keys";
+import { listMembers } from "@/lib/db/users";
+import { getWorkspace } from "@/lib/db/workspaces";
+import { serverContext } from "@/lib/server/context";
+import { requirePageActor } from "@/lib/server/session";
+import { ApiKeysSection } from "./api-keys-section";
+import { MembersSection } from "./members-section";
+import { WorkspaceNameForm } from "./workspace-name-form";
+
+export const metadata: Metadata = { title: "Settings" };
+export const dynamic = "force-dynamic";
+
+export default async function SettingsPage() {
+  const actor = await requirePageActor("/settings");
+  const db = await serverContext().db();
+  const canManageSettings = can(actor, "settings.manage");
+  const canManageMembers = can(actor, "member.manage");
+  const canManageKeys = can(actor, "apikey.manage");
+  const [workspace, members, keys] = await Promise.all([
+    getWorkspace(db.prisma, actor.workspaceId),
+    can(actor, "member.read") ? listMembers(db.prisma, actor.workspaceId) : Promise.resolve([]),
+    canManageKeys ? listApiKeys(db.prisma, actor.workspaceId) : Promise.resolve([]),
+  ]);
+
+  return (
+    <PageBody>
+      <PageHeader
+        title="Settings"
+        description={
+          canManageSettings
+            ? "Your workspace, who is in it, and the API keys that can act on it."
+            : "Your workspace and its members. Only admins can change these."
+        }
+      />
+      <div className="space-y-6">
+        <Card aria-labelledby="workspace-heading">
+          <CardHeader title="Workspace" />
+          <WorkspaceNameForm name={workspace.name} canEdit={canManageSettings} />
+        </Card>
+
+        <MembersSection
+          members={members.map((m) => ({ ...m, joinedAt: m.joinedAt.toISOString() }))}
+          currentUserId={actor.userId}
+          canManage={canManageMembers}
+        />
+
+        {canManageKeys ? (
+          <ApiKeysSection
+            keys={keys.map((k) => ({
+              ...k,
+              createdAt: k.createdAt.toISOString(),
+              lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+              revokedAt: k.revokedAt?.toISOString() ?? null,
+            }))}
+          />
+        ) : null}
+
+        <Card>
+          <CardHeader title="Roles" description="What each role can do in this workspace." />
+          <dl className="grid gap-3 sm:grid-cols-2">
+            {ROLES.map((role) => (
+              <div key={role} className="rounded-md bg-slate-50 p-3">
+                <dt className="text-sm font-medium text-slate-900">{ROLE_LABELS[role]}</dt>
+                <dd className="mt-1 text-sm text-slate-600">{ROLE_DESCRIPTIONS[role]}</dd>
+              </div>
+            ))}
+          </dl>
+        </Card>
+      </div>
+    </PageBody>
+  );
+}

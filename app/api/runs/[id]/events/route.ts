@@ -1,0 +1,82 @@
+// Server-sent events of one run, read from its event log (RunEvent, ordered by seq). Each
+// event's `id:` is its seq, so a reconnecting EventSource (Last-Event-ID) or `?after=<seq>`
+// resumes exactly where it stopped. Wakes on the in-process notifier when there is one, else
+// polls every 250 ms; stops as soon as the client goes away.
+import { z } from "zod";
+import { createPrismaRunStore } from "@/lib/db/run-store";
+import { authedRoute } from "@/lib/server/route";
+import { runEventWaiter } from "./waiter";
+
+export const dynamic = "force-dynamic";
+
+const TERMINAL = new Set(["run.succeeded", "run.failed", "run.cancelled"]);
+const PAGE = 500;
+const HEARTBEAT_MS = 15_000;
+
+export const GET = authedRoute(
+  {
+    action: "run.read",
+    input: z.object({ after: z.coerce.number().int().min(0).optional() }),
+    resource: async (_input, db, params) =>
+      db.prisma.run.findUnique({ where: { id: String(params.id) }, select: { workspaceId: true } }),
+  },
+  async ({ db, input, request, params }) => {
+    const runId = String(params.id);
+    const lastEventId = Number(request.headers.get("last-event-id"));
+    let after = Math.max(Number.isFinite(lastEventId) ? lastEventId : 0, input.after ?? 0);
+    const store = createPrismaRunStore(db);
+    const wait = await runEventWaiter(db);
+    const encoder = new TextEncoder();
+    const signal = request.signal;
+
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const send = (text: string) => {
+          if (!signal.aborted) controller.enqueue(encoder.encode(text));
+        };
+        send("retry: 1000\n\n");
+        let lastWrite = Date.now();
+        try {
+          while (!signal.aborted) {
+            const events = await store.listEvents(runId, after, PAGE);
+            let ended = false;
+            for (const ev of events) {
+              const payload = { seq: ev.seq, type: ev.type, data: ev.data, at: ev.createdAt };
+              send(`id: ${ev.seq}\ndata: ${JSON.stringify(payload)}\n\n`);
+              after = ev.seq;
+              if (TERMINAL.has(ev.type)) ended = true;
+            }
+            if (events.length > 0) lastWrite = Date.now();
+            if (events.length === PAGE) continue;
+            if (ended) {
+              send("event: end\ndata: {}\n\n");
+              break;
+            }
+            if (Date.now() - lastWrite > HEARTBEAT_MS) {
+              send(": keep-alive\n\n");
+              lastWrite = Date.now();
+            }
+            await wait(runId, after, signal);
+          }
+        } catch (error) {
+          if (!signal.aborted) console.error(`[switchboard] event stream for run ${runId} failed`, error);
+        } finally {
+          try {
+            controller.close();
+          } catch {
+            // already closed by the client going away
+          }
+        }
+      },
+    });
+
+    return new Response(stream, {
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, no-transform",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      },
+    });
+  },
+);

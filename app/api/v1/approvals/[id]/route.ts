@@ -1,0 +1,13 @@
+// GET /api/v1/approvals/:id — one approval with its payload and trail.
+import { getApprovalDetail } from "@/lib/db/approvals";
+import { AppError } from "@/lib/server/errors";
+import { authedRoute } from "@/lib/server/route";
+import { approvalDetailJson } from "../serialize";
+
+export const dynamic = "force-dynamic";
+
+export const GET = authedRoute({ action: "approval.read" }, async ({ actor, db, params }) => {
+  const detail = await getApprovalDetail(db, actor.workspaceId, String(params.id));
+  if (!detail) throw new AppError("not_found:approval");
+  return { approval: approvalDetailJson(detail) };
+});

@@ -1,0 +1,86 @@
+"use client";
+// The React Flow surface. Nodes and edges come from the editor store (controlled); changes go
+// back through the store so each gesture becomes one undo point.
+import {
+  Background,
+  Controls,
+  MiniMap,
+  type NodeMouseHandler,
+  ReactFlow,
+  useReactFlow,
+} from "@xyflow/react";
+import { useCallback } from "react";
+import type { CanvasNode } from "@/lib/canvas/types";
+import { visualFor } from "@/lib/nodes/canvas-registry";
+import { countRender, useEditor, useEditorApi } from "./editor-context";
+import { DRAG_MIME } from "./palette";
+import { edgeTypes } from "./step-edge";
+import { nodeTypes } from "./step-node";
+
+const minimapColour = (n: { type?: string }) => visualFor(n.type).colour;
+const proOptions = { hideAttribution: true };
+const fitViewOptions = { padding: 0.2, maxZoom: 1 };
+
+export function FlowCanvas({
+  readOnly,
+  onNodeClick,
+  onAddAt,
+}: {
+  readOnly: boolean;
+  onNodeClick(id: string): void;
+  onAddAt(type: string, position: { x: number; y: number }): void;
+}) {
+  countRender("canvas");
+  const api = useEditorApi();
+  const nodes = useEditor((s) => s.nodes);
+  const edges = useEditor((s) => s.edges);
+  const { screenToFlowPosition } = useReactFlow();
+
+  const onDragOver = useCallback((e: React.DragEvent) => {
+    if (e.dataTransfer.types.includes(DRAG_MIME)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "move";
+    }
+  }, []);
+  const onDrop = useCallback(
+    (e: React.DragEvent) => {
+      const type = e.dataTransfer.getData(DRAG_MIME);
+      if (!type || readOnly) return;
+      e.preventDefault();
+      const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      onAddAt(type, { x: Math.round(p.x - 120), y: Math.round(p.y - 40) });
+    },
+    [screenToFlowPosition, onAddAt, readOnly],
+  );
+  const handleNodeClick: NodeMouseHandler<CanvasNode> = useCallback((_, node) => onNodeClick(node.id), [onNodeClick]);
+  const state = api.getState();
+
+  return (
+    <ReactFlow<CanvasNode>
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
+      onNodesChange={state.onNodesChange}
+      onEdgesChange={state.onEdgesChange}
+      onConnect={state.onConnect}
+      onNodeClick={handleNodeClick}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      nodesDraggable={!readOnly}
+      nodesConnectable={!readOnly}
+      deleteKeyCode={null}
+      onlyRenderVisibleElements={nodes.length > 150}
+      minZoom={0.05}
+      maxZoom={2}
+      fitView
+      fitViewOptions={fitViewOptions}
+      proOptions={proOptions}
+      aria-label="Workflow canvas"
+    >
+      <Background gap={16} />
+      <MiniMap pannable zoomable nodeColor={minimapColour} ariaLabel="Minimap" />
+      <Controls aria-label="Zoom controls" />
+    </ReactFlow>
+  );
+}

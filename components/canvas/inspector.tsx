@@ -1,0 +1,131 @@
+"use client";
+// The side panel for the selected node: its name and config form. Subscribes to that one node,
+// so typing here re-renders this panel and that node only.
+import { useMemo } from "react";
+import { nodeIdForPath } from "@/lib/canvas/convert";
+import type { CanvasEdge, CanvasNode } from "@/lib/canvas/types";
+import { nodeCatalog, visualFor } from "@/lib/nodes/canvas-registry";
+import { expressionKinds } from "@/lib/nodes/inspector/fields";
+import { SchemaForm, type Variable } from "@/lib/nodes/inspector/schema-form";
+import { countRender, useEditor, useEditorApi } from "./editor-context";
+import { Icon } from "./icons";
+
+/** Variables a node can use: the run input's fields, upstream nodes' outputs, vars set anywhere. */
+export function availableVariables(
+  nodeId: string,
+  nodes: readonly CanvasNode[],
+  edges: readonly CanvasEdge[],
+  inputSchema: unknown,
+): Variable[] {
+  const out: Variable[] = [{ path: "input", hint: "The run input" }];
+  const props = (inputSchema as { properties?: Record<string, { title?: string }> })?.properties ?? {};
+  for (const [k, v] of Object.entries(props)) out.push({ path: `input.${k}`, hint: v.title ?? `Input field ${k}` });
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const seen = new Set<string>();
+  const queue = [nodeId];
+  while (queue.length) {
+    const id = queue.shift()!;
+    for (const e of edges) {
+      if (e.target === id && !seen.has(e.source)) {
+        seen.add(e.source);
+        queue.push(e.source);
+      }
+    }
+  }
+  for (const id of seen) {
+    const n = byId.get(id);
+    if (!n || n.type === "note") continue;
+    out.push({ path: `nodes.${id}.output`, hint: `Output of ${n.data.name || id}` });
+  }
+  for (const n of nodes) {
+    const vars = n.type === "set" ? n.data.config.vars : n.type === "agent" ? n.data.config.writes : undefined;
+    if (vars && typeof vars === "object") {
+      for (const k of Object.keys(vars)) out.push({ path: `vars.${k}`, hint: `Set by ${n.data.name || n.id}` });
+    }
+  }
+  return out;
+}
+
+export function Inspector({ nodeId }: { nodeId: string }) {
+  countRender("inspector");
+  const api = useEditorApi();
+  const node = useEditor((s) => s.nodes.find((n) => n.id === nodeId));
+  const problems = useEditor((s) => s.problemsByNode[nodeId]);
+  const index = useEditor((s) => s.nodes.findIndex((n) => n.id === nodeId));
+  // variables depend on the graph's shape, not on configs being typed: recompute on edges/node count
+  const edges = useEditor((s) => s.edges);
+  const nodeCount = useEditor((s) => s.nodes.length);
+  const inputSchema = useEditor((s) => s.meta.input);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: nodeCount stands for the node list's shape
+  const variables = useMemo(
+    () => availableVariables(nodeId, api.getState().nodes, edges, inputSchema),
+    [nodeId, edges, nodeCount, inputSchema, api],
+  );
+  const kinds = useMemo(
+    () => (node ? expressionKinds(node.type ?? "", node.data.config) : {}),
+    [node?.type, node?.data.config, node],
+  );
+  const extraErrors = useMemo(() => {
+    const out: Record<string, string[]> = {};
+    for (const p of problems ?? []) {
+      const parts = p.path.split(/[.[\]]+/).filter(Boolean);
+      // nodes.<i>.config.<field>… → field; anything else about the node → general
+      const key = parts[2] === "config" && parts[3] ? parts[3] : "";
+      if (key === "" && (p.nodeId ?? nodeIdForPath(p.path, api.getState().nodes)) !== nodeId) continue;
+      (out[key] ??= []).push(p.message);
+    }
+    return out;
+  }, [problems, api, nodeId]);
+  if (!node) return null;
+  const type = node.type ?? "";
+  const visual = visualFor(type);
+  // the zod errors are shown by the form itself; only show document-level problems not already there
+  const docOnly: Record<string, string[]> = {};
+  for (const [k, msgs] of Object.entries(extraErrors)) {
+    if (k === "") docOnly[k] = msgs;
+  }
+  void index;
+  return (
+    <section aria-label={`Settings for ${node.data.name || node.id}`} className="space-y-3">
+      <header className="flex items-start gap-2">
+        <span className="flex h-7 w-7 shrink-0 items-center justify-center rounded text-white" style={{ background: visual.colour }}>
+          <Icon path={visual.icon} size={16} />
+        </span>
+        <div>
+          <h2 className="text-sm font-semibold text-slate-900">{nodeCatalog.label(type)}</h2>
+          <p className="text-xs text-slate-600">{nodeCatalog.description(type)}</p>
+        </div>
+      </header>
+      <div>
+        <label htmlFor="node-name" className="mb-0.5 block text-xs font-medium text-slate-800">
+          Step name
+        </label>
+        <input
+          id="node-name"
+          className="w-full rounded border border-slate-300 px-2 py-1 text-sm"
+          value={node.data.name ?? ""}
+          placeholder={node.id}
+          onChange={(e) => api.getState().updateNodeData(node.id, { name: e.target.value || undefined }, "name")}
+        />
+        <p className="mt-0.5 text-[11px] text-slate-500">
+          Id <code>{node.id}</code> — use <code>nodes.{node.id}.output</code> to read its result.
+        </p>
+      </div>
+      <SchemaForm
+        type={type}
+        config={node.data.config}
+        kinds={kinds}
+        variables={variables}
+        extraErrors={docOnly}
+        onChange={(config, field) => api.getState().updateConfig(node.id, config, field)}
+      />
+      <button
+        type="button"
+        className="rounded border border-red-300 px-2 py-1 text-xs text-red-800 hover:bg-red-50"
+        onClick={() => api.getState().deleteNodes([node.id])}
+      >
+        Delete this step
+      </button>
+    </section>
+  );
+}

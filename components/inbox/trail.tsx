@@ -1,0 +1,109 @@
+// The trail that led to an approval: earlier steps and their outputs, the agents' conversation,
+// who handed to whom. Server-safe (no hooks).
+import type { ConversationMessage, Handoff, TrailStep } from "@/lib/db/approvals";
+import { formatUsd } from "./format";
+import { PayloadView } from "./payload-view";
+
+const STATUS_COLORS: Record<string, string> = {
+  succeeded: "bg-emerald-100 text-emerald-900",
+  failed: "bg-red-100 text-red-900",
+  waiting: "bg-amber-100 text-amber-900",
+  running: "bg-blue-100 text-blue-900",
+  skipped: "bg-zinc-100 text-zinc-600",
+};
+
+export function Trail({
+  steps,
+  conversation,
+  handoffs,
+}: {
+  steps: TrailStep[];
+  conversation: ConversationMessage[];
+  handoffs: Handoff[];
+}) {
+  return (
+    <div className="space-y-6">
+      <section aria-labelledby="steps-h">
+        <h2 id="steps-h" className="mb-2 text-lg font-semibold">
+          Earlier steps
+        </h2>
+        {steps.length === 0 ? (
+          <p className="text-sm text-zinc-500">No steps recorded before this approval.</p>
+        ) : (
+          <ol className="space-y-2">
+            {steps.map((s) => (
+              <li key={s.id} className="rounded border border-zinc-200 p-3">
+                <details>
+                  <summary className="flex cursor-pointer flex-wrap items-center gap-2 text-sm">
+                    <span className="font-medium">{s.nodeId}</span>
+                    <span className="text-zinc-500">{s.nodeType}</span>
+                    <span className={`rounded px-1.5 py-0.5 text-xs ${STATUS_COLORS[s.status] ?? "bg-zinc-100"}`}>
+                      {s.status}
+                    </span>
+                    {s.visit > 1 ? <span className="text-xs text-zinc-500">visit {s.visit}</span> : null}
+                    {s.model ? (
+                      <span className="text-xs text-zinc-500">
+                        {s.model}
+                        {s.simulated && s.model !== "simulated" ? " (simulated)" : ""}
+                      </span>
+                    ) : null}
+                    {s.costUsd > 0 ? <span className="text-xs text-zinc-500">{formatUsd(s.costUsd)}</span> : null}
+                  </summary>
+                  <div className="mt-2 text-sm">
+                    {s.error ? (
+                      <p className="mb-2 text-red-700">
+                        {typeof s.error === "object" && s.error && "message" in s.error
+                          ? String(s.error.message)
+                          : JSON.stringify(s.error)}
+                      </p>
+                    ) : null}
+                    {s.output !== null && s.output !== undefined ? (
+                      <PayloadView value={s.output} label={`Output of ${s.nodeId}`} />
+                    ) : null}
+                  </div>
+                </details>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+      {handoffs.length ? (
+        <section aria-labelledby="handoffs-h">
+          <h2 id="handoffs-h" className="mb-2 text-lg font-semibold">
+            Handoffs
+          </h2>
+          <ul className="space-y-1 text-sm">
+            {handoffs.map((h, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: static list
+              <li key={i}>
+                <span className="font-medium">{h.from}</span> → <span className="font-medium">{h.to}</span>
+                {h.reason ? <span className="text-zinc-600">: {h.reason}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <section aria-labelledby="conversation-h">
+        <h2 id="conversation-h" className="mb-2 text-lg font-semibold">
+          Conversation
+        </h2>
+        {conversation.length === 0 ? (
+          <p className="text-sm text-zinc-500">No agent conversation in this run.</p>
+        ) : (
+          <ol className="space-y-2">
+            {conversation.map((m, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: messages have no id
+              <li key={i} className={`rounded p-2 text-sm ${m.role === "user" ? "bg-zinc-50" : "bg-blue-50"}`}>
+                <div className="mb-1 text-xs text-zinc-500">
+                  {m.role}
+                  {m.agent ? ` · ${m.agent}` : ""}
+                </div>
+                <p className="whitespace-pre-wrap break-words">{m.content}</p>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+// UI primitives. Accessible by construction (labels, roles, focus), styled with Tailwind.
+export type { ActionError, ActionFieldError, ActionResult } from "./action-result";
+export { Badge, type BadgeTone } from "./badge";
+export { Button, type ButtonProps, buttonClass } from "./button";
+export { Card, CardHeader } from "./card";
+export { cn } from "./cn";
+export { Dialog } from "./dialog";
+export { EmptyState } from "./empty-state";
+export { Field, type FieldControlProps, type FormError, fieldError } from "./field";
+export { controlClass, Input, Textarea } from "./input";
+export { Label } from "./label";
+export { Select } from "./select";
+export { Table, TBody, TD, TH, THead, TR } from "./table";
+export { type TabItem, Tabs } from "./tabs";
+export { ToastProvider, useToast } from "./toast";

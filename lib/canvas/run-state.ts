@@ -1,0 +1,223 @@
+// Live run state on the canvas, fed by the run's event log (SSE). Kept in its own store so a
+// status change re-renders only the node it is about, and never enters the undo history or
+// the saved document.
+import { createStore, type StoreApi } from "zustand/vanilla";
+
+export type LiveStepStatus = "pending" | "running" | "waiting" | "succeeded" | "failed" | "skipped" | "cancelled";
+export type LiveRunStatus = "queued" | "running" | "waiting" | "succeeded" | "failed" | "cancelled";
+
+export interface LiveStep {
+  nodeId: string;
+  status: LiveStepStatus;
+  visit: number;
+  attempt: number;
+  error?: { message?: string; code?: string } | null;
+  approvalId?: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  simulated?: boolean;
+}
+
+export interface RunEventMessage {
+  seq: number;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface LiveRunState {
+  runId: string | null;
+  status: LiveRunStatus | null;
+  lastSeq: number;
+  steps: Record<string, LiveStep>;
+  /** edge keys `source|handle|target` or edge ids that were taken */
+  taken: Record<string, true>;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  error: { message?: string } | null;
+  connected: boolean;
+}
+
+export interface LiveRunActions {
+  reset(runId: string | null): void;
+  apply(events: RunEventMessage[]): void;
+  setConnected(connected: boolean): void;
+}
+
+export type LiveRunStore = StoreApi<LiveRunState & LiveRunActions>;
+
+export const emptyRun = (runId: string | null = null): LiveRunState => ({
+  runId,
+  status: runId ? "queued" : null,
+  lastSeq: 0,
+  steps: {},
+  taken: {},
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
+  error: null,
+  connected: false,
+});
+
+const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+export function takenKey(source: string, handle: string | null | undefined, target: string): string {
+  return `${source}|${handle && handle !== "default" ? handle : ""}|${target}`;
+}
+
+/** Applies events in seq order (duplicates from a reconnect are ignored). Pure. */
+export function reduceRunEvents(state: LiveRunState, events: RunEventMessage[]): LiveRunState {
+  let next = state;
+  for (const ev of events) {
+    if (ev.seq <= next.lastSeq) continue;
+    next = { ...next, lastSeq: ev.seq };
+    const d = ev.data ?? {};
+    const nodeId = str(d.nodeId);
+    const step = (status: LiveStepStatus) => {
+      if (!nodeId) return;
+      const prev = next.steps[nodeId];
+      const usage = (d.usage ?? {}) as Record<string, unknown>;
+      const error = (d.error ?? null) as LiveStep["error"];
+      next = {
+        ...next,
+        steps: {
+          ...next.steps,
+          [nodeId]: {
+            nodeId,
+            status,
+            visit: num(d.visit) || prev?.visit || 1,
+            attempt: num(d.attempt) || prev?.attempt || 1,
+            error: status === "failed" || status === "cancelled" ? (error ?? prev?.error ?? null) : status === "running" ? null : (prev?.error ?? null),
+            approvalId: str(d.approvalId) ?? prev?.approvalId,
+            inputTokens: (prev?.inputTokens ?? 0) + num(usage.inputTokens),
+            outputTokens: (prev?.outputTokens ?? 0) + num(usage.outputTokens),
+            costUsd: (prev?.costUsd ?? 0) + num(usage.costUsd),
+            simulated: typeof d.simulated === "boolean" ? d.simulated : prev?.simulated,
+          },
+        },
+      };
+    };
+    if (ev.type.startsWith("run.") && d.usage && typeof d.usage === "object") {
+      const u = d.usage as Record<string, unknown>;
+      next = { ...next, inputTokens: num(u.inputTokens), outputTokens: num(u.outputTokens), costUsd: num(u.costUsd) };
+    }
+    switch (ev.type) {
+      case "run.started":
+      case "run.resumed":
+        next = { ...next, status: "running" };
+        break;
+      case "run.waiting":
+        next = { ...next, status: "waiting" };
+        break;
+      case "run.succeeded":
+        next = { ...next, status: "succeeded" };
+        break;
+      case "run.failed":
+        next = { ...next, status: "failed", error: (d.error as { message?: string }) ?? null };
+        break;
+      case "run.cancelled":
+        next = { ...next, status: "cancelled" };
+        break;
+      case "step.started":
+        step("running");
+        break;
+      case "step.retrying":
+        step("running");
+        if (nodeId && typeof d.nextAttempt === "number") {
+          next.steps[nodeId] = { ...next.steps[nodeId], attempt: d.nextAttempt };
+        }
+        break;
+      case "step.cancelled":
+        step("cancelled");
+        break;
+      case "step.succeeded":
+        step("succeeded");
+        break;
+      case "step.failed":
+      case "step.interrupted":
+        step("failed");
+        break;
+      case "step.skipped":
+        step("skipped");
+        break;
+      case "step.waiting":
+        step("waiting");
+        break;
+      case "approval.requested":
+        if (nodeId) {
+          const prev = next.steps[nodeId];
+          const approvalId = str(d.approvalId) ?? str(d.id);
+          if (prev) next = { ...next, steps: { ...next.steps, [nodeId]: { ...prev, status: "waiting", approvalId } } };
+          else step("waiting");
+          if (!prev && approvalId) next.steps[nodeId] = { ...next.steps[nodeId], approvalId };
+        }
+        break;
+      case "edge.taken": {
+        const source = str(d.source) ?? str(d.from);
+        const handle = str(d.outcome) ?? str(d.sourceHandle) ?? str(d.handle);
+        const keys: Record<string, true> = {};
+        const targets: { id?: string; target?: string }[] = Array.isArray(d.edges)
+          ? (d.edges as { id?: string; target?: string }[])
+          : [{ id: str(d.edgeId) ?? str(d.id), target: str(d.target) ?? str(d.to) }];
+        for (const e of targets) {
+          if (source && e.target) {
+            keys[takenKey(source, handle, e.target)] = true;
+            keys[`${source}|*|${e.target}`] = true;
+          }
+          if (e.id) keys[e.id] = true;
+        }
+        next = { ...next, taken: { ...next.taken, ...keys } };
+        break;
+      }
+      case "usage": {
+        // the engine sends the step's usage and the run's running total
+        const total = d.total as Record<string, unknown> | undefined;
+        if (total) {
+          next = {
+            ...next,
+            inputTokens: num(total.inputTokens),
+            outputTokens: num(total.outputTokens),
+            costUsd: num(total.costUsd),
+          };
+        } else {
+          next = {
+            ...next,
+            inputTokens: next.inputTokens + num(d.inputTokens),
+            outputTokens: next.outputTokens + num(d.outputTokens),
+            costUsd: next.costUsd + num(d.costUsd),
+          };
+        }
+        if (nodeId && next.steps[nodeId]) {
+          const st = next.steps[nodeId];
+          next = {
+            ...next,
+            steps: {
+              ...next.steps,
+              [nodeId]: {
+                ...st,
+                inputTokens: st.inputTokens + num(d.inputTokens),
+                outputTokens: st.outputTokens + num(d.outputTokens),
+                costUsd: st.costUsd + num(d.costUsd),
+              },
+            },
+          };
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return next;
+}
+
+export function createLiveRunStore(): LiveRunStore {
+  return createStore<LiveRunState & LiveRunActions>()((set, get) => ({
+    ...emptyRun(),
+    reset: (runId) => set({ ...emptyRun(runId) }),
+    apply: (events) => set(reduceRunEvents(get(), events)),
+    setConnected: (connected) => set({ connected }),
+  }));
+}

@@ -1,0 +1,227 @@
+// The `switchboard` commands. Each returns its exit code; bad input throws CliError before any
+// run (or workflow version) is written. See docs/cli.md.
+import { hostname } from "node:os";
+import type { DatabaseTarget } from "../env";
+import { recordAudit } from "../db/audit";
+import { bootstrap } from "../db/bootstrap";
+import type { Db } from "../db/client";
+import { cliWorkspace, pinDocumentVersion } from "../db/workflows-store";
+import { createIdGenerator } from "../engine/clock";
+import {
+  isApprovalNotPendingError,
+  isEngineError,
+  isInputValidationError,
+  isInvalidWorkflowError,
+  type Issue,
+} from "../engine/errors";
+import type { RunResult } from "../engine/types";
+import { createRuntime, type Runtime } from "../runtime/engine";
+import { expireDeadLocalLeases } from "../runtime/recovery";
+import { validateRunInput, validateWorkflow } from "../workflow/validate";
+import type { WorkflowDocument } from "../workflow/schema";
+import { approvalView, exitCodeFor, formatApprovals, formatRunResult } from "./format";
+import { CliError, type CliIo, EXIT, formatIssues, parseJson, readJsonArgument, readTextFile } from "./io";
+
+export interface CliContext {
+  io: CliIo;
+  /** Database to use (default: DATABASE_URL / the embedded SQLite file). */
+  target?: DatabaseTarget;
+  /**
+   * Registers a cleanup for Ctrl-C / SIGTERM (the engine's shutdown: interrupted runs stay
+   * recoverable). `graceful`: the command's normal way to stop, so the process exits 0, not 130.
+   */
+  onInterrupt?: (cleanup: () => Promise<void>, options?: { graceful?: boolean }) => void;
+}
+
+const printJson = (io: CliIo, value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+
+async function openDatabase(ctx: CliContext): Promise<Db> {
+  const { db } = await bootstrap({ target: ctx.target, log: (line) => ctx.io.stderr(`${line}\n`) });
+  return db;
+}
+
+/** Opens the database and an engine for one command, closing both afterwards. */
+async function withRuntime<T>(ctx: CliContext, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+  const db = await openDatabase(ctx);
+  const rt = createRuntime(db, { role: "cli" });
+  ctx.onInterrupt?.(() => rt.close().then(() => db.close()));
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+    await db.close();
+  }
+}
+
+/** Engine refusals that are the caller's fault become CliErrors with the right exit code. */
+function asCliError(error: unknown): unknown {
+  if (isInvalidWorkflowError(error) || isInputValidationError(error))
+    return new CliError(error.message, EXIT.badInput, error.issues);
+  if (isEngineError(error) && error.code === "not_found") return new CliError(error.message, EXIT.badInput);
+  if (isApprovalNotPendingError(error)) return new CliError(error.message, EXIT.failed);
+  return error;
+}
+
+// ------------------------------------------------------------------ validate
+
+export interface ValidateOutput {
+  valid: boolean;
+  errors: Issue[];
+}
+
+export async function validateCommand(ctx: CliContext, file: string, opts: { json?: boolean }): Promise<number> {
+  const text = readTextFile(file, "workflow file");
+  let out: ValidateOutput;
+  try {
+    const result = validateWorkflow(parseJson(text, file));
+    out = { valid: result.valid, errors: result.issues.map(({ path, message }) => ({ path, message })) };
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    out = { valid: false, errors: [{ path: "", message: error.message }] };
+  }
+  if (opts.json) printJson(ctx.io, out);
+  else if (out.valid) ctx.io.stdout(`${file}: valid\n`);
+  else
+    ctx.io.stdout(
+      `${file}: ${out.errors.length} problem${out.errors.length === 1 ? "" : "s"}\n${formatIssues(out.errors)}`,
+    );
+  return out.valid ? EXIT.ok : EXIT.failed;
+}
+
+// ------------------------------------------------------------------ run
+
+/** Reads and checks a workflow file and a run input; throws CliError (exit 2) on any problem. */
+export function loadRunnable(file: string, inputArg: string | undefined): { document: WorkflowDocument; input: unknown } {
+  const raw = parseJson(readTextFile(file, "workflow file"), file);
+  const checked = validateWorkflow(raw);
+  if (!checked.valid)
+    throw new CliError(`${file} is not a valid workflow (${checked.issues.length} problem(s)):`, EXIT.badInput, checked.issues);
+  const input = inputArg === undefined ? {} : readJsonArgument(inputArg, "--input");
+  const issues = validateRunInput(checked.document, input);
+  if (issues.length > 0) throw new CliError("The input does not match the workflow's input schema:", EXIT.badInput, issues);
+  return { document: checked.document, input };
+}
+
+export async function runCommand(
+  ctx: CliContext,
+  file: string,
+  opts: { input?: string; json?: boolean },
+): Promise<number> {
+  const { document, input } = loadRunnable(file, opts.input);
+  return withRuntime(ctx, async (rt) => {
+    const workspace = await cliWorkspace(rt.db);
+    const pinned = await pinDocumentVersion(rt.db, { workspaceId: workspace.id, document, note: `CLI: ${file}` });
+    const runId = createIdGenerator().id("run");
+    const running = rt.engine.execute(
+      {
+        document,
+        workspaceId: workspace.id,
+        workflowId: pinned.workflowId,
+        workflowVersionId: pinned.workflowVersionId,
+      },
+      input,
+      { runId, trigger: "cli" },
+    );
+    // The run row exists once execute() has created it; the audit entry is written alongside.
+    const audited = recordAudit(rt.db.prisma, {
+      workspaceId: workspace.id,
+      actor: { label: "cli" },
+      action: "run.started",
+      targetType: "run",
+      targetId: runId,
+      summary: `Started a run of "${document.name}" v${pinned.version} from the command line (${hostname()})`,
+      data: { workflowId: pinned.workflowId, version: pinned.version, file },
+    }).catch((error: unknown) => ctx.io.stderr(`warning: the audit entry was not written: ${String(error)}\n`));
+    let result: RunResult;
+    try {
+      result = await running;
+    } catch (error) {
+      throw asCliError(error);
+    } finally {
+      await audited;
+    }
+    if (opts.json) printJson(ctx.io, result);
+    else ctx.io.stdout(formatRunResult(result));
+    return exitCodeFor(result.status);
+  });
+}
+
+// ------------------------------------------------------------------ approvals, decide
+
+export async function approvalsCommand(ctx: CliContext, opts: { run?: string; json?: boolean }): Promise<number> {
+  return withRuntime(ctx, async (rt) => {
+    const list = (await rt.store.listApprovals({ status: "pending", ...(opts.run ? { runId: opts.run } : {}) })).map(
+      approvalView,
+    );
+    if (opts.json) printJson(ctx.io, list);
+    else ctx.io.stdout(formatApprovals(list));
+    return EXIT.ok;
+  });
+}
+
+export async function decideCommand(
+  ctx: CliContext,
+  approvalId: string,
+  decision: string,
+  opts: { comment?: string; data?: string; json?: boolean },
+): Promise<number> {
+  if (decision !== "approve" && decision !== "reject")
+    throw new CliError(`The decision must be "approve" or "reject", not "${decision}".`);
+  const data = opts.data === undefined ? undefined : readJsonArgument(opts.data, "--data");
+  return withRuntime(ctx, async (rt) => {
+    const approval = await rt.store.getApproval(approvalId);
+    if (!approval) throw new CliError(`There is no approval with id ${approvalId}.`);
+    let result: RunResult;
+    try {
+      result = await rt.engine.decide(approvalId, { decision, comment: opts.comment ?? null, data, by: "cli" });
+    } catch (error) {
+      throw asCliError(error);
+    }
+    await recordAudit(rt.db.prisma, {
+      workspaceId: approval.workspaceId,
+      actor: { label: "cli" },
+      action: "approval.decided",
+      targetType: "approval",
+      targetId: approvalId,
+      summary: `${decision === "approve" ? "Approved" : "Rejected"} "${approval.title}" from the command line`,
+      data: { runId: approval.runId, decision, comment: opts.comment ?? null, edited: data !== undefined },
+    }).catch((error: unknown) => ctx.io.stderr(`warning: the audit entry was not written: ${String(error)}\n`));
+    if (opts.json) printJson(ctx.io, result);
+    else ctx.io.stdout(formatRunResult(result));
+    return exitCodeFor(result.status);
+  });
+}
+
+// ------------------------------------------------------------------ runs show, recover
+
+export async function runsShowCommand(ctx: CliContext, runId: string, opts: { json?: boolean }): Promise<number> {
+  return withRuntime(ctx, async (rt) => {
+    const result = await rt.engine.getResult(runId);
+    if (!result) throw new CliError(`There is no run with id ${runId}.`);
+    if (opts.json) printJson(ctx.io, result);
+    else ctx.io.stdout(formatRunResult(result));
+    return EXIT.ok;
+  });
+}
+
+/**
+ * Carries on what a crash or a pause left behind: runs past their deadline are failed (reaper),
+ * approvals past theirs get their onTimeout, interrupted runs and decided-but-not-continued runs
+ * are resumed. Prints every run it touched.
+ */
+export async function recoverCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
+  return withRuntime(ctx, async (rt) => {
+    const expired = await expireDeadLocalLeases(rt.db);
+    if (expired.length && !opts.json)
+      ctx.io.stderr(`Took over ${expired.length} run(s) whose executor on this machine is gone.\n`);
+    const byRun = new Map<string, RunResult>();
+    for (const r of await rt.engine.reap()) byRun.set(r.runId, r);
+    for (const r of await rt.engine.expireApprovals()) byRun.set(r.runId, r);
+    for (const r of await rt.engine.recover()) byRun.set(r.runId, r);
+    const results = [...byRun.values()];
+    if (opts.json) printJson(ctx.io, results);
+    else if (results.length === 0) ctx.io.stdout("Nothing to recover.\n");
+    else ctx.io.stdout(results.map(formatRunResult).join("\n"));
+    return EXIT.ok;
+  });
+}

@@ -1,0 +1,156 @@
+// Users and memberships. Password hashes are selected only by findUserForSignIn; everything
+// else returns views without them. Role changes and removals keep at least one admin per
+// workspace (checked inside a serializable transaction).
+import { type Role, RoleSchema } from "../auth/roles";
+import { AppError } from "../server/errors";
+import type { DbClient } from "./audit";
+import type { PrismaClient } from "./generated/sqlite/client";
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export type UserView = { id: string; email: string; name: string };
+export type MembershipView = { workspaceId: string; role: Role; user: UserView };
+export type MemberView = { userId: string; email: string; name: string; role: Role; joinedAt: Date };
+
+const USER_VIEW = { id: true, email: true, name: true } as const;
+
+/** The only query that reads a password hash. */
+export async function findUserForSignIn(
+  db: DbClient,
+  email: string,
+): Promise<(UserView & { passwordHash: string | null }) | null> {
+  return db.user.findUnique({
+    where: { email: normalizeEmail(email) },
+    select: { ...USER_VIEW, passwordHash: true },
+  });
+}
+
+export async function findUserByEmail(db: DbClient, email: string): Promise<UserView | null> {
+  return db.user.findUnique({ where: { email: normalizeEmail(email) }, select: USER_VIEW });
+}
+
+/**
+ * The user's membership in `workspaceId`, or (without it) their oldest membership.
+ * Null when the user has no such membership (removed members lose access at once).
+ */
+export async function findMembership(
+  db: DbClient,
+  userId: string,
+  workspaceId?: string,
+): Promise<MembershipView | null> {
+  const row = await db.membership.findFirst({
+    where: { userId, ...(workspaceId ? { workspaceId } : {}) },
+    orderBy: { createdAt: "asc" },
+    select: { workspaceId: true, role: true, user: { select: USER_VIEW } },
+  });
+  if (!row) return null;
+  const role = RoleSchema.safeParse(row.role);
+  if (!role.success) return null;
+  return { workspaceId: row.workspaceId, role: role.data, user: row.user };
+}
+
+export async function listMembers(db: DbClient, workspaceId: string): Promise<MemberView[]> {
+  const rows = await db.membership.findMany({
+    where: { workspaceId },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { role: true, createdAt: true, user: { select: USER_VIEW } },
+  });
+  return rows.map((r) => ({
+    userId: r.user.id,
+    email: r.user.email,
+    name: r.user.name,
+    role: RoleSchema.catch("viewer").parse(r.role),
+    joinedAt: r.createdAt,
+  }));
+}
+
+/**
+ * Adds a member. A new email creates the user with `passwordHash`; an existing user (member
+ * of another workspace) keeps their password. Already a member here: conflict:member.
+ */
+export async function addMember(
+  db: DbClient,
+  input: { workspaceId: string; email: string; name: string; role: Role; passwordHash: string },
+): Promise<{ member: MemberView; createdUser: boolean }> {
+  const email = normalizeEmail(input.email);
+  let user = await db.user.findUnique({ where: { email }, select: USER_VIEW });
+  let createdUser = false;
+  if (user) {
+    const existing = await db.membership.findUnique({
+      where: { workspaceId_userId: { workspaceId: input.workspaceId, userId: user.id } },
+    });
+    if (existing) throw new AppError("conflict:member", { message: `${email} is already a member of this workspace.` });
+  } else {
+    user = await db.user.create({
+      data: { email, name: input.name, passwordHash: input.passwordHash },
+      select: USER_VIEW,
+    });
+    createdUser = true;
+  }
+  const membership = await db.membership.create({
+    data: { workspaceId: input.workspaceId, userId: user.id, role: input.role },
+  });
+  return {
+    member: { userId: user.id, email: user.email, name: user.name, role: input.role, joinedAt: membership.createdAt },
+    createdUser,
+  };
+}
+
+const LAST_ADMIN = "A workspace needs at least one admin. Make someone else an admin first.";
+
+async function inSerializable<T>(db: PrismaClient, fn: (tx: DbClient) => Promise<T>): Promise<T> {
+  return db.$transaction(fn, { isolationLevel: "Serializable" });
+}
+
+async function memberOrThrow(tx: DbClient, workspaceId: string, userId: string) {
+  const m = await tx.membership.findUnique({
+    where: { workspaceId_userId: { workspaceId, userId } },
+    select: { id: true, role: true, user: { select: USER_VIEW } },
+  });
+  if (!m) throw new AppError("not_found:member");
+  return m;
+}
+
+async function otherAdmins(tx: DbClient, workspaceId: string, userId: string): Promise<number> {
+  return tx.membership.count({ where: { workspaceId, role: "admin", NOT: { userId } } });
+}
+
+/** Changes a member's role; refuses to demote the last admin. `audit` runs in the same transaction. */
+export async function changeMemberRole(
+  db: PrismaClient,
+  input: { workspaceId: string; userId: string; role: Role },
+  audit?: (tx: DbClient, change: { from: Role; to: Role; user: UserView }) => Promise<unknown>,
+): Promise<{ from: Role; to: Role; user: UserView }> {
+  return inSerializable(db, async (tx) => {
+    const m = await memberOrThrow(tx, input.workspaceId, input.userId);
+    const from = RoleSchema.catch("viewer").parse(m.role);
+    if (from === "admin" && input.role !== "admin" && (await otherAdmins(tx, input.workspaceId, input.userId)) === 0) {
+      throw new AppError("conflict:member", { message: LAST_ADMIN });
+    }
+    await tx.membership.update({ where: { id: m.id }, data: { role: input.role } });
+    const change = { from, to: input.role, user: m.user };
+    await audit?.(tx, change);
+    return change;
+  });
+}
+
+/** Removes a member from a workspace (the user row stays); refuses to remove the last admin. */
+export async function removeMember(
+  db: PrismaClient,
+  input: { workspaceId: string; userId: string },
+  audit?: (tx: DbClient, removed: { role: Role; user: UserView }) => Promise<unknown>,
+): Promise<{ role: Role; user: UserView }> {
+  return inSerializable(db, async (tx) => {
+    const m = await memberOrThrow(tx, input.workspaceId, input.userId);
+    const role = RoleSchema.catch("viewer").parse(m.role);
+    if (role === "admin" && (await otherAdmins(tx, input.workspaceId, input.userId)) === 0) {
+      throw new AppError("conflict:member", { message: LAST_ADMIN });
+    }
+    await tx.membership.delete({ where: { id: m.id } });
+    const removed = { role, user: m.user };
+    await audit?.(tx, removed);
+    return removed;
+  });
+}

@@ -1,0 +1,509 @@
+/**
+ * createEngine(): the framework-free engine. Everything it touches comes in through ports
+ * (lib/engine/ports.ts); the web app, the CLI, tests and workers are a few lines of wiring each.
+ * See ARCHITECTURE.md for states, transitions and what is committed when.
+ */
+import { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from "@/lib/expressions";
+import type { ChildRunOutcome } from "@/lib/nodes/types";
+import { compileJsonSchema, isCompileError } from "@/lib/workflow/json-schema-check";
+import { validateRunInput } from "@/lib/workflow/validate";
+import { createIdGenerator, systemClock } from "./clock";
+import { type CompiledWorkflow, compileWorkflow } from "./compiled";
+import {
+  ApprovalNotPendingError,
+  CancelledError,
+  InputValidationError,
+  isApprovalNotPendingError,
+  NonRetryableError,
+  NotFoundError,
+  RunTimeoutError,
+} from "./errors";
+import { type ExecutionDeps, isTerminal, RunExecution } from "./execution";
+import { createHttpFetcher } from "./http";
+import { createModelGateway } from "./models/gateway";
+import type { Lease, RunRecord } from "./ports";
+import { createPriceTable } from "./prices";
+import { resultFromRecords } from "./result";
+import { initialState } from "./state";
+import type { DecideInput, Engine, EngineOptions, RunResult, RunSource, StartRunOptions } from "./types";
+
+const DEFAULT_LEASE_TTL_MS = 30_000;
+const DEFAULT_MAX_DEPTH = 5;
+
+export function createEngine(options: EngineOptions): Engine & { readonly owner: string } {
+  const store = options.store;
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? createIdGenerator();
+  const settings = options.settings ?? {};
+  const owner = options.owner ?? `engine:${globalThis.crypto.randomUUID().slice(0, 8)}`;
+  const leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+  const limits: ExpressionLimits = {
+    ...DEFAULT_EXPRESSION_LIMITS,
+    ...(settings.expressionTimeoutMs ? { timeoutMs: settings.expressionTimeoutMs } : {}),
+    ...(settings.expressionMaxResultBytes ? { maxResultBytes: settings.expressionMaxResultBytes } : {}),
+  };
+
+  /** Runs executing in this process: runId → their promise (dedupes concurrent calls). */
+  const active = new Map<string, Promise<RunResult>>();
+  const executions = new Map<string, RunExecution>();
+  /** Compiled documents by workflow version id (documents loaded from a store are new objects each time). */
+  const compiledByVersion = new Map<string, CompiledWorkflow>();
+
+  function compileFor(versionId: string | null, document: unknown): CompiledWorkflow {
+    if (versionId) {
+      const hit = compiledByVersion.get(versionId);
+      if (hit) return hit;
+    }
+    const compiled = compileWorkflow(document);
+    if (versionId) {
+      compiledByVersion.set(versionId, compiled);
+      if (compiledByVersion.size > 200) compiledByVersion.delete(compiledByVersion.keys().next().value as string);
+    }
+    return compiled;
+  }
+
+  const deps: ExecutionDeps = {
+    store,
+    clock,
+    ids,
+    models: options.models ?? createModelGateway({ clock }),
+    http: options.http ?? createHttpFetcher(),
+    prices: options.prices ?? createPriceTable(),
+    notifier: options.notifier,
+    settings,
+    credentials: settings.credentials,
+    owner,
+    leaseTtlMs,
+    limits,
+    runChild: (parent, childRunId, input) => runChild(parent, childRunId, input),
+    getChild: async (runId) => {
+      const r = await store.loadRun(runId);
+      return r ? { runId: r.id, status: r.status, output: r.output, error: r.error } : null;
+    },
+    resumeInternal: (runId) => resumeInternal(runId),
+    resumeParent: async (parentRunId) => {
+      await engine.runUntilPauseOrEnd(parentRunId);
+    },
+    cancelRun: (runId, by) => engine.cancel(runId, by),
+  };
+
+  function track(runId: string, exec: RunExecution | null, p: Promise<RunResult>): Promise<RunResult> {
+    active.set(runId, p);
+    if (exec) executions.set(runId, exec);
+    const done = () => {
+      if (active.get(runId) === p) active.delete(runId);
+      if (exec && executions.get(runId) === exec) executions.delete(runId);
+    };
+    p.then(done, done);
+    return p;
+  }
+
+  async function prepare(exec: RunExecution, signal?: AbortSignal): Promise<RunResult> {
+    if (settings.getWorkspaceBudget) exec.setWorkspaceBudget(await settings.getWorkspaceBudget(exec.run.workspaceId));
+    if (signal) {
+      if (signal.aborted) exec.requestCancel("signal");
+      else signal.addEventListener("abort", () => exec.requestCancel("signal"), { once: true });
+    }
+    return exec.execute();
+  }
+
+  function sourceIds(source: RunSource) {
+    const workspaceId = source.workspaceId ?? "default";
+    const workflowId = source.workflowId ?? "adhoc";
+    const workflowVersionId = source.workflowVersionId ?? `${workflowId}@adhoc`;
+    return { workspaceId, workflowId, workflowVersionId };
+  }
+
+  function checkInput(compiled: CompiledWorkflow, input: unknown) {
+    const issues = validateRunInput(compiled.document, input);
+    if (issues.length > 0) throw new InputValidationError(issues);
+  }
+
+  async function create(
+    source: RunSource,
+    input: unknown,
+    opts: StartRunOptions & { depth?: number },
+    withLease: boolean,
+  ): Promise<{ compiled: CompiledWorkflow; run: RunRecord; lease: Lease | null }> {
+    const ids_ = sourceIds(source);
+    const compiled = compileFor(source.workflowVersionId ?? null, source.document);
+    checkInput(compiled, input);
+    const now = clock.now();
+    const runId = opts.runId ?? ids.id("run");
+    const timeoutMs = compiled.document.limits?.timeoutMs;
+    const { run, lease, events } = await store.createRun({
+      id: runId,
+      ...ids_,
+      document: compiled.document,
+      input: input ?? null,
+      trigger: opts.trigger ?? "manual",
+      startedById: opts.startedById ?? null,
+      parentRunId: opts.parentRunId ?? null,
+      retryOfRunId: opts.retryOfRunId ?? null,
+      deadlineAt: timeoutMs ? new Date(now.getTime() + timeoutMs) : null,
+      status: withLease ? "running" : "queued",
+      state: initialState(compiled.entry.id, compiled.document.limits, opts.depth ?? 0),
+      createdAt: now,
+      startedAt: withLease ? now : null,
+      events: [
+        {
+          type: "run.started",
+          data: {
+            workflowId: ids_.workflowId,
+            workflowVersionId: ids_.workflowVersionId,
+            trigger: opts.trigger ?? "manual",
+          },
+        },
+      ],
+      ...(withLease ? { lease: { owner, ttlMs: leaseTtlMs } } : {}),
+    });
+    if (events.length > 0) options.notifier?.publish(run.id, events);
+    return { compiled, run, lease };
+  }
+
+  async function resumeInternal(runId: string, signal?: AbortSignal): Promise<RunResult> {
+    const now = clock.now();
+    const lease = await store.acquireLease(runId, owner, leaseTtlMs, now);
+    if (!lease) {
+      const snapshot = await engine.getResult(runId);
+      if (!snapshot) throw new NotFoundError(`There is no run with id ${runId}.`);
+      return snapshot;
+    }
+    const run = await store.loadRun(runId);
+    if (!run) {
+      await store.releaseLease(lease);
+      throw new NotFoundError(`There is no run with id ${runId}.`);
+    }
+    if (isTerminal(run.status)) {
+      await store.releaseLease(lease);
+      return (await engine.getResult(runId))!;
+    }
+    let compiled: CompiledWorkflow;
+    try {
+      compiled = compileFor(run.workflowVersionId, run.document);
+    } catch (e) {
+      await store.releaseLease(lease);
+      throw e;
+    }
+    const exec = await RunExecution.load(deps, compiled, run, lease);
+    if (!exec) {
+      // Still waiting on a person or a child: nothing to do.
+      await store.releaseLease(lease);
+      return (await engine.getResult(runId))!;
+    }
+    executions.set(runId, exec);
+    try {
+      return await prepare(exec, signal);
+    } finally {
+      if (executions.get(runId) === exec) executions.delete(runId);
+    }
+  }
+
+  /** Load a run under a lease and stop it with a status and an error (reaper, cancel of a run not in this process). */
+  async function stopStored(
+    runId: string,
+    lease: Lease,
+    status: "failed" | "cancelled",
+    error: unknown,
+  ): Promise<RunResult> {
+    const run = await store.loadRun(runId);
+    if (!run) {
+      await store.releaseLease(lease);
+      throw new NotFoundError(`There is no run with id ${runId}.`);
+    }
+    if (isTerminal(run.status)) {
+      await store.releaseLease(lease);
+      return (await engine.getResult(runId))!;
+    }
+    const compiled = compileFor(run.workflowVersionId, run.document);
+    const exec = (await RunExecution.load(deps, compiled, run, lease, { status, error }))!;
+    return exec.execute();
+  }
+
+  async function runChild(
+    parent: RunExecution,
+    childRunId: string,
+    input: { workflow: string; version: number | "latest"; input: unknown },
+  ): Promise<ChildRunOutcome> {
+    const existing = await store.loadRun(childRunId);
+    if (existing) {
+      const r = isTerminal(existing.status) ? existing : await engine.runUntilPauseOrEnd(childRunId);
+      return { runId: childRunId, status: r.status, output: r.output, error: r.error };
+    }
+    if (!options.resolver) throw new NonRetryableError("Subworkflows are not available here (no workflow resolver).");
+    const depth = ((parent.run.state as { depth?: number })?.depth ?? 0) + 1;
+    const maxDepth = settings.maxSubworkflowDepth ?? DEFAULT_MAX_DEPTH;
+    if (depth > maxDepth)
+      throw new NonRetryableError(`Subworkflows are nested more than ${maxDepth} deep; the innermost was not started.`);
+    const resolved = await options.resolver.resolve({
+      workspaceId: parent.run.workspaceId,
+      workflow: input.workflow,
+      version: input.version,
+    });
+    if (!resolved)
+      throw new NonRetryableError(
+        `The workflow "${input.workflow}" (version ${input.version}) does not exist or has no published version.`,
+      );
+    let created: Awaited<ReturnType<typeof create>>;
+    try {
+      created = await create(
+        {
+          document: resolved.document,
+          workspaceId: parent.run.workspaceId,
+          workflowId: resolved.workflowId,
+          workflowVersionId: resolved.workflowVersionId,
+        },
+        input.input,
+        { runId: childRunId, trigger: "subworkflow", parentRunId: parent.runId, depth },
+        true,
+      );
+    } catch (e) {
+      if (e instanceof InputValidationError)
+        throw new NonRetryableError(`The subworkflow's input is not valid: ${e.message}`, { cause: e });
+      throw e;
+    }
+    const exec = RunExecution.fresh(deps, created.compiled, created.run, created.lease!);
+    exec.inlineChild = true;
+    const r = await track(childRunId, exec, prepare(exec));
+    return { runId: childRunId, status: r.status, output: r.output, error: r.error };
+  }
+
+  const engine: Engine & { readonly owner: string } = {
+    owner,
+
+    async startRun(source, input, opts = {}) {
+      const { run } = await create(source, input, opts, false);
+      return { runId: run.id };
+    },
+
+    async execute(source, input, opts = {}) {
+      const { compiled, run, lease } = await create(source, input, opts, true);
+      const exec = RunExecution.fresh(deps, compiled, run, lease!);
+      return track(run.id, exec, prepare(exec, opts.signal));
+    },
+
+    runUntilPauseOrEnd(runId, opts = {}) {
+      const running = active.get(runId);
+      if (running) return running;
+      return track(runId, null, resumeInternal(runId, opts.signal));
+    },
+
+    resume(runId, opts) {
+      return engine.runUntilPauseOrEnd(runId, opts);
+    },
+
+    async decide(approvalId, input: DecideInput) {
+      const a = await store.getApproval(approvalId);
+      if (!a) throw new NotFoundError(`There is no approval with id ${approvalId}.`);
+      if (a.status !== "pending") throw new ApprovalNotPendingError(a.id, a.status, a.decidedById, a.decidedAt);
+      if (input.decision !== "approve" && input.decision !== "reject")
+        throw new InputValidationError([{ path: "decision", message: 'The decision must be "approve" or "reject".' }]);
+      if (input.data !== undefined && input.decision === "approve") {
+        if (a.kind === "budget") {
+          const d = input.data as Record<string, unknown>;
+          const issues = [];
+          if (!d || typeof d !== "object" || Array.isArray(d))
+            issues.push({ path: "data", message: 'Give the new limits as an object, e.g. { "maxCostUsd": 2 }.' });
+          else
+            for (const k of Object.keys(d)) {
+              if (k !== "maxCostUsd" && k !== "maxTokens")
+                issues.push({ path: `data.${k}`, message: "Only maxCostUsd and maxTokens can be raised." });
+              else if (typeof d[k] !== "number" || (d[k] as number) < 0)
+                issues.push({ path: `data.${k}`, message: "This must be a number of at least 0." });
+            }
+          if (issues.length > 0) throw new InputValidationError(issues);
+        } else if (!a.allowEdit) {
+          throw new InputValidationError([{ path: "data", message: "This approval does not allow editing the data." }]);
+        } else if (a.editSchema) {
+          const compiled = compileJsonSchema(a.editSchema);
+          if (isCompileError(compiled))
+            throw new InputValidationError([
+              { path: "data", message: `The approval's edit schema is not valid: ${compiled.error}` },
+            ]);
+          const issues = compiled.check(input.data, "data");
+          if (issues.length > 0) throw new InputValidationError(issues);
+        }
+      }
+      const now = clock.now();
+      const status = input.decision === "approve" ? "approved" : "rejected";
+      const decision = {
+        comment: input.comment ?? null,
+        via: "person" as const,
+        ...(input.data !== undefined && input.decision === "approve" ? { data: input.data } : {}),
+      };
+      await store.decideApproval(approvalId, {
+        status,
+        by: input.by,
+        at: now,
+        decision,
+        events: [
+          {
+            type: "approval.decided",
+            data: {
+              approvalId,
+              nodeId: a.nodeId,
+              kind: a.kind,
+              status,
+              by: input.by,
+              comment: input.comment ?? null,
+              edited: decision.data !== undefined,
+            },
+          },
+        ],
+      });
+      return engine.runUntilPauseOrEnd(a.runId);
+    },
+
+    async cancel(runId, by = null) {
+      const exec = executions.get(runId);
+      const running = active.get(runId);
+      if (exec && running) {
+        exec.requestCancel(by);
+        return running;
+      }
+      const lease = await store.acquireLease(runId, owner, leaseTtlMs, clock.now(), { force: true });
+      if (!lease) throw new NotFoundError(`There is no run with id ${runId}.`);
+      return stopStored(
+        runId,
+        lease,
+        "cancelled",
+        new CancelledError(`The run was cancelled${by ? ` by ${by}` : ""}.`, { by }),
+      );
+    },
+
+    async recover(now = clock.now()) {
+      const runIds = await store.findRunsToRecover(now);
+      const results: RunResult[] = [];
+      for (const id of runIds) {
+        if (active.has(id)) continue;
+        try {
+          results.push(await engine.runUntilPauseOrEnd(id));
+        } catch (e) {
+          const snapshot = await engine.getResult(id).catch(() => null);
+          if (snapshot)
+            results.push({
+              ...snapshot,
+              error: snapshot.error ?? {
+                code: "internal",
+                name: "Error",
+                message: String((e as Error)?.message ?? e),
+                retryable: false,
+              },
+            });
+        }
+      }
+      return results;
+    },
+
+    async reap(now = clock.now()) {
+      const runIds = await store.findRunsPastDeadline(now);
+      const results: RunResult[] = [];
+      for (const id of runIds) {
+        if (active.has(id)) continue; // its own deadline timer fires
+        const lease = await store.acquireLease(id, owner, leaseTtlMs, now);
+        if (!lease) continue;
+        const run = await store.loadRun(id);
+        const at = run?.deadlineAt?.toISOString() ?? "its deadline";
+        results.push(
+          await stopStored(
+            id,
+            lease,
+            "failed",
+            new RunTimeoutError(`The run was still unfinished at ${at} (limits.timeoutMs), so it was stopped.`),
+          ),
+        );
+      }
+      return results;
+    },
+
+    async expireApprovals(now = clock.now()) {
+      const due = await store.findApprovalsPastDeadline(now);
+      const runs = new Set<string>();
+      for (const a of due) {
+        if (a.onTimeout === "escalate" && a.escalateTo && a.escalationLevel < a.escalateTo.length) {
+          const level = a.escalateTo[a.escalationLevel]!;
+          const lease = await store.acquireLease(a.runId, owner, leaseTtlMs, now);
+          if (!lease) continue; // busy; next tick
+          const timeoutMs = level.timeoutMs === undefined ? null : level.timeoutMs;
+          try {
+            await store.commit(
+              lease,
+              {
+                approvals: {
+                  update: [
+                    {
+                      id: a.id,
+                      ifPending: "throw",
+                      set: {
+                        assignees: { roles: level.roles, users: level.users },
+                        escalationLevel: a.escalationLevel + 1,
+                        deadlineAt: timeoutMs === null ? null : new Date(now.getTime() + timeoutMs),
+                      },
+                    },
+                  ],
+                },
+                events: [
+                  {
+                    type: "approval.escalated",
+                    data: {
+                      approvalId: a.id,
+                      nodeId: a.nodeId,
+                      level: a.escalationLevel + 1,
+                      assignees: { roles: level.roles, users: level.users },
+                    },
+                  },
+                ],
+                releaseLease: true,
+              },
+              now,
+            );
+          } catch (e) {
+            await store.releaseLease(lease).catch(() => {});
+            if (!isApprovalNotPendingError(e)) throw e;
+          }
+          continue;
+        }
+        const status = a.onTimeout === "approve" ? "approved" : "expired";
+        try {
+          await store.decideApproval(a.id, {
+            status,
+            by: null,
+            at: now,
+            decision: {
+              via: "timeout",
+              reason: `No decision before the deadline (${a.deadlineAt?.toISOString()}); ${
+                status === "approved" ? "approved automatically" : "treated as rejected"
+              }.`,
+            },
+            events: [
+              {
+                type: "approval.decided",
+                data: { approvalId: a.id, nodeId: a.nodeId, kind: a.kind, status, by: null, via: "timeout" },
+              },
+            ],
+          });
+          runs.add(a.runId);
+        } catch (e) {
+          if (!isApprovalNotPendingError(e)) throw e;
+        }
+      }
+      const results: RunResult[] = [];
+      for (const runId of runs) results.push(await engine.runUntilPauseOrEnd(runId));
+      return results;
+    },
+
+    async getResult(runId) {
+      const run = await store.loadRun(runId);
+      if (!run) return null;
+      const [steps, approvals] = await Promise.all([store.listSteps(runId), store.listApprovals({ runId })]);
+      return resultFromRecords(run, steps, approvals);
+    },
+
+    async shutdown() {
+      const pending = [...active.values()];
+      for (const exec of executions.values()) exec.abandon();
+      await Promise.allSettled(pending);
+    },
+  };
+  return engine;
+}

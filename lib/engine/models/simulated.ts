@@ -1,0 +1,142 @@
+/**
+ * The simulated model: built-in, offline and deterministic, so the demo, the tests and the
+ * benchmarks run with no network and no key. It reads the agent's (rendered) `simulate` config:
+ * output, route (+ reason), latencyMs, usage, failTimes + failWith (+ retryAfterMs). Without
+ * `simulate` it answers deterministically from its prompt. Results are marked `simulated`.
+ */
+import { NonRetryableError, RateLimitError, RetryableError, TimeoutError } from "../errors";
+import type { Clock, ModelGateway, ModelRequest, ModelResult } from "../ports";
+
+interface Simulate {
+  output?: unknown;
+  route?: string;
+  reason?: string;
+  latencyMs?: number;
+  usage?: { inputTokens?: number; outputTokens?: number };
+  failTimes?: number;
+  failWith?: "rate_limit" | "server_error" | "timeout" | "invalid_output";
+  retryAfterMs?: number;
+}
+
+const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
+
+/** A value that matches a JSON Schema, built from the schema alone (deterministic). */
+export function exampleFromSchema(schema: unknown, depth = 0): unknown {
+  if (!schema || typeof schema !== "object" || depth > 20) return null;
+  const s = schema as Record<string, unknown>;
+  if ("const" in s) return s.const;
+  if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0];
+  if ("default" in s) return s.default;
+  if (Array.isArray(s.examples) && s.examples.length > 0) return s.examples[0];
+  for (const key of ["anyOf", "oneOf", "allOf"]) {
+    const list = s[key];
+    if (Array.isArray(list) && list.length > 0) return exampleFromSchema(list[0], depth + 1);
+  }
+  const type = Array.isArray(s.type) ? s.type[0] : s.type;
+  switch (type) {
+    case "object": {
+      const out: Record<string, unknown> = {};
+      const props = (s.properties ?? {}) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(props)) out[k] = exampleFromSchema(v, depth + 1);
+      return out;
+    }
+    case "array": {
+      const min = typeof s.minItems === "number" ? s.minItems : 0;
+      return Array.from({ length: Math.min(min, 10) }, () => exampleFromSchema(s.items, depth + 1));
+    }
+    case "string": {
+      const min = typeof s.minLength === "number" ? s.minLength : 0;
+      const base =
+        s.format === "email"
+          ? "simulated@example.com"
+          : s.format === "date-time"
+            ? "2026-01-01T00:00:00Z"
+            : "simulated";
+      return base.padEnd(min, "x");
+    }
+    case "integer":
+    case "number":
+      return typeof s.minimum === "number" ? s.minimum : 0;
+    case "boolean":
+      return false;
+    case "null":
+      return null;
+    default:
+      return s.properties ? exampleFromSchema({ ...s, type: "object" }, depth + 1) : null;
+  }
+}
+
+export function createSimulatedModel(clock: Clock): ModelGateway {
+  return {
+    async generate(req: ModelRequest): Promise<ModelResult> {
+      const sim = (req.simulate ?? {}) as Simulate;
+      if (sim.latencyMs && sim.latencyMs > 0) await clock.sleep(sim.latencyMs, req.signal);
+      if (req.signal.aborted) throw req.signal.reason;
+      const promptText = [req.instructions ?? "", ...req.messages.map((m) => m.content)].join("\n");
+      const failing = sim.failTimes !== undefined && req.attempt <= sim.failTimes;
+      if (failing) {
+        switch (sim.failWith ?? "server_error") {
+          case "rate_limit":
+            throw new RateLimitError("Simulated rate limit (429).", { retryAfterMs: sim.retryAfterMs });
+          case "timeout":
+            throw new TimeoutError("Simulated model timeout.");
+          case "server_error":
+            throw new RetryableError("Simulated server error (500).");
+          case "invalid_output":
+            return {
+              text: "<<simulated invalid output>>",
+              object: req.outputSchema ? { invalid: "simulated invalid output" } : undefined,
+              usage: { inputTokens: estimateTokens(promptText), outputTokens: 8 },
+              finishReason: "stop",
+              simulated: true,
+            };
+        }
+      }
+
+      let text: string | undefined;
+      let object: unknown;
+      if (sim.output !== undefined) {
+        if (typeof sim.output === "string") {
+          if (req.outputSchema) {
+            try {
+              object = JSON.parse(sim.output);
+            } catch {
+              text = sim.output;
+            }
+          } else text = sim.output;
+        } else object = sim.output;
+      } else if (req.outputSchema) {
+        object = exampleFromSchema(req.outputSchema);
+      } else {
+        const last = [...req.messages].reverse().find((m) => m.role === "user")?.content ?? "";
+        text = `Simulated answer to: ${last.replace(/\s+/g, " ").trim().slice(0, 200)}`;
+      }
+
+      let route: ModelResult["route"];
+      if (req.handoffs && req.handoffs.length > 0) {
+        const wanted = sim.route?.trim().toLowerCase();
+        const pick = wanted
+          ? req.handoffs.find((h) => h.name.toLowerCase() === wanted || h.id.toLowerCase() === wanted)
+          : req.handoffs[0];
+        if (!pick)
+          throw new NonRetryableError(
+            `The simulated route "${sim.route}" is not one of the next agents: ${req.handoffs.map((h) => h.name).join(", ")}.`,
+          );
+        route = { target: pick.id, reason: sim.reason ?? `Simulated handoff to ${pick.name}.` };
+      }
+
+      const outText = text ?? JSON.stringify(object);
+      return {
+        text,
+        object,
+        usage: {
+          inputTokens: sim.usage?.inputTokens ?? estimateTokens(promptText),
+          outputTokens: sim.usage?.outputTokens ?? estimateTokens(outText ?? ""),
+        },
+        finishReason: "stop",
+        route,
+        simulated: true,
+      };
+    },
+  };
+}

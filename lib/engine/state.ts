@@ -1,0 +1,118 @@
+/**
+ * The engine state persisted in `run.state` (JSON). Small on purpose: node outputs live on the
+ * step rows (rebuilt on resume), not here. See ARCHITECTURE.md.
+ */
+import type { ChatMessage } from "./ports";
+
+export interface TokenState {
+  /** Node id. */
+  node: string;
+  visit: number;
+  attempt: number;
+  /** Attempts that were re-runs after a crash (not counted against maxAttempts). */
+  crashes: number;
+  /**
+   * ready: activated, not started. running: executing (a crash leaves it here → re-run or
+   * interrupted). retrying: waiting until `retryAt`. waiting: on an approval or a child run.
+   */
+  status: "ready" | "running" | "retrying" | "waiting";
+  retryAt?: number;
+  approvalId?: string;
+  childRunId?: string;
+}
+
+export interface BudgetState {
+  maxCostUsd: number | null;
+  maxTokens: number | null;
+  /** A person approved going past the workspace budget for this run. */
+  ignoreWorkspace: boolean;
+  /** Pending budget approval: no new step starts until it is decided. */
+  approvalId: string | null;
+  /** Budget approvals so far (their `visit`). */
+  seq: number;
+}
+
+export interface RunState {
+  v: 1;
+  /** Times each node was activated to run (skips don't count). */
+  visits: Record<string, number>;
+  /** Forward edge index → 1 taken / 0 skipped, for the current round of its target. */
+  settled: Record<string, 0 | 1>;
+  /** Activations not finished yet. */
+  tokens: TokenState[];
+  vars: Record<string, unknown>;
+  conversation: ChatMessage[];
+  /** Pending handoff context for a target node (from an agent with routing: choose). */
+  handoffs: Record<string, { from: string; reason: string }>;
+  /** The run output set by an end node (undefined until one runs). */
+  output?: unknown;
+  budget: BudgetState;
+  /** Subworkflow nesting depth (0 for a top-level run). */
+  depth: number;
+}
+
+export function initialState(
+  entry: string,
+  limits: { maxCostUsd?: number; maxTokens?: number } | undefined,
+  depth: number,
+): RunState {
+  return {
+    v: 1,
+    visits: { [entry]: 1 },
+    settled: {},
+    tokens: [{ node: entry, visit: 1, attempt: 1, crashes: 0, status: "ready" }],
+    vars: {},
+    conversation: [],
+    handoffs: {},
+    budget: {
+      maxCostUsd: limits?.maxCostUsd ?? null,
+      maxTokens: limits?.maxTokens ?? null,
+      ignoreWorkspace: false,
+      approvalId: null,
+      seq: 0,
+    },
+    depth,
+  };
+}
+
+/** A copy safe to hand to the store: later in-place changes to counters and tokens don't leak into it. */
+export function snapshotState(s: RunState): RunState {
+  const out: RunState = {
+    v: 1,
+    visits: { ...s.visits },
+    settled: { ...s.settled },
+    tokens: s.tokens.map((t) => ({ ...t })),
+    // vars, conversation and handoffs are replaced, never mutated in place.
+    vars: s.vars,
+    conversation: s.conversation,
+    handoffs: s.handoffs,
+    budget: { ...s.budget },
+    depth: s.depth,
+  };
+  if (s.output !== undefined) out.output = s.output;
+  return out;
+}
+
+export function parseState(raw: unknown): RunState {
+  const s = (raw ?? {}) as Partial<RunState>;
+  if (s.v !== 1 || !Array.isArray(s.tokens))
+    throw new Error("The run's engine state is missing or from an unknown version.");
+  return {
+    v: 1,
+    visits: { ...(s.visits ?? {}) },
+    settled: { ...(s.settled ?? {}) },
+    tokens: s.tokens.map((t) => ({ ...t, crashes: t.crashes ?? 0 })),
+    vars: s.vars ?? {},
+    conversation: s.conversation ?? [],
+    handoffs: s.handoffs ?? {},
+    ...(s.output !== undefined ? { output: s.output } : {}),
+    budget: {
+      maxCostUsd: s.budget?.maxCostUsd ?? null,
+      maxTokens: s.budget?.maxTokens ?? null,
+      ignoreWorkspace: s.budget?.ignoreWorkspace ?? false,
+      approvalId: s.budget?.approvalId ?? null,
+      seq: s.budget?.seq ?? 0,
+    },
+    depth: s.depth ?? 0,
+  };
+}

@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { defineNode } from "../definition";
+import { jsonSchemaSchema } from "../shared-schemas";
+
+export const simulateSchema = z
+  .object({
+    /** Text or object (templates allowed) the simulated model answers with. */
+    output: z.unknown().optional(),
+    /** routing: choose — the target to hand off to (node name or id). */
+    route: z.string().min(1).max(200).optional(),
+    /** Why it hands off (shown in the run history and passed to the next agent). */
+    reason: z.string().max(2000).optional(),
+    latencyMs: z.number().int().min(0).max(600_000).optional(),
+    usage: z
+      .object({
+        inputTokens: z.number().int().min(0).max(100_000_000).optional(),
+        outputTokens: z.number().int().min(0).max(100_000_000).optional(),
+      })
+      .strict()
+      .optional(),
+    /** The first `failTimes` attempts fail with `failWith`. */
+    failTimes: z.number().int().min(0).max(100).optional(),
+    failWith: z.enum(["rate_limit", "server_error", "timeout", "invalid_output"]).optional(),
+    /** rate_limit: the Retry-After the simulated provider sends. */
+    retryAfterMs: z.number().int().min(0).max(3_600_000).optional(),
+  })
+  .strict();
+
+export const agentConfigSchema = z
+  .object({
+    /** `simulated` or `provider:model` (e.g. `openai:gpt-4o-mini`). */
+    model: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^(simulated|[a-z0-9-]+:[A-Za-z0-9._:/-]+)$/, 'must be "simulated" or "provider:model"')
+      .default("simulated"),
+    instructions: z.string().max(100_000).default(""),
+    prompt: z.string().max(100_000).default("{{ input }}"),
+    /** MCP tools the agent may call (`server` + `tool`). Not executed by the simulated model. */
+    tools: z
+      .array(z.object({ server: z.string().min(1).max(200), tool: z.string().min(1).max(200) }).strict())
+      .max(100)
+      .default([]),
+    outputSchema: jsonSchemaSchema.optional(),
+    maxTurns: z.number().int().min(1).max(50).default(5),
+    /** `all`: follow every outgoing edge. `choose`: hand off along exactly one, picked by the target's name. */
+    routing: z.enum(["all", "choose"]).default("all"),
+    /** Start with the run's shared conversation even when not reached by a handoff. */
+    useConversation: z.boolean().default(false),
+    /** Facts to put into `vars`: name → template over the run context plus `output`. */
+    writes: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), z.unknown()).optional(),
+    simulate: simulateSchema.optional(),
+  })
+  .strict();
+
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+export type SimulateConfig = z.infer<typeof simulateSchema>;
+
+export const agentDefinition = defineNode({
+  type: "agent",
+  label: "Agent",
+  description: "An AI agent turn: instructions and a prompt, optional tools and structured output.",
+  icon: "bot",
+  category: "ai",
+  docs: [
+    "Runs one agent turn loop with `model` (`simulated` or `provider:model`), `instructions` and `prompt` (a template).",
+    "`outputSchema` asks for structured output (checked with JSON Schema). `writes` copies facts into `vars`",
+    "(templates that can use `output`). With `routing: choose` the agent hands off along exactly one outgoing",
+    "edge, picked by the target's name, and says why; the next agent starts with the shared conversation and",
+    "that reason. `simulate` controls the built-in offline model (output, route, latencyMs, usage, failTimes + failWith).",
+    "Agents retry 3 times by default on rate limits, timeouts and server errors.",
+  ].join(" "),
+  configVersion: 1,
+  migrations: [],
+  configSchema: agentConfigSchema,
+  defaults: {
+    model: "simulated",
+    instructions: "",
+    prompt: "{{ input }}",
+    tools: [],
+    maxTurns: 5,
+    routing: "all",
+    useConversation: false,
+  },
+  outcomes: () => ["default"],
+  primaryOutcome: () => "default",
+  canBranch: (c) => c.routing === "choose",
+  expressions: (c) => {
+    const out: { path: string; kind: "template"; value: unknown }[] = [
+      { path: "instructions", kind: "template", value: c.instructions },
+      { path: "prompt", kind: "template", value: c.prompt },
+    ];
+    if (c.writes) out.push({ path: "writes", kind: "template", value: c.writes });
+    if (c.simulate?.output !== undefined)
+      out.push({ path: "simulate.output", kind: "template", value: c.simulate.output });
+    if (c.simulate?.route) out.push({ path: "simulate.route", kind: "template", value: c.simulate.route });
+    return out;
+  },
+  atMostOnce: false,
+  jsonSchemas: (c) => (c.outputSchema ? [{ path: "outputSchema", schema: c.outputSchema }] : []),
+  sideEffects: false,
+  defaultMaxAttempts: 3,
+});

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { defineNode } from "../definition";
+import { assigneesSchema, escalationLevelSchema, jsonSchemaSchema, waitTimeoutSchema } from "../shared-schemas";
+
+export const approvalConfigSchema = z
+  .object({
+    title: z.string().min(1).max(500),
+    details: z.string().max(20_000).default(""),
+    /** The exact data being approved (templates allowed). Default: the run input. */
+    data: z.unknown().optional(),
+    assignees: assigneesSchema.default({ roles: ["approver"], users: [] }),
+    allowEdit: z.boolean().default(false),
+    /** JSON Schema the edited data must match (when allowEdit). */
+    editSchema: jsonSchemaSchema.optional(),
+    /** Deadline in ms, or null for an explicit "no deadline". Default 7 days. */
+    timeoutMs: waitTimeoutSchema,
+    onTimeout: z.enum(["reject", "approve", "escalate"]).default("reject"),
+    /** Escalation chain for onTimeout: escalate — each level in turn, then reject. */
+    escalateTo: z.array(escalationLevelSchema).max(10).optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.onTimeout === "escalate" && (!c.escalateTo || c.escalateTo.length === 0))
+      ctx.addIssue({
+        code: "custom",
+        path: ["escalateTo"],
+        message: "Say who to escalate to (escalateTo), or choose another timeout behaviour.",
+      });
+    if (c.onTimeout !== "reject" && c.timeoutMs === null)
+      ctx.addIssue({
+        code: "custom",
+        path: ["onTimeout"],
+        message: "There is no deadline (timeoutMs is null), so a timeout behaviour cannot apply.",
+      });
+    if (c.assignees.roles.length === 0 && c.assignees.users.length === 0)
+      ctx.addIssue({ code: "custom", path: ["assignees"], message: "Name at least one role or user who can decide." });
+  });
+
+export type ApprovalConfig = z.infer<typeof approvalConfigSchema>;
+
+export const approvalDefinition = defineNode({
+  type: "approval",
+  label: "Approval",
+  description: "Pauses the run until a person approves or rejects in the inbox.",
+  icon: "user-check",
+  category: "human",
+  docs: [
+    "Creates an approval in the inbox with `title` and `details` (templates) for the `assignees` (roles and users),",
+    "showing `data` (default: the run input). With `allowEdit` the person may change the data; it must match `editSchema`.",
+    "Every wait has a deadline: `timeoutMs` (default 7 days) or `null` for none. When it passes, `onTimeout` rejects,",
+    "approves, or escalates along `escalateTo`. Outcomes: `approved`, `rejected`. Output:",
+    "`{ decision, comment, decidedBy, data }` where `data` is the edited data when edited.",
+  ].join(" "),
+  configVersion: 1,
+  migrations: [],
+  configSchema: approvalConfigSchema,
+  defaults: {
+    title: "Please review",
+    details: "",
+    assignees: { roles: ["approver"], users: [] },
+    allowEdit: false,
+    timeoutMs: 7 * 24 * 3_600_000,
+    onTimeout: "reject",
+  },
+  outcomes: () => ["approved", "rejected"],
+  primaryOutcome: () => "approved",
+  canBranch: () => true,
+  expressions: (c) => {
+    const out: { path: string; kind: "template"; value: unknown }[] = [
+      { path: "title", kind: "template", value: c.title },
+      { path: "details", kind: "template", value: c.details },
+    ];
+    if (c.data !== undefined) out.push({ path: "data", kind: "template", value: c.data });
+    return out;
+  },
+  atMostOnce: false,
+  jsonSchemas: (c) => (c.editSchema ? [{ path: "editSchema", schema: c.editSchema }] : []),
+  sideEffects: true,
+  defaultMaxAttempts: 1,
+  canWait: true,
+});

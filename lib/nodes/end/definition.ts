@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { defineNode } from "../definition";
+
+export const endConfigSchema = z
+  .object({
+    /** The run's output (a template object or value). Default: the run input. */
+    output: z.unknown().optional(),
+  })
+  .strict();
+
+export type EndConfig = z.infer<typeof endConfigSchema>;
+
+export const endDefinition = defineNode({
+  type: "end",
+  label: "End",
+  description: "Sets the run's output.",
+  icon: "flag",
+  category: "flow",
+  docs: "Renders `output` (templates allowed, any JSON) and makes it the run's output. When several end nodes run, the last one to finish wins. Other branches still finish.",
+  configVersion: 1,
+  migrations: [],
+  configSchema: endConfigSchema,
+  defaults: { output: "{{ input }}" },
+  outcomes: () => [],
+  primaryOutcome: () => null,
+  canBranch: () => false,
+  expressions: (c) => (c.output === undefined ? [] : [{ path: "output", kind: "template", value: c.output }]),
+  atMostOnce: false,
+  sideEffects: false,
+  defaultMaxAttempts: 1,
+});

@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { defineNode } from "../definition";
+
+export const httpConfigSchema = z
+  .object({
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]).default("GET"),
+    /** http(s) URL (template). */
+    url: z.string().min(1).max(8000),
+    headers: z
+      .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be a valid header name"), z.string())
+      .default({}),
+    /** Request body: a string or JSON (templates allowed). JSON bodies are sent as application/json. */
+    body: z.unknown().optional(),
+    /** Name of a workspace credential sent as `Authorization: Bearer <secret>` (or `credentialHeader`). */
+    credential: z.string().min(1).max(200).optional(),
+    credentialHeader: z.string().min(1).max(100).optional(),
+    /** How to read the response body. */
+    responseType: z.enum(["auto", "json", "text"]).default("auto"),
+    /** Largest response accepted (default 1 MB, at most 10 MB). */
+    maxResponseBytes: z.number().int().min(1).max(10_000_000).optional(),
+  })
+  .strict();
+
+export type HttpConfig = z.infer<typeof httpConfigSchema>;
+
+export const httpDefinition = defineNode({
+  type: "http",
+  label: "HTTP request",
+  description: "Calls an HTTP endpoint through the egress guard.",
+  icon: "globe",
+  category: "integration",
+  docs: [
+    "Sends `method` to `url` with `headers` and `body` (templates). Loopback, private, link-local and cloud-metadata",
+    "addresses are refused (every DNS answer is checked) unless an administrator allows private networks. Responses",
+    "are limited in size and time. The `Idempotency-Key` header is `runId:nodeId:visit`, the same on every retry and",
+    "after a crash. 5xx, 429 and network errors are retried (honouring Retry-After) when `retry` allows; a final",
+    "failure takes the `error` outcome if it has edges, else fails the run. Output: `{ status, headers, body }`.",
+  ].join(" "),
+  configVersion: 1,
+  migrations: [],
+  configSchema: httpConfigSchema,
+  defaults: { method: "GET", url: "https://example.com", headers: {}, responseType: "auto" },
+  outcomes: () => ["default", "error"],
+  primaryOutcome: () => "default",
+  errorOutcome: "error",
+  canBranch: () => true,
+  expressions: (c) => {
+    const out: { path: string; kind: "template"; value: unknown }[] = [
+      { path: "url", kind: "template", value: c.url },
+      { path: "headers", kind: "template", value: c.headers },
+    ];
+    if (c.body !== undefined) out.push({ path: "body", kind: "template", value: c.body });
+    return out;
+  },
+  atMostOnce: false,
+  sideEffects: true,
+  defaultMaxAttempts: 1,
+});

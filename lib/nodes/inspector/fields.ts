@@ -1,0 +1,142 @@
+// Turns a node type's zod config schema into form fields, through the JSON Schema zod
+// generates (z.toJSONSchema, input side so defaults are optional). The same zod schema then
+// validates what the form produces, so the form and the engine can never disagree.
+import { z } from "zod";
+import { getNodeDefinition } from "../registry";
+
+export type FieldKind = "text" | "textarea" | "select" | "number" | "nullableNumber" | "boolean" | "list" | "json" | "value";
+
+export interface Field {
+  key: string;
+  label: string;
+  description?: string;
+  required: boolean;
+  kind: FieldKind;
+  options?: string[];
+  defaultValue?: unknown;
+}
+
+type JsonSchema = {
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  description?: string;
+  default?: unknown;
+};
+
+const LONG_TEXT = new Set(["instructions", "prompt", "details", "text", "message", "expression", "when"]);
+
+const LABELS: Record<string, string> = {
+  kind: "Starts when",
+  cron: "Cron schedule",
+  model: "Model",
+  outputSchema: "Output JSON Schema",
+  maxTurns: "Most turns",
+  routing: "Next step",
+  useConversation: "Start with the shared conversation",
+  timeoutMs: "Deadline (ms)",
+  onTimeout: "When the deadline passes",
+  escalateTo: "Escalate to",
+  allowEdit: "Let the person edit the data",
+  editSchema: "Edit JSON Schema",
+  onFail: "When a check fails",
+  agentCardUrl: "Agent card URL",
+  url: "URL",
+};
+
+export function humanize(key: string): string {
+  if (LABELS[key]) return LABELS[key];
+  const words = key.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function fieldFor(key: string, s: JsonSchema, required: boolean): Field {
+  const base = { key, label: humanize(key), description: s.description, required, defaultValue: s.default };
+  const variants = s.anyOf ?? s.oneOf;
+  if (variants) {
+    const types = variants.map((v) => v.type);
+    if (types.includes("null") && variants.some((v) => v.type === "number" || v.type === "integer"))
+      return { ...base, kind: "nullableNumber" };
+    return { ...base, kind: "text" };
+  }
+  if (Array.isArray(s.enum)) return { ...base, kind: "select", options: s.enum.map(String) };
+  const type = Array.isArray(s.type) ? s.type.find((t) => t !== "null") : s.type;
+  if (Array.isArray(s.type) && s.type.includes("null") && (type === "number" || type === "integer"))
+    return { ...base, kind: "nullableNumber" };
+  switch (type) {
+    case "string":
+      return { ...base, kind: LONG_TEXT.has(key) ? "textarea" : "text" };
+    case "number":
+    case "integer":
+      return { ...base, kind: "number" };
+    case "boolean":
+      return { ...base, kind: "boolean" };
+    case "array":
+      return s.items?.type === "string" ? { ...base, kind: "list" } : { ...base, kind: "json" };
+    case "object":
+      return { ...base, kind: "json" };
+    default:
+      return { ...base, kind: "value" };
+  }
+}
+
+const cache = new Map<string, Field[]>();
+
+/** The form fields of a node type (top-level config properties), cached. */
+export function fieldsFor(type: string): Field[] {
+  const hit = cache.get(type);
+  if (hit) return hit;
+  const def = getNodeDefinition(type);
+  if (!def) return [];
+  let schema: JsonSchema;
+  try {
+    schema = z.toJSONSchema(def.configSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  } catch {
+    schema = { properties: {} };
+  }
+  const required = new Set(schema.required ?? []);
+  const fields = Object.entries(schema.properties ?? {}).map(([k, s]) => fieldFor(k, s, required.has(k)));
+  cache.set(type, fields);
+  return fields;
+}
+
+/** Config errors by top-level field ("" for the config as a whole), from the type's zod schema. */
+export function configErrors(type: string, config: unknown): Record<string, string[]> {
+  const def = getNodeDefinition(type);
+  if (!def) return { "": [`Unknown node type "${type}"`] };
+  const parsed = def.configSchema.safeParse(config);
+  if (parsed.success) return {};
+  const out: Record<string, string[]> = {};
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.length ? String(issue.path[0]) : "";
+    const rest = issue.path.slice(1).map(String).join(".");
+    (out[key] ??= []).push(rest ? `${rest}: ${issue.message}` : issue.message);
+  }
+  return out;
+}
+
+/** Which top-level fields hold templates or expressions (so the form offers variables). */
+export function expressionKinds(type: string, config: Record<string, unknown>): Record<string, "template" | "expression"> {
+  const def = getNodeDefinition(type);
+  const out: Record<string, "template" | "expression"> = {};
+  if (!def) return out;
+  try {
+    const parsed = def.configSchema.safeParse(config);
+    const list = def.expressions(parsed.success ? parsed.data : ({ ...(def.defaults as object), ...config } as never));
+    for (const e of list) {
+      const key = e.path.split(/[.[]/)[0];
+      if (key && !out[key]) out[key] = e.kind;
+    }
+  } catch {
+    // an incomplete config: no hints
+  }
+  // fields that always take templates/expressions even when empty
+  if (type === "transform") out.expression = "expression";
+  if (type === "condition") out.cases = "expression";
+  return out;
+}

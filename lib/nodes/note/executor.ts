@@ -1,0 +1,10 @@
+import { NonRetryableError } from "@/lib/engine/errors";
+import type { Executor } from "../types";
+import type { NoteConfig } from "./definition";
+
+/** Notes never run (the engine skips them); reaching this is a bug. */
+export const noteExecutor: Executor<NoteConfig> = {
+  async run() {
+    throw new NonRetryableError("A note cannot run.");
+  },
+};

@@ -1,0 +1,9 @@
+import type { Executor } from "../types";
+import type { TriggerConfig } from "./definition";
+
+/** The trigger's output is the run input. */
+export const triggerExecutor: Executor<TriggerConfig> = {
+  async run(ctx) {
+    return { kind: "done", output: ctx.data.input };
+  },
+};

@@ -1,0 +1,137 @@
+// The process-level loops every long-running process starts (the web server, `switchboard
+// worker`): on start, carry on the runs a crash left behind; then, on timers, fail runs stuck
+// past their deadline (reaper), apply onTimeout to approvals past theirs (sweeper), and pick up
+// runs nobody is carrying on (decided approvals, expired leases). All of it goes through the
+// engine, whose leases make it safe for several processes to do the same at once.
+import type { RunResult } from "../engine/types";
+import type { Runtime } from "./engine";
+
+export interface RunnerOptions {
+  /** Carry on interrupted runs once at start (default true). */
+  recoverOnStart?: boolean;
+  /** Reaper + approval deadline sweep interval (default 5 s; 0 turns the timer off). */
+  sweepIntervalMs?: number;
+  /** Periodic recovery interval (default 10 s; 0 off: e.g. web servers when workers execute runs). */
+  recoverIntervalMs?: number;
+  /** Most recovered runs executed at once by this process (default 8); the rest wait for the next round. */
+  maxConcurrentRecoveries?: number;
+  log?: (line: string) => void;
+}
+
+export interface SweepResult {
+  /** Runs this sweep started carrying on (they execute in the background; see `idle()`). */
+  recovering: string[];
+  reaped: RunResult[];
+  expired: RunResult[];
+}
+
+export interface Runner {
+  /** Resolves with the runs the start-up recovery carried on, once they paused or ended. */
+  readonly ready: Promise<RunResult[]>;
+  /** Resolves when every recovery this runner started has paused or ended. */
+  idle(): Promise<RunResult[]>;
+  /** One sweep now (tests). */
+  sweep(options?: { recover?: boolean }): Promise<SweepResult>;
+  /** Stops the timers and waits for a sweep in progress (recovered runs keep executing until the engine shuts down). */
+  stop(): Promise<void>;
+}
+
+export function startRunner(runtime: Runtime, options: RunnerOptions = {}): Runner {
+  const { engine, store } = runtime;
+  const log = options.log ?? (() => {});
+  const sweepEvery = options.sweepIntervalMs ?? 5000;
+  const recoverEvery = options.recoverIntervalMs ?? 10_000;
+  const maxConcurrent = options.maxConcurrentRecoveries ?? 8;
+  const inFlight = new Map<string, Promise<RunResult | null>>();
+  const timers: ReturnType<typeof setInterval>[] = [];
+  let stopped = false;
+  let current: Promise<unknown> = Promise.resolve();
+
+  /** One sweep at a time per runner. */
+  function serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = current.then(fn, fn);
+    current = next.catch(() => {});
+    return next;
+  }
+
+  async function guarded<T>(name: string, fallback: T, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      log(`[runner] ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return fallback;
+    }
+  }
+
+  /**
+   * Recovered runs execute in the background (a long run must not hold up the reaper), at most
+   * `maxConcurrent` at a time; the engine's lease makes a run another process carries on a no-op.
+   */
+  async function dispatchRecoveries(): Promise<Promise<RunResult | null>[]> {
+    const free = maxConcurrent - inFlight.size;
+    if (free <= 0) return [];
+    const ids = (await store.findRunsToRecover(new Date(), free + inFlight.size)).filter((id) => !inFlight.has(id));
+    return ids.slice(0, free).map((id) => {
+      const done = engine
+        .runUntilPauseOrEnd(id)
+        .then((r) => {
+          log(`[runner] carried on run ${id}: ${r.status}`);
+          return r;
+        })
+        .catch((error: unknown) => {
+          log(`[runner] carrying on run ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+          return null;
+        })
+        .finally(() => inFlight.delete(id));
+      inFlight.set(id, done);
+      return done;
+    });
+  }
+
+  const settled = async (ps: Promise<RunResult | null>[]) =>
+    (await Promise.all(ps)).filter((r): r is RunResult => r !== null);
+
+  async function sweep({ recover = true } = {}): Promise<SweepResult> {
+    const reaped = await guarded("reaper", [], () => engine.reap());
+    for (const r of reaped) log(`[runner] reaped run ${r.runId}: ${r.status}`);
+    const expired = await guarded("approval deadlines", [], () => engine.expireApprovals());
+    for (const r of expired) log(`[runner] approval deadline passed, run ${r.runId}: ${r.status}`);
+    const before = new Set(inFlight.keys());
+    if (recover) await guarded("recovery", [], dispatchRecoveries);
+    return { recovering: [...inFlight.keys()].filter((id) => !before.has(id)), reaped, expired };
+  }
+
+  const ready =
+    options.recoverOnStart === false
+      ? Promise.resolve([])
+      : serial(() => guarded("start-up recovery", [], dispatchRecoveries)).then((started) => {
+          if (started.length) log(`[runner] carrying on ${started.length} interrupted run(s)`);
+          return settled(started);
+        });
+
+  if (sweepEvery > 0) {
+    const t = setInterval(() => {
+      if (!stopped) void serial(() => sweep({ recover: false }));
+    }, sweepEvery);
+    t.unref?.();
+    timers.push(t);
+  }
+  if (recoverEvery > 0) {
+    const t = setInterval(() => {
+      if (!stopped) void serial(() => guarded("recovery", [], dispatchRecoveries));
+    }, recoverEvery);
+    t.unref?.();
+    timers.push(t);
+  }
+
+  return {
+    ready,
+    idle: () => settled([...inFlight.values()]),
+    sweep: (o) => serial(() => sweep(o)),
+    async stop() {
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      await current;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import "server-only";
+// Who is asking? getActor() turns the request's session into an Actor with the user's CURRENT
+// membership (role and workspace read from the database, not trusted from the token).
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import type { Actor } from "@/lib/auth/policy";
+import type { Db } from "@/lib/db/client";
+import { findMembership } from "@/lib/db/users";
+import type { SessionClaims } from "./context";
+import { serverContext } from "./context";
+import { AppError } from "./errors";
+
+/** Resolves session claims against the database. Null when the user or membership is gone. */
+export async function actorFromClaims(db: Db, claims: SessionClaims | null): Promise<Actor | null> {
+  if (!claims) return null;
+  const membership =
+    (claims.workspaceId ? await findMembership(db.prisma, claims.userId, claims.workspaceId) : null) ??
+    (await findMembership(db.prisma, claims.userId));
+  if (!membership) return null;
+  return {
+    userId: membership.user.id,
+    email: membership.user.email,
+    name: membership.user.name,
+    workspaceId: membership.workspaceId,
+    role: membership.role,
+    via: "session",
+  };
+}
+
+async function loadActor(): Promise<Actor | null> {
+  const ctx = serverContext();
+  const claims = await ctx.readSession();
+  if (!claims) return null;
+  return actorFromClaims(await ctx.db(), claims);
+}
+
+/** The signed-in actor of this request, or null. Memoised per request in server components. */
+export const getActor: () => Promise<Actor | null> = cache(loadActor);
+
+/** The signed-in actor; throws AppError("unauthenticated") otherwise (for actions and handlers). */
+export async function requireActor(): Promise<Actor> {
+  const actor = await getActor();
+  if (!actor) throw new AppError("unauthenticated");
+  return actor;
+}
+
+/** For pages and layouts: the signed-in actor, or a redirect to /signin. */
+export async function requirePageActor(callbackPath?: string): Promise<Actor> {
+  const actor = await getActor();
+  if (!actor) redirect(callbackPath ? `/signin?callbackUrl=${encodeURIComponent(callbackPath)}` : "/signin");
+  return actor;
+}
