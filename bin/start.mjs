@@ -7,7 +7,10 @@
 //   3. a production build when the dist dir has none or it is older than the sources;
 //   4. `next start` on 0.0.0.0:$PORT (default 3000).
 // Flags: --dev runs `next dev` instead (no build); --fresh wipes SWITCHBOARD_DATA_DIR first
-// (the e2e server uses it); --rebuild forces the build.
+// (the e2e server uses it); --rebuild forces the build; --build-only builds (if needed) and exits
+// (no database, no server: for CI caches and images).
+// SWITCHBOARD_REBUILD=auto (default: build when missing or stale) | missing (only when there is
+// no build at all, e.g. while other people edit the sources) | always.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -18,18 +21,30 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
 for (const arg of args) {
-  if (!["--dev", "--fresh", "--rebuild", "--help", "-h"].includes(arg)) {
-    console.error(`Unknown option ${arg}. Usage: node bin/start.mjs [--dev] [--fresh] [--rebuild]`);
+  if (!["--dev", "--fresh", "--rebuild", "--build-only", "--help", "-h"].includes(arg)) {
+    console.error(`Unknown option ${arg}. Usage: node bin/start.mjs [--dev] [--fresh] [--rebuild] [--build-only]`);
     process.exit(2);
   }
 }
 if (args.has("--help") || args.has("-h")) {
   console.log(
-    "Usage: node bin/start.mjs [--dev] [--fresh] [--rebuild]\n  --dev      run `next dev` (no build)\n  --fresh    delete SWITCHBOARD_DATA_DIR first (a brand-new database and secrets)\n  --rebuild  build even when the build looks current",
+    [
+      "Usage: node bin/start.mjs [--dev] [--fresh] [--rebuild] [--build-only]",
+      "  --dev         run `next dev` (no build)",
+      "  --fresh       delete SWITCHBOARD_DATA_DIR first (a brand-new database and secrets)",
+      "  --rebuild     build even when the build looks current",
+      "  --build-only  build if needed, then exit (SWITCHBOARD_REBUILD=auto|missing|always)",
+    ].join("\n"),
   );
   process.exit(0);
 }
 const dev = args.has("--dev");
+const buildOnly = args.has("--build-only");
+const rebuildPolicy = args.has("--rebuild") ? "always" : (process.env.SWITCHBOARD_REBUILD ?? "auto");
+if (!["auto", "missing", "always"].includes(rebuildPolicy)) {
+  console.error(`SWITCHBOARD_REBUILD must be auto, missing or always (got ${rebuildPolicy}).`);
+  process.exit(2);
+}
 
 const log = (line) => console.log(`[switchboard] ${line}`);
 
@@ -44,7 +59,7 @@ process.chdir(root);
 const port = process.env.PORT || "3000";
 process.env.PORT = port;
 
-if (args.has("--fresh")) {
+if (args.has("--fresh") && !buildOnly) {
   const forbidden = [root, "/", homedir(), dirname(root)].map((p) => resolve(p));
   if (forbidden.includes(dataDir)) {
     console.error(`Refusing to wipe ${dataDir}: set SWITCHBOARD_DATA_DIR to a dedicated folder.`);
@@ -53,37 +68,41 @@ if (args.has("--fresh")) {
   log(`--fresh: deleting ${dataDir}`);
   rmSync(dataDir, { recursive: true, force: true });
 }
-mkdirSync(dataDir, { recursive: true });
+if (!buildOnly) mkdirSync(dataDir, { recursive: true });
 
 // TypeScript modules (the same code the app, CLI and workers run) through tsx.
 const { register } = await import("tsx/esm/api");
 register({ tsconfig: join(root, "tsconfig.json") });
 const importTs = (path) => import(pathToFileURL(join(root, path)).href);
 
-// 1. secrets
-const { loadSecrets } = await importTs("lib/auth/secrets.ts");
-const secrets = loadSecrets(process.env, dataDir);
-process.env.NEXTAUTH_SECRET = secrets.NEXTAUTH_SECRET;
-process.env.SWITCHBOARD_SECRET_KEY = secrets.SWITCHBOARD_SECRET_KEY;
-for (const [name, source] of Object.entries(secrets.source)) {
-  if (source === "generated") log(`generated ${name} into ${join(dataDir, "secrets.json")} (mode 600)`);
-}
-// Without NEXTAUTH_URL, next-auth builds its URLs from the request's Host header.
-if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
+async function prepareData() {
+  // 1. secrets
+  const { loadSecrets } = await importTs("lib/auth/secrets.ts");
+  const secrets = loadSecrets(process.env, dataDir);
+  process.env.NEXTAUTH_SECRET = secrets.NEXTAUTH_SECRET;
+  process.env.SWITCHBOARD_SECRET_KEY = secrets.SWITCHBOARD_SECRET_KEY;
+  for (const [name, source] of Object.entries(secrets.source)) {
+    if (source === "generated") log(`generated ${name} into ${join(dataDir, "secrets.json")} (mode 600)`);
+  }
+  // Without NEXTAUTH_URL, next-auth builds its URLs from the request's Host header.
+  if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
 
-// 2. database
-try {
-  const { bootstrap } = await importTs("lib/db/bootstrap.ts");
-  const { db, seeded } = await bootstrap({ dataDir });
-  const where = db.provider === "sqlite" ? db.target.file : "PostgreSQL (DATABASE_URL)";
-  log(`database ready: ${where}${seeded ? " (seeded the demo workspace)" : ""}`);
-  await db.close();
-} catch (error) {
-  console.error(
-    `[switchboard] could not prepare the database: ${error instanceof Error ? error.message : String(error)}`,
-  );
-  process.exit(1);
+  // 2. database
+  try {
+    const { bootstrap } = await importTs("lib/db/bootstrap.ts");
+    const { db, seeded } = await bootstrap({ dataDir });
+    const where = db.provider === "sqlite" ? db.target.file : "PostgreSQL (DATABASE_URL)";
+    log(`database ready: ${where}${seeded ? " (seeded the demo workspace)" : ""}`);
+    await db.close();
+  } catch (error) {
+    console.error(
+      `[switchboard] could not prepare the database: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  }
 }
+
+if (!buildOnly) await prepareData();
 
 const nextBin = join(root, "node_modules/next/dist/bin/next");
 const distDir = process.env.NEXT_DIST_DIR || ".next";
@@ -99,7 +118,8 @@ if (!dev) {
   } catch {
     stamp = null;
   }
-  if (args.has("--rebuild") || !hasBuild || stamp?.fingerprint !== fingerprint) {
+  const stale = stamp?.fingerprint !== fingerprint;
+  if (rebuildPolicy === "always" || !hasBuild || (rebuildPolicy === "auto" && stale)) {
     log(
       hasBuild
         ? "sources changed since the last build: building…"
@@ -118,6 +138,8 @@ if (!dev) {
     log(`built in ${Math.round((Date.now() - started) / 1000)} s`);
   }
 }
+
+if (buildOnly) process.exit(0);
 
 // 4. serve
 log(`${dev ? "dev server" : "server"} on http://localhost:${port} (listening on 0.0.0.0)`);

@@ -102,7 +102,7 @@ test("the audit trail shows the sign-in and an admin's member change; filters wo
   const password = (await done.getByTestId("one-time-password").textContent())?.trim() ?? "";
   expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
   await done.getByRole("button", { name: "Done" }).click();
-  await expect(page.getByRole("cell", { name: "nina@acme.test" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "nina@acme.test", exact: true })).toBeVisible();
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit" }).click();
   await expect(page).toHaveURL(/\/audit/);

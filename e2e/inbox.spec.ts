@@ -76,7 +76,7 @@ test("reject needs a reason, then rejects with it", async ({ page }) => {
   await page.getByRole("button", { name: "Confirm rejection" }).click();
   await expect(page.getByText("Rejected. The run continues on its rejected path.")).toBeVisible();
   await page.reload();
-  await expect(page.getByText(/Rejected by approver@acme\.test/)).toBeVisible();
+  await expect(page.getByRole("definition").filter({ hasText: /Rejected by approver@acme\.test/ })).toBeVisible();
   await expect(page.getByText("“Over the refund limit”", { exact: false })).toBeVisible();
 });
 
@@ -97,7 +97,7 @@ test("edit then approve: an invalid edit is refused by field, a valid one is acc
   await form.getByRole("button", { name: "Save and approve" }).click();
   await expect(page.getByText("Approved. The run continues.")).toBeVisible();
   await page.reload();
-  await expect(page.getByText(/Approved by approver@acme\.test/)).toBeVisible();
+  await expect(page.getByRole("definition").filter({ hasText: /Approved by approver@acme\.test/ })).toBeVisible();
 });
 
 test("a viewer sees no actions, and a direct call is refused", async ({ page, baseURL }) => {
@@ -129,9 +129,11 @@ test("reassign to another person: they get it, the former assignee no longer can
   const editorOption = await select.locator("option", { hasText: "editor@acme.test" }).getAttribute("value");
   await select.selectOption(editorOption as string);
   await form.getByRole("button", { name: "Reassign" }).click();
-  await expect(form.getByRole("status").filter({ hasText: "Reassigned." })).toBeVisible();
-  await approver.reload();
+  // The page refreshes: the approver is no longer an assignee, the editor is.
   await expect(approver.getByText("This approval is assigned to someone else; you cannot decide it.")).toBeVisible();
+  await expect(approver.getByRole("definition").filter({ hasText: "editor@acme.test" })).toBeVisible();
+  await approver.reload();
+  await expect(approver.getByRole("button", { name: "Approve", exact: true })).toHaveCount(0);
 
   const editor = await browser.newPage();
   await signInAs(editor, "editor");

@@ -61,7 +61,15 @@ async function measure(file: string, workspaceId: string, bigRunId: string) {
     const dashboard = await time(() => getDashboard(db, workspaceId, { from: from30, to: end }), 3);
     const dashboardRuns = await time(() => getRunDashboard(db, workspaceId, { from: from30, to: end }), 3);
     const dashboardSteps = await time(() => getStepDashboard(db, workspaceId, { from: from30, to: end }), 3);
-    const detail = await time(() => getRunDetail(db, workspaceId, bigRunId), 3);
+    // As the run page loads it: every step, payloads of the selected (failed) step only.
+    const detail = await time(
+      () =>
+        getRunDetail(db, workspaceId, bigRunId, {
+          stepPayloads: (rows) => rows.filter((r) => r.status === "failed").map((r) => r.id),
+        }),
+      3,
+    );
+    const detailAll = await time(() => getRunDetail(db, workspaceId, bigRunId, { stepPayloads: "all" }), 3);
     return {
       runsListFirstPage: { firstMs: list.firstMs, medianMs: list.medianMs, rows: list.result.items.length },
       runsListFailedFirstPage: { firstMs: listFailed.firstMs, medianMs: listFailed.medianMs },
@@ -77,6 +85,7 @@ async function measure(file: string, workspaceId: string, bigRunId: string) {
       dashboard30dRunLevel: { firstMs: dashboardRuns.firstMs, medianMs: dashboardRuns.medianMs },
       dashboard30dStepLevel: { firstMs: dashboardSteps.firstMs, medianMs: dashboardSteps.medianMs },
       runDetail500Steps: { firstMs: detail.firstMs, medianMs: detail.medianMs, steps: detail.result?.steps.length },
+      runDetail500StepsAllPayloads: { firstMs: detailAll.firstMs, medianMs: detailAll.medianMs },
     };
   } finally {
     await db.close();
@@ -94,7 +103,9 @@ async function main() {
     const sql = new Database(reuse, { readonly: true });
     const ws = sql.prepare(`SELECT "id" FROM "Workspace" ORDER BY "createdAt" LIMIT 1`).get() as { id: string };
     const big = sql.prepare(`SELECT "id" FROM "Run" WHERE "stepCount" = 500 LIMIT 1`).get() as { id: string };
-    const counts = sql.prepare(`SELECT (SELECT COUNT(*) FROM "Run") AS runs, (SELECT COUNT(*) FROM "Step") AS steps`).get() as {
+    const counts = sql
+      .prepare(`SELECT (SELECT COUNT(*) FROM "Run") AS runs, (SELECT COUNT(*) FROM "Step") AS steps`)
+      .get() as {
       runs: number;
       steps: number;
     };

@@ -56,7 +56,9 @@ export async function seedHistory(opts: SeedOptions): Promise<SeedResult> {
   sql.pragma("foreign_keys = OFF"); // steps are written before their run row in each batch
   const now = sqliteTimestamp(new Date());
   const existing = opts.existingWorkspaceSlug
-    ? (sql.prepare(`SELECT "id" FROM "Workspace" WHERE "slug" = ?`).get(opts.existingWorkspaceSlug) as { id: string } | undefined)
+    ? (sql.prepare(`SELECT "id" FROM "Workspace" WHERE "slug" = ?`).get(opts.existingWorkspaceSlug) as
+        | { id: string }
+        | undefined)
     : undefined;
   if (opts.existingWorkspaceSlug && !existing) throw new Error(`No workspace with slug ${opts.existingWorkspaceSlug}`);
   const workspaceId = existing?.id ?? id("ws", 1);
@@ -66,9 +68,11 @@ export async function seedHistory(opts: SeedOptions): Promise<SeedResult> {
       .run(workspaceId, "Bench", opts.workspaceSlug, now);
   }
   const users: string[] = existing
-    ? (sql.prepare(`SELECT "userId" FROM "Membership" WHERE "workspaceId" = ?`).all(workspaceId) as { userId: string }[]).map(
-        (m) => m.userId,
-      )
+    ? (
+        sql.prepare(`SELECT "userId" FROM "Membership" WHERE "workspaceId" = ?`).all(workspaceId) as {
+          userId: string;
+        }[]
+      ).map((m) => m.userId)
     : [];
   for (let i = 0; i < (existing ? 0 : 8); i++) {
     const uid = id("u", i);
@@ -109,10 +113,12 @@ export async function seedHistory(opts: SeedOptions): Promise<SeedResult> {
   const insRun = sql.prepare(`INSERT INTO "Run" ("id","workspaceId","workflowId","workflowVersionId","status","trigger",
     "input","output","error","state","startedById","createdAt","startedAt","endedAt","durationMs","inputTokens","outputTokens",
     "costUsd","stepCount","waitingOnPerson") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
-  const insStep = sql.prepare(`INSERT INTO "Step" ("id","runId","workspaceId","nodeId","nodeType","visit","attempt","status",
+  const insStep =
+    sql.prepare(`INSERT INTO "Step" ("id","runId","workspaceId","nodeId","nodeType","visit","attempt","status",
     "idempotencyKey","input","output","error","model","simulated","inputTokens","outputTokens","costUsd","startedAt","endedAt","durationMs")
     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
-  const insApproval = sql.prepare(`INSERT INTO "Approval" ("id","workspaceId","runId","nodeId","visit","title","assigneeRoles",
+  const insApproval =
+    sql.prepare(`INSERT INTO "Approval" ("id","workspaceId","runId","nodeId","visit","title","assigneeRoles",
     "assigneeUserIds","status","decidedById","decidedAt","createdAt") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`);
 
   const start = opts.end.getTime() - opts.days * 86400000;

@@ -23,11 +23,14 @@ export function Checklist({ onFocusNode }: { onFocusNode(id: string): void }) {
         {problems.length === 1 ? "1 problem" : `${problems.length} problems`} to fix before publishing
       </p>
       <ul className="space-y-1">
-        {problems.map((p, i) => {
+        {problems.map((p) => {
           const id = nodeIdForPath(p.path, nodes);
           const node = id ? nodes.find((n) => n.id === id) : undefined;
           return (
-            <li key={`${p.path}-${i}`} className="rounded border border-amber-200 bg-amber-50 p-2 text-xs text-amber-950">
+            <li
+              key={`${p.path}|${p.message}`}
+              className="rounded border border-amber-200 bg-amber-50 p-2 text-xs text-amber-950"
+            >
               {node ? (
                 <button type="button" className="text-left underline" onClick={() => onFocusNode(node.id)}>
                   {node.data.name || node.id}

@@ -18,7 +18,7 @@ import { Button, Dialog } from "@/components/ui";
 import { downloadJson } from "@/components/workflows/workflow-list";
 import { autoLayout } from "@/lib/canvas/layout";
 import { createLiveRunStore } from "@/lib/canvas/run-state";
-import { createEditorStore, type ClipboardPayload } from "@/lib/canvas/store";
+import { type ClipboardPayload, createEditorStore } from "@/lib/canvas/store";
 import type { WorkflowDoc } from "@/lib/canvas/types";
 import { nodeCatalog } from "@/lib/nodes/canvas-registry";
 import { validateWorkflow } from "@/lib/workflow/validate";
@@ -90,10 +90,13 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
   const changeCount = useEditor((s) => s.changeCount);
   const problemCount = useEditor((s) => s.problems.length);
   useEffect(() => {
-    const t = setTimeout(() => {
-      const result = validateWorkflow(api.getState().toDocument());
-      api.getState().setProblems(result.valid ? [] : result.issues);
-    }, changeCount === 0 ? 0 : 250);
+    const t = setTimeout(
+      () => {
+        const result = validateWorkflow(api.getState().toDocument());
+        api.getState().setProblems(result.valid ? [] : result.issues);
+      },
+      changeCount === 0 ? 0 : 250,
+    );
     return () => clearTimeout(t);
   }, [changeCount, api]);
 
@@ -109,7 +112,11 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
     if (count === savedAt.current) return;
     saving.current = true;
     setSaveState("saving");
-    const r = await saveDraftAction({ id: workflow.id, baseRevision: revision.current, document: api.getState().toDocument() });
+    const r = await saveDraftAction({
+      id: workflow.id,
+      baseRevision: revision.current,
+      document: api.getState().toDocument(),
+    });
     saving.current = false;
     if (!r.ok) {
       setSaveState("error");
@@ -125,6 +132,8 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
     savedAt.current = count;
     setSaveState(api.getState().changeCount === count ? "saved" : "dirty");
   }, [api, canEdit, conflict, workflow.id]);
+  // saveState is a dependency on purpose: a save that ends "dirty" (edits arrived meanwhile) schedules the next one
+  // biome-ignore lint/correctness/useExhaustiveDependencies: see above
   useEffect(() => {
     if (changeCount === 0 || !canEdit || conflict) return;
     if (changeCount !== savedAt.current) setSaveState((s) => (s === "saving" ? s : "dirty"));
@@ -147,7 +156,10 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
     savedAt.current = api.getState().changeCount;
     setConflict(null);
     setSaveState("saved");
-    setNotice({ tone: "info", text: `Loaded the newest draft${r.data.updatedBy ? ` (saved by ${r.data.updatedBy})` : ""}.` });
+    setNotice({
+      tone: "info",
+      text: `Loaded the newest draft${r.data.updatedBy ? ` (saved by ${r.data.updatedBy})` : ""}.`,
+    });
   }, [api, workflow.id]);
 
   const keepBoth = useCallback(async () => {
@@ -166,7 +178,9 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
       if (!at && !from) {
         const el = document.querySelector(".react-flow");
         const rect = el?.getBoundingClientRect();
-        const c = rect ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
+        const c = rect
+          ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
+          : { x: 0, y: 0 };
         at = { x: Math.round(c.x - 120), y: Math.round(c.y - 40) };
       }
       const id = api.getState().addNode(type, { position: at, from: from ?? undefined });
@@ -174,10 +188,19 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
       setFocusedNode(id);
       setTab("step");
       // keyboard flow: focus the new step's "add next step" button
+      // keep the new step in view: small graphs fit entirely, large ones centre on the new step
+      requestAnimationFrame(() => {
+        const n = api.getState().nodes.find((x) => x.id === id);
+        if (!n) return;
+        if (api.getState().nodes.length <= 40) void flow.fitView({ padding: 0.2, duration: 200, maxZoom: 1 });
+        else void flow.setCenter(n.position.x + 120, n.position.y + 40, { duration: 200, zoom: flow.getZoom() });
+      });
       let tries = 0;
       const focusNext = () => {
         const name = api.getState().nodes.find((n) => n.id === id)?.data.name ?? id;
-        const btn = document.querySelector<HTMLButtonElement>(`button[aria-label="Add step after ${CSS.escape(name)}"]`);
+        const btn = document.querySelector<HTMLButtonElement>(
+          `button[aria-label="Add step after ${CSS.escape(name)}"]`,
+        );
         // React Flow keeps a new node invisible until it is measured: focus fails until then
         btn?.focus();
         if (document.activeElement !== btn && tries++ < 60) requestAnimationFrame(focusNext);
@@ -186,6 +209,13 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
     },
     [api, canEdit, flow],
   );
+
+  const onAddAt = useCallback((type: string, p: { x: number; y: number }) => addStep(type, null, p), [addStep]);
+  const onPaletteAdd = useCallback(
+    (type: string, from: { nodeId: string; handle?: string | null } | null) => addStep(type, from),
+    [addStep],
+  );
+  const clearPaletteFrom = useCallback(() => setPaletteFrom(null), []);
 
   const actions = useMemo<EditorActions>(
     () => ({
@@ -207,7 +237,8 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
     return ids.join(",");
   });
   const single = selectedIds && !selectedIds.includes(",") ? selectedIds : null;
-  const shownNode = single ?? (focusedNode && api.getState().nodes.some((n) => n.id === focusedNode) ? focusedNode : null);
+  const shownNode =
+    single ?? (focusedNode && api.getState().nodes.some((n) => n.id === focusedNode) ? focusedNode : null);
 
   const onNodeClick = useCallback(
     (id: string) => {
@@ -314,7 +345,9 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
   const find = () => {
     const q = findText.trim().toLowerCase();
     if (!q) return;
-    const n = api.getState().nodes.find((x) => (x.data.name ?? "").toLowerCase().includes(q) || x.id.toLowerCase().includes(q));
+    const n = api
+      .getState()
+      .nodes.find((x) => (x.data.name ?? "").toLowerCase().includes(q) || x.id.toLowerCase().includes(q));
     setFindMiss(!n);
     if (!n) return;
     api.getState().select([n.id]);
@@ -340,7 +373,9 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
     setVersionsKey((k) => k + 1);
     setNotice({
       tone: "info",
-      text: r.data.created ? `Published version ${r.data.version}.` : `Nothing changed since version ${r.data.version}.`,
+      text: r.data.created
+        ? `Published version ${r.data.version}.`
+        : `Nothing changed since version ${r.data.version}.`,
     });
   };
 
@@ -360,7 +395,10 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
       savedAt.current = api.getState().changeCount;
       setSaveState("saved");
     }
-    setNotice({ tone: "info", text: `Version ${version} restored as the draft. Undo brings your previous draft back.` });
+    setNotice({
+      tone: "info",
+      text: `Version ${version} restored as the draft. Undo brings your previous draft back.`,
+    });
   };
 
   const exportJson = async () => {
@@ -399,7 +437,11 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
     <EditorActionsContext.Provider value={actions}>
       <style>{"@keyframes sb-dash { to { stroke-dashoffset: -20; } }"}</style>
       <div className="flex h-[calc(100vh-4rem)] min-h-[32rem] flex-col bg-slate-50">
-        <div role="toolbar" aria-label="Editor toolbar" className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white px-3 py-2">
+        <div
+          role="toolbar"
+          aria-label="Editor toolbar"
+          className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white px-3 py-2"
+        >
           <label className="sr-only" htmlFor="wf-name">
             Workflow name
           </label>
@@ -410,20 +452,50 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
             readOnly={!canEdit}
             onChange={(e) => api.getState().setMeta({ name: e.target.value }, "name")}
           />
-          <span role="status" aria-live="polite" className={`text-xs ${saveState === "conflict" || saveState === "error" ? "text-red-700" : "text-slate-500"}`}>
+          <span
+            role="status"
+            aria-live="polite"
+            className={`text-xs ${saveState === "conflict" || saveState === "error" ? "text-red-700" : "text-slate-500"}`}
+          >
             {canEdit ? saveLabel[saveState] : "Read only"}
           </span>
           <div className="mx-2 h-6 w-px bg-slate-200" />
-          <Button size="sm" variant="ghost" disabled={!canUndo || !canEdit} onClick={() => api.getState().undo()} aria-label="Undo" title="Undo (Ctrl+Z)">
+          <Button
+            size="sm"
+            variant="ghost"
+            disabled={!canUndo || !canEdit}
+            onClick={() => api.getState().undo()}
+            aria-label="Undo"
+            title="Undo (Ctrl+Z)"
+          >
             <Icon path={ICONS.undo} />
           </Button>
-          <Button size="sm" variant="ghost" disabled={!canRedo || !canEdit} onClick={() => api.getState().redo()} aria-label="Redo" title="Redo (Shift+Ctrl+Z)">
+          <Button
+            size="sm"
+            variant="ghost"
+            disabled={!canRedo || !canEdit}
+            onClick={() => api.getState().redo()}
+            aria-label="Redo"
+            title="Redo (Shift+Ctrl+Z)"
+          >
             <Icon path={ICONS.redo} />
           </Button>
-          <Button size="sm" variant="ghost" disabled={!canEdit} onClick={() => void layout()} title="Arrange the steps automatically">
+          <Button
+            size="sm"
+            variant="ghost"
+            disabled={!canEdit}
+            onClick={() => void layout()}
+            title="Arrange the steps automatically"
+          >
             <Icon path={ICONS.layout} /> Tidy up
           </Button>
-          <Button size="sm" variant="ghost" disabled={!canEdit} onClick={() => addStep("note", null)} title="Add a sticky note">
+          <Button
+            size="sm"
+            variant="ghost"
+            disabled={!canEdit}
+            onClick={() => addStep("note", null)}
+            title="Add a sticky note"
+          >
             Add note
           </Button>
           <form
@@ -455,7 +527,12 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
               Export
             </Button>
             {canRun && (
-              <Button size="sm" variant="secondary" onClick={() => void startRun()} title={problemCount ? "Fix the checklist first" : "Run this workflow"}>
+              <Button
+                size="sm"
+                variant="secondary"
+                onClick={() => void startRun()}
+                title={problemCount ? "Fix the checklist first" : "Run this workflow"}
+              >
                 <Icon path={ICONS.play} /> Run
               </Button>
             )}
@@ -465,7 +542,11 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
                 loading={publishing}
                 onClick={() => void publish()}
                 aria-disabled={problemCount > 0}
-                title={problemCount ? `Fix ${problemCount} problem(s) in the checklist to publish` : "Publish an immutable version"}
+                title={
+                  problemCount
+                    ? `Fix ${problemCount} problem(s) in the checklist to publish`
+                    : "Publish an immutable version"
+                }
               >
                 Publish
               </Button>
@@ -490,18 +571,16 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
                 key={paletteFocus}
                 from={paletteFrom}
                 autoFocus={paletteFocus > 0}
-                onClearFrom={() => setPaletteFrom(null)}
-                onAdd={(type, from) => addStep(type, from)}
+                onClearFrom={clearPaletteFrom}
+                onAdd={onPaletteAdd}
               />
             </aside>
           )}
-          <main className="relative min-w-0 flex-1" aria-label="Canvas">
-            <FlowCanvas readOnly={!canEdit} onNodeClick={onNodeClick} onAddAt={(type, p) => addStep(type, null, p)} />
-            {canEdit && nodeCount <= 1 && !hintDismissed && (
-              <FirstRunHint onDismiss={() => setHintDismissed(true)} />
-            )}
+          <section className="relative min-w-0 flex-1" aria-label="Canvas">
+            <FlowCanvas readOnly={!canEdit} onNodeClick={onNodeClick} onAddAt={onAddAt} />
+            {canEdit && nodeCount <= 1 && !hintDismissed && <FirstRunHint onDismiss={() => setHintDismissed(true)} />}
             {runStatus && <RunBadge />}
-          </main>
+          </section>
           <aside className="flex w-80 shrink-0 flex-col border-l border-slate-200 bg-white">
             <div role="tablist" aria-label="Side panel" className="flex border-b border-slate-200">
               {tabs.map((t) => (
@@ -529,8 +608,9 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
                   <div className="space-y-2 text-sm text-slate-600">
                     <p>Select a step to change its settings.</p>
                     <p className="text-xs">
-                      Shortcuts: <kbd>N</kbd> add a step · <kbd>Ctrl+Z</kbd> undo · <kbd>Shift+Ctrl+Z</kbd> redo · <kbd>Ctrl+C</kbd>/<kbd>Ctrl+V</kbd> copy and paste ·{" "}
-                      <kbd>Ctrl+D</kbd> duplicate · <kbd>Delete</kbd> remove · <kbd>Shift</kbd>-drag to select several.
+                      Shortcuts: <kbd>N</kbd> add a step · <kbd>Ctrl+Z</kbd> undo · <kbd>Shift+Ctrl+Z</kbd> redo ·{" "}
+                      <kbd>Ctrl+C</kbd>/<kbd>Ctrl+V</kbd> copy and paste · <kbd>Ctrl+D</kbd> duplicate ·{" "}
+                      <kbd>Delete</kbd> remove · <kbd>Shift</kbd>-drag to select several.
                     </p>
                   </div>
                 ))}
@@ -544,7 +624,12 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
                 />
               )}
               {tab === "versions" && (
-                <VersionsPanel workflowId={workflow.id} refreshKey={versionsKey} canRestore={canEdit} onRestore={(v) => void restore(v)} />
+                <VersionsPanel
+                  workflowId={workflow.id}
+                  refreshKey={versionsKey}
+                  canRestore={canEdit}
+                  onRestore={(v) => void restore(v)}
+                />
               )}
               {tab === "run" && <RunPanel selectedNodeId={shownNode} />}
             </div>
@@ -559,6 +644,7 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
           onStarted={(id) => {
             runApi.getState().reset(id);
             setRunId(id);
+            void flow.fitView({ padding: 0.15, duration: 200, maxZoom: 1 });
             setTab("run");
             setVersionsKey((k) => k + 1);
           }}
@@ -579,7 +665,8 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
         }
       >
         <p className="text-sm text-slate-700">
-          Reload shows their draft here (your unsaved edits are dropped). Keep both saves your version as a new workflow and opens it.
+          Reload shows their draft here (your unsaved edits are dropped). Keep both saves your version as a new workflow
+          and opens it.
         </p>
       </Dialog>
     </EditorActionsContext.Provider>
@@ -589,17 +676,24 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
 function FirstRunHint({ onDismiss }: { onDismiss(): void }) {
   return (
     <Panel position="top-center">
-      <div role="note" aria-label="Getting started" className="max-w-md rounded-lg border border-blue-200 bg-white p-3 text-sm shadow">
+      <div
+        role="note"
+        aria-label="Getting started"
+        className="max-w-md rounded-lg border border-blue-200 bg-white p-3 text-sm shadow"
+      >
         <p className="font-medium text-slate-900">Build your first workflow</p>
         <ol className="mt-1 list-decimal space-y-0.5 pl-5 text-slate-700">
           <li>
-            Press the <strong>+</strong> on the <em>Start</em> step (or drag a step from the left) to add an <strong>Agent</strong>.
+            Press the <strong>+</strong> on the <em>Start</em> step (or drag a step from the left) to add an{" "}
+            <strong>Agent</strong>.
           </li>
           <li>
-            Add an <strong>Approval</strong> after it, so a person decides, then another <strong>Agent</strong> after “approved”.
+            Add an <strong>Approval</strong> after it, so a person decides, then another <strong>Agent</strong> after
+            “approved”.
           </li>
           <li>
-            Fill in each step on the right; the <strong>Checklist</strong> tells you what is missing. Then press <strong>Run</strong>.
+            Fill in each step on the right; the <strong>Checklist</strong> tells you what is missing. Then press{" "}
+            <strong>Run</strong>.
           </li>
         </ol>
         <button type="button" className="mt-2 text-xs text-blue-700 underline" onClick={onDismiss}>

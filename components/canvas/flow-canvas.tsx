@@ -1,15 +1,8 @@
 "use client";
 // The React Flow surface. Nodes and edges come from the editor store (controlled); changes go
 // back through the store so each gesture becomes one undo point.
-import {
-  Background,
-  Controls,
-  MiniMap,
-  type NodeMouseHandler,
-  ReactFlow,
-  useReactFlow,
-} from "@xyflow/react";
-import { useCallback } from "react";
+import { Background, Controls, MiniMap, type NodeMouseHandler, ReactFlow, useReactFlow } from "@xyflow/react";
+import { memo, useCallback, useState } from "react";
 import type { CanvasNode } from "@/lib/canvas/types";
 import { visualFor } from "@/lib/nodes/canvas-registry";
 import { countRender, useEditor, useEditorApi } from "./editor-context";
@@ -18,10 +11,28 @@ import { edgeTypes } from "./step-edge";
 import { nodeTypes } from "./step-node";
 
 const minimapColour = (n: { type?: string }) => visualFor(n.type).colour;
-const proOptions = { hideAttribution: true };
-const fitViewOptions = { padding: 0.2, maxZoom: 1 };
+/** Above this many nodes the canvas opens on the start of the workflow instead of fitting everything. */
+const LARGE = 150;
 
-export function FlowCanvas({
+/** The first view: the whole workflow, or for a large one the trigger and the ~25 steps after it. */
+function initialFit(nodes: readonly CanvasNode[], edges: readonly { source: string; target: string }[]) {
+  if (nodes.length <= LARGE) return { padding: 0.2, maxZoom: 1 };
+  const start = nodes.find((n) => n.type === "trigger") ?? nodes[0];
+  const seen = new Set([start.id]);
+  const queue = [start.id];
+  while (queue.length && seen.size < 25) {
+    const id = queue.shift()!;
+    for (const e of edges) {
+      if (e.source === id && !seen.has(e.target) && seen.size < 25) {
+        seen.add(e.target);
+        queue.push(e.target);
+      }
+    }
+  }
+  return { padding: 0.1, maxZoom: 1, nodes: [...seen].map((id) => ({ id })) };
+}
+
+export const FlowCanvas = memo(function FlowCanvas({
   readOnly,
   onNodeClick,
   onAddAt,
@@ -35,6 +46,7 @@ export function FlowCanvas({
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
   const { screenToFlowPosition } = useReactFlow();
+  const [fitViewOptions] = useState(() => initialFit(api.getState().nodes, api.getState().edges));
 
   const onDragOver = useCallback((e: React.DragEvent) => {
     if (e.dataTransfer.types.includes(DRAG_MIME)) {
@@ -75,12 +87,11 @@ export function FlowCanvas({
       maxZoom={2}
       fitView
       fitViewOptions={fitViewOptions}
-      proOptions={proOptions}
       aria-label="Workflow canvas"
     >
-      <Background gap={16} />
+      <Background gap={24} />
       <MiniMap pannable zoomable nodeColor={minimapColour} ariaLabel="Minimap" />
       <Controls aria-label="Zoom controls" />
     </ReactFlow>
   );
-}
+});

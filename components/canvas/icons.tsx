@@ -24,11 +24,19 @@ export function Icon({ path, size = 16, className }: { path: string; size?: numb
 export const STATUS_META: Record<LiveStepStatus, { label: string; icon: string; className: string }> = {
   pending: { label: "Pending", icon: "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20z", className: "text-slate-500" },
   running: { label: "Running", icon: "M21 12a9 9 0 1 1-6.2-8.6", className: "text-blue-700" },
-  waiting: { label: "Waiting", icon: "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20z M12 6v6l4 2", className: "text-amber-700" },
+  waiting: {
+    label: "Waiting",
+    icon: "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20z M12 6v6l4 2",
+    className: "text-amber-700",
+  },
   succeeded: { label: "Succeeded", icon: "M20 6 9 17l-5-5", className: "text-green-700" },
   failed: { label: "Failed", icon: "M18 6 6 18 M6 6l12 12", className: "text-red-700" },
   skipped: { label: "Skipped", icon: "M5 12h14", className: "text-slate-500" },
-  cancelled: { label: "Cancelled", icon: "M4.9 4.9l14.2 14.2 M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20z", className: "text-slate-600" },
+  cancelled: {
+    label: "Cancelled",
+    icon: "M4.9 4.9l14.2 14.2 M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20z",
+    className: "text-slate-600",
+  },
 };
 
 export const ICONS = {

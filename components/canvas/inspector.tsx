@@ -49,9 +49,11 @@ export function availableVariables(
 export function Inspector({ nodeId }: { nodeId: string }) {
   countRender("inspector");
   const api = useEditorApi();
-  const node = useEditor((s) => s.nodes.find((n) => n.id === nodeId));
+  // subscribe to the node's data and type only: dragging the node must not re-render this form
+  const data = useEditor((s) => s.nodes.find((n) => n.id === nodeId)?.data);
+  const nodeType = useEditor((s) => s.nodes.find((n) => n.id === nodeId)?.type);
+  const node = data ? { id: nodeId, type: nodeType, data } : undefined;
   const problems = useEditor((s) => s.problemsByNode[nodeId]);
-  const index = useEditor((s) => s.nodes.findIndex((n) => n.id === nodeId));
   // variables depend on the graph's shape, not on configs being typed: recompute on edges/node count
   const edges = useEditor((s) => s.edges);
   const nodeCount = useEditor((s) => s.nodes.length);
@@ -61,10 +63,7 @@ export function Inspector({ nodeId }: { nodeId: string }) {
     () => availableVariables(nodeId, api.getState().nodes, edges, inputSchema),
     [nodeId, edges, nodeCount, inputSchema, api],
   );
-  const kinds = useMemo(
-    () => (node ? expressionKinds(node.type ?? "", node.data.config) : {}),
-    [node?.type, node?.data.config, node],
-  );
+  const kinds = useMemo(() => (data ? expressionKinds(nodeType ?? "", data.config) : {}), [nodeType, data]);
   const extraErrors = useMemo(() => {
     const out: Record<string, string[]> = {};
     for (const p of problems ?? []) {
@@ -72,7 +71,8 @@ export function Inspector({ nodeId }: { nodeId: string }) {
       // nodes.<i>.config.<field>… → field; anything else about the node → general
       const key = parts[2] === "config" && parts[3] ? parts[3] : "";
       if (key === "" && (p.nodeId ?? nodeIdForPath(p.path, api.getState().nodes)) !== nodeId) continue;
-      (out[key] ??= []).push(p.message);
+      out[key] ??= [];
+      out[key].push(p.message);
     }
     return out;
   }, [problems, api, nodeId]);
@@ -84,11 +84,13 @@ export function Inspector({ nodeId }: { nodeId: string }) {
   for (const [k, msgs] of Object.entries(extraErrors)) {
     if (k === "") docOnly[k] = msgs;
   }
-  void index;
   return (
     <section aria-label={`Settings for ${node.data.name || node.id}`} className="space-y-3">
       <header className="flex items-start gap-2">
-        <span className="flex h-7 w-7 shrink-0 items-center justify-center rounded text-white" style={{ background: visual.colour }}>
+        <span
+          className="flex h-7 w-7 shrink-0 items-center justify-center rounded text-white"
+          style={{ background: visual.colour }}
+        >
           <Icon path={visual.icon} size={16} />
         </span>
         <div>
@@ -119,6 +121,7 @@ export function Inspector({ nodeId }: { nodeId: string }) {
         extraErrors={docOnly}
         onChange={(config, field) => api.getState().updateConfig(node.id, config, field)}
       />
+      {type !== "note" && <AdvancedSettings nodeId={node.id} />}
       <button
         type="button"
         className="rounded border border-red-300 px-2 py-1 text-xs text-red-800 hover:bg-red-50"
@@ -127,5 +130,59 @@ export function Inspector({ nodeId }: { nodeId: string }) {
         Delete this step
       </button>
     </section>
+  );
+}
+
+/** Node-level settings outside the config: skip (disabled), step timeout, retry attempts. */
+function AdvancedSettings({ nodeId }: { nodeId: string }) {
+  const api = useEditorApi();
+  const data = useEditor((s) => s.nodes.find((n) => n.id === nodeId)?.data);
+  if (!data) return null;
+  const retry = (data.retry ?? {}) as { maxAttempts?: number };
+  const num = (v: string) => (v === "" ? undefined : Math.max(1, Math.round(Number(v))));
+  return (
+    <details className="rounded border border-slate-200 p-2 text-xs">
+      <summary className="cursor-pointer font-medium text-slate-800">Advanced</summary>
+      <div className="mt-2 space-y-2">
+        <label className="flex items-center gap-2">
+          <input
+            type="checkbox"
+            checked={!!data.disabled}
+            onChange={(e) =>
+              api.getState().updateNodeData(nodeId, { disabled: e.target.checked || undefined }, "disabled")
+            }
+          />
+          Skip this step (disabled)
+        </label>
+        <label className="block">
+          <span className="mb-0.5 block text-slate-800">Step timeout (ms)</span>
+          <input
+            type="number"
+            min={1}
+            className="w-full rounded border border-slate-300 px-2 py-1"
+            value={typeof data.timeoutMs === "number" ? data.timeoutMs : ""}
+            placeholder="no step timeout"
+            onChange={(e) => api.getState().updateNodeData(nodeId, { timeoutMs: num(e.target.value) }, "timeoutMs")}
+          />
+        </label>
+        <label className="block">
+          <span className="mb-0.5 block text-slate-800">Attempts (including the first)</span>
+          <input
+            type="number"
+            min={1}
+            max={20}
+            className="w-full rounded border border-slate-300 px-2 py-1"
+            value={typeof retry.maxAttempts === "number" ? retry.maxAttempts : ""}
+            placeholder="type default"
+            onChange={(e) => {
+              const maxAttempts = num(e.target.value);
+              const next = { ...retry, maxAttempts };
+              if (maxAttempts === undefined) delete next.maxAttempts;
+              api.getState().updateNodeData(nodeId, { retry: Object.keys(next).length ? next : undefined }, "retry");
+            }}
+          />
+        </label>
+      </div>
+    </details>
   );
 }

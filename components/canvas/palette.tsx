@@ -2,7 +2,7 @@
 // The palette: every node type with its icon and one-line description. Drag one onto the
 // canvas, or click (Enter) to add it — after the step the palette was opened from, connected
 // from the chosen outcome, or in the middle of the view.
-import { useMemo, useState } from "react";
+import { memo, useMemo, useState } from "react";
 import { nodeCatalog, visualFor } from "@/lib/nodes/canvas-registry";
 import { useEditor } from "./editor-context";
 import { Icon } from "./icons";
@@ -16,7 +16,7 @@ export interface PaletteProps {
   autoFocus?: boolean;
 }
 
-export function Palette({ from, onAdd, onClearFrom, autoFocus }: PaletteProps) {
+export const Palette = memo(function Palette({ from, onAdd, onClearFrom, autoFocus }: PaletteProps) {
   const [q, setQ] = useState("");
   const hasTrigger = useEditor((s) => s.nodes.some((n) => n.type === "trigger"));
   const fromNode = useEditor((s) => (from ? s.nodes.find((n) => n.id === from.nodeId) : undefined));
@@ -25,7 +25,8 @@ export function Palette({ from, onAdd, onClearFrom, autoFocus }: PaletteProps) {
     [fromNode],
   );
   const [handle, setHandle] = useState<string | null | undefined>(undefined);
-  const chosenHandle = handle !== undefined && outcomes.some((o) => o.handle === handle) ? handle : (from?.handle ?? null);
+  const chosenHandle =
+    handle !== undefined && outcomes.some((o) => o.handle === handle) ? handle : (from?.handle ?? null);
   const types = nodeCatalog
     .types()
     .filter((t) => !(t === "trigger" && hasTrigger))
@@ -108,4 +109,4 @@ export function Palette({ from, onAdd, onClearFrom, autoFocus }: PaletteProps) {
       </ul>
     </section>
   );
-}
+});

@@ -107,8 +107,8 @@ export function RunDialog({
           <p>{error.message}</p>
           {error.fieldErrors && Object.keys(fieldErrors).length === 0 && (
             <ul className="mt-1 list-disc pl-5 text-xs">
-              {error.fieldErrors.map((f, i) => (
-                <li key={`${f.path}-${i}`}>
+              {error.fieldErrors.map((f) => (
+                <li key={`${f.path}|${f.message}`}>
                   {f.path}: {f.message}
                 </li>
               ))}
@@ -137,7 +137,12 @@ type StepRow = {
 };
 
 const show = (p: { value: unknown; preview: string | null }) =>
-  p.preview ?? (p.value === null || p.value === undefined ? "—" : typeof p.value === "string" ? p.value : JSON.stringify(p.value, null, 2));
+  p.preview ??
+  (p.value === null || p.value === undefined
+    ? "—"
+    : typeof p.value === "string"
+      ? p.value
+      : JSON.stringify(p.value, null, 2));
 
 export function RunPanel({ selectedNodeId }: { selectedNodeId: string | null }) {
   const runId = useLiveRun((s) => s.runId);
@@ -158,7 +163,9 @@ export function RunPanel({ selectedNodeId }: { selectedNodeId: string | null }) 
     }
     return `${i}|${o}|${c}`;
   });
-  const nodeName = useEditor((s) => (selectedNodeId ? (s.nodes.find((n) => n.id === selectedNodeId)?.data.name ?? selectedNodeId) : null));
+  const nodeName = useEditor((s) =>
+    selectedNodeId ? (s.nodes.find((n) => n.id === selectedNodeId)?.data.name ?? selectedNodeId) : null,
+  );
   const [steps, setSteps] = useState<StepRow[]>([]);
   const [approvals, setApprovals] = useState<{ id: string; nodeId: string; status: string }[]>([]);
   const [cancelling, setCancelling] = useState(false);
@@ -181,7 +188,10 @@ export function RunPanel({ selectedNodeId }: { selectedNodeId: string | null }) 
   if (!runId) {
     return (
       <section aria-label="Run" className="text-sm text-slate-600">
-        <p>No run yet. Press <strong>Run</strong> in the toolbar to try this workflow; each step shows its status here and on the canvas.</p>
+        <p>
+          No run yet. Press <strong>Run</strong> in the toolbar to try this workflow; each step shows its status here
+          and on the canvas.
+        </p>
       </section>
     );
   }
@@ -196,7 +206,11 @@ export function RunPanel({ selectedNodeId }: { selectedNodeId: string | null }) 
     <section aria-label="Run" className="space-y-3 text-sm">
       <div className="flex items-center gap-2">
         {meta && (
-          <span role="status" aria-label={`Run ${meta.label}`} className={`flex items-center gap-1 font-medium ${meta.className}`}>
+          <span
+            role="status"
+            aria-label={`Run ${meta.label}`}
+            className={`flex items-center gap-1 font-medium ${meta.className}`}
+          >
             <Icon path={meta.icon} className={status === "running" ? "animate-spin" : ""} />
             Run {meta.label.toLowerCase()}
           </span>
@@ -207,9 +221,13 @@ export function RunPanel({ selectedNodeId }: { selectedNodeId: string | null }) 
       </div>
       <dl className="grid grid-cols-2 gap-1 text-xs">
         <dt className="text-slate-500">Tokens</dt>
-        <dd aria-label="Tokens used">{tokens.toLocaleString()}</dd>
+        <dd>
+          <output aria-label="Tokens used">{tokens.toLocaleString()}</output>
+        </dd>
         <dt className="text-slate-500">Cost</dt>
-        <dd aria-label="Cost so far">${usd.toFixed(4)}</dd>
+        <dd>
+          <output aria-label="Cost so far">${usd.toFixed(4)}</output>
+        </dd>
       </dl>
       {runError?.message && (
         <p role="alert" className="rounded bg-red-50 p-2 text-xs text-red-800">
@@ -254,9 +272,7 @@ export function RunPanel({ selectedNodeId }: { selectedNodeId: string | null }) 
               <p>
                 Tokens {s.inputTokens} in / {s.outputTokens} out · ${s.costUsd.toFixed(4)}
                 {s.model && s.model !== "simulated" ? ` · ${s.model}` : ""}
-                {s.simulated && (
-                  <span className="ml-1 rounded bg-violet-100 px-1 text-violet-900">simulated</span>
-                )}
+                {s.simulated && <span className="ml-1 rounded bg-violet-100 px-1 text-violet-900">simulated</span>}
               </p>
               <Block label="Input" text={show(s.input)} />
               <Block label={s.simulated ? "Output (simulated)" : "Output"} text={show(s.output)} />
@@ -265,7 +281,9 @@ export function RunPanel({ selectedNodeId }: { selectedNodeId: string | null }) 
           ))}
         </div>
       ) : (
-        <p className="text-xs text-slate-600">Click a step on the canvas to see its input, output, error, attempts, tokens and cost.</p>
+        <p className="text-xs text-slate-600">
+          Click a step on the canvas to see its input, output, error, attempts, tokens and cost.
+        </p>
       )}
     </section>
   );
@@ -275,7 +293,9 @@ function Block({ label, text, error }: { label: string; text: string; error?: bo
   return (
     <details open={error || undefined}>
       <summary className={`cursor-pointer ${error ? "text-red-800" : "text-slate-700"}`}>{label}</summary>
-      <pre className={`mt-1 max-h-48 overflow-auto rounded p-1.5 whitespace-pre-wrap ${error ? "bg-red-50 text-red-900" : "bg-slate-50"}`}>
+      <pre
+        className={`mt-1 max-h-48 overflow-auto rounded p-1.5 whitespace-pre-wrap ${error ? "bg-red-50 text-red-900" : "bg-slate-50"}`}
+      >
         {text}
       </pre>
     </details>

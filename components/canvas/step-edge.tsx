@@ -11,7 +11,12 @@ export const StepEdge = memo(function StepEdge(props: EdgeProps<CanvasEdge>) {
   const { id, source, target, sourceHandleId, label, selected, markerEnd } = props;
   const [path, labelX, labelY] = getBezierPath(props);
   const taken = useLiveRun(
-    (s) => !!(s.taken[id] || s.taken[takenKey(source, sourceHandleId, target)] || (!sourceHandleId && s.taken[`${source}|*|${target}`])),
+    (s) =>
+      !!(
+        s.taken[id] ||
+        s.taken[takenKey(source, sourceHandleId, target)] ||
+        (!sourceHandleId && s.taken[`${source}|*|${target}`])
+      ),
   );
   const active = useLiveRun((s) => s.status === "running" || s.status === "queued");
   return (

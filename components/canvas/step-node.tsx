@@ -33,14 +33,19 @@ export const StepNode = memo(function StepNode({ id, type, data, selected }: Nod
   return (
     <article
       aria-label={`${name}, ${label} step`}
-      className={`relative w-60 rounded-lg border bg-white text-left shadow-sm ${
+      className={`relative w-60 rounded-lg border bg-white text-left ${
         selected ? "border-blue-600 ring-2 ring-blue-300" : problems ? "border-amber-500" : "border-slate-300"
       } ${data.disabled ? "opacity-60" : ""}`}
       style={{ borderLeft: `4px solid ${visual.colour}` }}
       onDoubleClick={() => focusNode(id)}
     >
       {nodeCatalog.hasInput(type) && (
-        <Handle type="target" position={Position.Left} className="!h-3 !w-3 !bg-slate-500" aria-label={`Into ${name}`} />
+        <Handle
+          type="target"
+          position={Position.Left}
+          className="!h-3 !w-3 !bg-slate-500"
+          aria-label={`Into ${name}`}
+        />
       )}
       <header className="flex items-center gap-2 px-3 pt-2">
         <span
@@ -58,7 +63,10 @@ export const StepNode = memo(function StepNode({ id, type, data, selected }: Nod
             className="flex items-center gap-1 rounded bg-amber-100 px-1.5 py-0.5 text-[11px] font-medium text-amber-900"
             title={problems.map((p) => p.message).join("\n")}
           >
-            <Icon path="M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z M12 9v4 M12 17h.01" size={12} />
+            <Icon
+              path="M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z M12 9v4 M12 17h.01"
+              size={12}
+            />
             {problems.length === 1 ? "1 problem" : `${problems.length} problems`}
           </span>
         )}

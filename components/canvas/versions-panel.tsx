@@ -60,7 +60,10 @@ export function VersionsPanel({
   if (versions.length === 0) {
     return (
       <section aria-label="Versions" className="text-sm text-slate-600">
-        <p>Nothing published yet. Publishing saves an immutable version that runs are pinned to; edits to the draft never change it.</p>
+        <p>
+          Nothing published yet. Publishing saves an immutable version that runs are pinned to; edits to the draft never
+          change it.
+        </p>
       </section>
     );
   }
@@ -81,7 +84,12 @@ export function VersionsPanel({
               </p>
             </div>
             {canRestore && (
-              <Button size="sm" variant="secondary" aria-label={`Restore version ${v.version}`} onClick={() => onRestore(v.version)}>
+              <Button
+                size="sm"
+                variant="secondary"
+                aria-label={`Restore version ${v.version}`}
+                onClick={() => onRestore(v.version)}
+              >
                 Restore
               </Button>
             )}
@@ -94,7 +102,12 @@ export function VersionsPanel({
           <label className="sr-only" htmlFor="diff-from">
             Compare from
           </label>
-          <select id="diff-from" className="rounded border border-slate-300 px-1 py-0.5" value={from} onChange={(e) => setFrom(e.target.value)}>
+          <select
+            id="diff-from"
+            className="rounded border border-slate-300 px-1 py-0.5"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+          >
             {options.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -105,7 +118,12 @@ export function VersionsPanel({
           <label className="sr-only" htmlFor="diff-to">
             Compare to
           </label>
-          <select id="diff-to" className="rounded border border-slate-300 px-1 py-0.5" value={to} onChange={(e) => setTo(e.target.value)}>
+          <select
+            id="diff-to"
+            className="rounded border border-slate-300 px-1 py-0.5"
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+          >
             {options.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -133,13 +151,13 @@ export function VersionsPanel({
 function DiffView({ diff }: { diff: WorkflowDiff }) {
   if (diff.empty) {
     return (
-      <p aria-label="Changes" className="text-xs text-slate-600">
+      <section aria-label="Changes" className="text-xs text-slate-600">
         No changes{diff.moved.length ? ` (only moved: ${diff.moved.join(", ")})` : ""}.
-      </p>
+      </section>
     );
   }
   return (
-    <div aria-label="Changes" className="space-y-1 text-xs">
+    <section aria-label="Changes" className="space-y-1 text-xs">
       {diff.meta.map((c) => (
         <p key={c.path}>
           Workflow <code>{c.path}</code>: {fmt(c.before)} → {fmt(c.after)}
@@ -178,6 +196,6 @@ function DiffView({ diff }: { diff: WorkflowDiff }) {
         </p>
       ))}
       {diff.moved.length > 0 && <p className="text-slate-500">Moved: {diff.moved.join(", ")}</p>}
-    </div>
+    </section>
   );
 }

@@ -32,7 +32,12 @@ export function StatusOverTimeChart({ data, statuses }: { data: StatusPoint[]; s
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }} accessibilityLayer>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="label" tick={{ fontSize: 12 }} minTickGap={16} />
-          <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={48} label={{ value: "runs", angle: -90, position: "insideLeft", fontSize: 12 }} />
+          <YAxis
+            allowDecimals={false}
+            tick={{ fontSize: 12 }}
+            width={48}
+            label={{ value: "runs", angle: -90, position: "insideLeft", fontSize: 12 }}
+          />
           <Tooltip />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {statuses.map((s) => (
@@ -44,7 +49,6 @@ export function StatusOverTimeChart({ data, statuses }: { data: StatusPoint[]; s
               fill={STATUS_COLORS[s] ?? "#64748b"}
               cursor="pointer"
               isAnimationActive={false}
-            isAnimationActive={false}
               onClick={(entry) => {
                 const p = entry.payload as StatusPoint | undefined;
                 if (p) router.push(p.hrefs[s] ?? p.href);
@@ -106,7 +110,16 @@ export function UsageOverTimeChart({ data }: { data: UsagePoint[] }) {
               if (p) router.push(p.href);
             }}
           />
-          <Line yAxisId="cost" dataKey="costUsd" name="Cost" stroke="#1d4ed8" strokeWidth={2} dot={false} type="monotone" isAnimationActive={false} />
+          <Line
+            yAxisId="cost"
+            dataKey="costUsd"
+            name="Cost"
+            stroke="#1d4ed8"
+            strokeWidth={2}
+            dot={false}
+            type="monotone"
+            isAnimationActive={false}
+          />
         </ComposedChart>
       </ResponsiveContainer>
     </div>

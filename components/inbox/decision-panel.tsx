@@ -27,7 +27,12 @@ export function DecisionPanel({
   payload,
   decide,
   comment,
+  editLabel = "Edit then approve…",
+  closed = null,
 }: {
+  /** set when the approval is no longer pending: what happened */
+  closed?: string | null;
+  editLabel?: string;
   approvalId: string;
   allowEdit: boolean;
   editSchema: unknown;
@@ -74,6 +79,10 @@ export function DecisionPanel({
     );
   }
 
+  if (closed) {
+    return <p className="text-sm text-slate-600">{closed} Nothing left to decide.</p>;
+  }
+
   const reasonError = fieldErrors.find((f) => f.path === "reason")?.message;
   return (
     <section aria-label="Decision" className="space-y-3">
@@ -107,7 +116,7 @@ export function DecisionPanel({
               onClick={() => setMode("edit")}
               className="rounded border border-zinc-300 px-4 py-2 text-sm font-medium disabled:opacity-50"
             >
-              Edit then approve…
+              {editLabel}
             </button>
           ) : null}
           <button

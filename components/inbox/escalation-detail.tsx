@@ -75,10 +75,16 @@ function failuresOf(p: Obj): Failure[] {
   return out;
 }
 
-export function GuardrailDetail({ payload }: { payload: unknown }) {
+export function GuardrailDetail({
+  payload,
+  failures: given = [],
+}: {
+  payload: unknown;
+  failures?: { type?: string; message: string }[];
+}) {
   const p = isObj(payload) ? payload : {};
-  const failures = failuresOf(p);
-  const value = p.value ?? p.target ?? p.data;
+  const failures = given.length ? given.map((f) => ({ check: f.type ?? "check", message: f.message })) : failuresOf(p);
+  const value = given.length ? payload : (p.value ?? p.target ?? p.data);
   return (
     <section aria-labelledby="guardrail-h" className="rounded-lg border border-red-300 bg-red-50 p-4">
       <h2 id="guardrail-h" className="mb-2 font-semibold text-red-900">

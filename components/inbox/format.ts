@@ -30,7 +30,7 @@ export function formatUsd(value: number): string {
 }
 
 export function isoTitle(date: Date | string | null | undefined): string | undefined {
-  return date ? new Date(date).toISOString().replace("T", " ").slice(0, 19) + " UTC" : undefined;
+  return date ? `${new Date(date).toISOString().replace("T", " ").slice(0, 19)} UTC` : undefined;
 }
 
 /** Link to the run's live canvas (the builder's run view). */

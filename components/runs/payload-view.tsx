@@ -2,7 +2,15 @@
 // so a multi-megabyte output never freezes the page.
 import type { Payload } from "@/lib/db/runs-queries";
 
-export function PayloadView({ label, payload, downloadHref }: { label: string; payload: Payload; downloadHref: string }) {
+export function PayloadView({
+  label,
+  payload,
+  downloadHref,
+}: {
+  label: string;
+  payload: Payload;
+  downloadHref: string;
+}) {
   if (payload.value === null && !payload.truncated) {
     return (
       <div>

@@ -52,12 +52,21 @@ export function RunActions({
     <div className="flex flex-col items-end gap-2">
       <div className="flex flex-wrap justify-end gap-2">
         {ACTIVE.has(status) && may.cancel ? (
-          <Button variant="danger" loading={busy === "cancel"} disabled={pending} onClick={() => run("cancel", () => cancelRunAction({ runId }))}>
+          <Button
+            variant="danger"
+            loading={busy === "cancel"}
+            disabled={pending}
+            onClick={() => run("cancel", () => cancelRunAction({ runId }))}
+          >
             Cancel run
           </Button>
         ) : null}
         {status === "failed" && hasFailedStep && may.retry ? (
-          <Button loading={busy === "retry"} disabled={pending} onClick={() => run("retry", () => retryRunAction({ runId }))}>
+          <Button
+            loading={busy === "retry"}
+            disabled={pending}
+            onClick={() => run("retry", () => retryRunAction({ runId }))}
+          >
             Retry from failed step
           </Button>
         ) : null}

@@ -80,7 +80,9 @@ export function RunPeople({
                   {m.name || m.nodeId ? <span className="font-normal"> ({m.role})</span> : null}
                 </p>
                 <p className="whitespace-pre-wrap break-words text-slate-800">
-                  {m.content.length > MAX_MESSAGE_CHARS ? `${m.content.slice(0, MAX_MESSAGE_CHARS)}… (truncated)` : m.content}
+                  {m.content.length > MAX_MESSAGE_CHARS
+                    ? `${m.content.slice(0, MAX_MESSAGE_CHARS)}… (truncated)`
+                    : m.content}
                 </p>
               </li>
             ))}

@@ -38,7 +38,13 @@ export function RunsFilterForm({
     >
       <div className="space-y-1.5 sm:col-span-2">
         <Label htmlFor="runs-q">Search</Label>
-        <Input id="runs-q" name="q" type="search" placeholder="Run id or text in the input" defaultValue={values.q ?? ""} />
+        <Input
+          id="runs-q"
+          name="q"
+          type="search"
+          placeholder="Run id or text in the input"
+          defaultValue={values.q ?? ""}
+        />
       </div>
       <div className="space-y-1.5">
         <Label htmlFor="runs-workflow">Workflow</Label>
@@ -127,7 +133,11 @@ export function RunsFilterForm({
                 <span>
                   {c.label}: <strong>{shown}</strong>
                 </span>
-                <Link href={runsHref(rest)} aria-label={`Remove filter ${c.label}`} className="text-slate-500 hover:text-slate-900">
+                <Link
+                  href={runsHref(rest)}
+                  aria-label={`Remove filter ${c.label}`}
+                  className="text-slate-500 hover:text-slate-900"
+                >
                   ×
                 </Link>
               </li>

@@ -23,15 +23,7 @@ export function errorChain(error: unknown): string[] {
   return out;
 }
 
-export function StepPanel({
-  step,
-  attempts,
-  runId,
-}: {
-  step: StepDetail;
-  attempts: StepDetail[];
-  runId: string;
-}) {
+export function StepPanel({ step, attempts, runId }: { step: StepDetail; attempts: StepDetail[]; runId: string }) {
   const href = (field: string) => `/api/v1/runs/${runId}/payload?field=${field}&step=${encodeURIComponent(step.id)}`;
   const chain = step.error.value ? errorChain(step.error.value) : [];
   return (
@@ -45,6 +37,12 @@ export function StepPanel({
         </h2>
         <StatusBadge status={step.status} />
       </div>
+      {step.reused ? (
+        <p className="mb-3 rounded border border-slate-200 bg-slate-50 p-2 text-sm text-slate-700">
+          Reused from the run that failed: this step was not run again and its usage is counted there, not here
+          (idempotency key of the original run below).
+        </p>
+      ) : null}
       {chain.length ? (
         <div role="alert" className="mb-3 rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900">
           <p className="font-semibold">Failed: {chain[0]}</p>
@@ -74,7 +72,9 @@ export function StepPanel({
           <dt className="text-slate-500">Model</dt>
           <dd>
             {step.model ?? "—"}
-            {step.simulated ? <span className="ml-1 rounded bg-violet-100 px-1 text-xs text-violet-800">simulated</span> : null}
+            {step.simulated ? (
+              <span className="ml-1 rounded bg-violet-100 px-1 text-xs text-violet-800">simulated</span>
+            ) : null}
           </dd>
         </div>
         <div>

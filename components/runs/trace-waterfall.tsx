@@ -51,7 +51,11 @@ export function TraceWaterfall({
   now,
   selectedId,
   hrefFor,
+  reusedCount = 0,
+  reusedFrom = null,
 }: {
+  reusedCount?: number;
+  reusedFrom?: string | null;
   steps: TraceStep[];
   waits: TraceWait[];
   start: Date;
@@ -69,7 +73,11 @@ export function TraceWaterfall({
   const pct = (t: number) => `${(Math.max(0, Math.min(1, (t - t0) / total)) * 100).toFixed(3)}%`;
   const width = (a: number, b: number) => `max(3px, ${(Math.max(0, (b - a) / total) * 100).toFixed(3)}%)`;
   const placed = assignLanes(
-    steps.map((s) => ({ step: s, start: s.startedAt.getTime(), end: Math.max((s.endedAt ?? now).getTime(), s.startedAt.getTime() + 1) })),
+    steps.map((s) => ({
+      step: s,
+      start: s.startedAt.getTime(),
+      end: Math.max((s.endedAt ?? now).getTime(), s.startedAt.getTime() + 1),
+    })),
   );
   const laneCount = placed.reduce((m, p) => Math.max(m, p.lane + 1), 0);
   const lanes = Array.from({ length: laneCount }, (_, i) => placed.filter((p) => p.lane === i));
@@ -81,11 +89,25 @@ export function TraceWaterfall({
           {steps.length} step attempts in {laneCount} lane{laneCount === 1 ? "" : "s"}
           {waits.length ? `, ${waits.length} wait${waits.length === 1 ? "" : "s"} for people` : ""} · total{" "}
           {formatDuration(total)}
+          {reusedCount ? (
+            <>
+              {" "}
+              · {reusedCount} completed step{reusedCount === 1 ? "" : "s"} reused from{" "}
+              <Link href={`/runs/${reusedFrom}`} className="font-mono text-blue-700 hover:underline">
+                {reusedFrom}
+              </Link>{" "}
+              (not re-run, not charged again)
+            </>
+          ) : null}
         </span>
         <span className="flex flex-wrap gap-3 text-xs">
           {["succeeded", "failed", "running", "waiting", "skipped"].map((s) => (
             <span key={s} className="inline-flex items-center gap-1">
-              <span aria-hidden="true" className="inline-block size-2.5 rounded-sm" style={{ background: STATUS_COLORS[s] }} />
+              <span
+                aria-hidden="true"
+                className="inline-block size-2.5 rounded-sm"
+                style={{ background: STATUS_COLORS[s] }}
+              />
               {s}
             </span>
           ))}
@@ -97,7 +119,10 @@ export function TraceWaterfall({
             <span
               key={t}
               className="absolute -translate-x-1/2 whitespace-nowrap"
-              style={{ left: `${(i / 5) * 100}%`, transform: i === 5 ? "translateX(-100%)" : i === 0 ? "none" : undefined }}
+              style={{
+                left: `${(i / 5) * 100}%`,
+                transform: i === 5 ? "translateX(-100%)" : i === 0 ? "none" : undefined,
+              }}
             >
               {formatDuration(t)}
             </span>

@@ -177,9 +177,7 @@ export function WorkflowList({
                   size="sm"
                   variant="ghost"
                   aria-label={`Export ${w.name}`}
-                  onClick={() =>
-                    run(exportWorkflowAction({ id: w.id }), (d) => downloadJson(d.filename, d.json))
-                  }
+                  onClick={() => run(exportWorkflowAction({ id: w.id }), (d) => downloadJson(d.filename, d.json))}
                 >
                   Export
                 </Button>
@@ -390,8 +388,8 @@ function ImportDialog({
             <p className="font-medium">{error.message}</p>
             {error.fieldErrors && error.fieldErrors.length > 0 && (
               <ul aria-label="Import problems" className="mt-1 list-disc space-y-0.5 pl-5 text-xs">
-                {error.fieldErrors.map((f, i) => (
-                  <li key={`${f.path}-${i}`}>
+                {error.fieldErrors.map((f) => (
+                  <li key={`${f.path}|${f.message}`}>
                     {f.path ? <code>{f.path}</code> : "document"}: {f.message}
                   </li>
                 ))}

@@ -285,4 +285,109 @@ describe.each(TEST_DATABASES)("inbox with the real engine on $name", ({ name, op
     );
     expect(toResumed.length).toBe(10);
   });
+
+  it("budget and guardrail escalations from the engine appear with their own detail and can be decided", async () => {
+    const p = await newProcess();
+    const deps = depsFor(p.db, p.rt);
+    const budgetDoc = {
+      format: "switchboard.workflow/v1",
+      name: `budget-${name}`,
+      limits: { maxTokens: 10 },
+      nodes: [
+        { id: "start", type: "trigger", config: { kind: "manual" } },
+        {
+          id: "writer",
+          type: "agent",
+          config: {
+            model: "simulated",
+            prompt: "go",
+            simulate: { output: "draft", usage: { inputTokens: 8, outputTokens: 4 } },
+          },
+        },
+        {
+          id: "editor",
+          type: "agent",
+          config: {
+            model: "simulated",
+            prompt: "go",
+            simulate: { output: "final", usage: { inputTokens: 8, outputTokens: 4 } },
+          },
+        },
+        { id: "done", type: "end", config: { output: { text: "{{ nodes.editor.output }}" } } },
+      ],
+      edges: [
+        { source: "start", target: "writer" },
+        { source: "writer", target: "editor" },
+        { source: "editor", target: "done" },
+      ],
+    };
+    const budget = await startWaitingRun(p.rt, p.db, budgetDoc as unknown as ReturnType<typeof workflow>);
+    const { getApprovalDetail } = await import("../db/approvals");
+    const bd = await getApprovalDetail(p.db, fx.workspaceId, budget.approvalId);
+    expect(bd?.kind).toBe("budget");
+    expect(bd?.payload).toMatchObject({ limitKind: "tokens", limit: 10, spent: 12 });
+    // Approvers are not assigned budget escalations (admins are); an admin raises the limit.
+    const refused = await decideApproval(deps, fx.users.approver, {
+      approvalId: budget.approvalId,
+      decision: "approve",
+    }).catch((e) => e);
+    expect((refused as AppError).code).toBe("forbidden:approval");
+    await decideApproval(deps, fx.users.admin, {
+      approvalId: budget.approvalId,
+      decision: "approve",
+      data: { maxTokens: 1000 },
+    });
+    const run = await waitFor(
+      () => p.db.prisma.run.findUniqueOrThrow({ where: { id: budget.runId } }),
+      (r) => r.status === "succeeded",
+    );
+    expect(run.output).toEqual({ text: "final" });
+
+    const guardDoc = {
+      format: "switchboard.workflow/v1",
+      name: `guardrail-${name}`,
+      nodes: [
+        { id: "start", type: "trigger", config: { kind: "manual" } },
+        {
+          id: "pii",
+          type: "guardrail",
+          config: {
+            target: "{{ input.reply }}",
+            checks: [
+              { type: "regex", pattern: "[\\w.]+@[\\w.]+", mode: "forbid", message: "Contains an email address" },
+            ],
+            onFail: "escalate",
+            assignees: { roles: ["approver"], users: [] },
+          },
+        },
+        { id: "sent", type: "end", config: { output: { sent: "{{ nodes.pii.output }}" } } },
+      ],
+      edges: [
+        { source: "start", target: "pii" },
+        { source: "pii", target: "sent", sourceHandle: "pass" },
+      ],
+    };
+    const pinned = await pinDocumentVersion(p.db, { workspaceId: fx.workspaceId, document: guardDoc });
+    const gr = await p.rt.engine.execute(
+      {
+        document: guardDoc,
+        workspaceId: fx.workspaceId,
+        workflowId: pinned.workflowId,
+        workflowVersionId: pinned.workflowVersionId,
+      },
+      { reply: "write to jane@example.com" },
+    );
+    expect(gr.status).toBe("waiting");
+    const ga = await p.db.prisma.approval.findFirstOrThrow({ where: { runId: gr.runId } });
+    const gd = await getApprovalDetail(p.db, fx.workspaceId, ga.id);
+    expect(gd?.kind).toBe("guardrail");
+    expect(gd?.failures.map((f) => f.message)).toEqual(["Contains an email address"]);
+    expect(gd?.payload).toBe("write to jane@example.com");
+    await decideApproval(deps, fx.users.approver, { approvalId: ga.id, decision: "approve" });
+    const grRun = await waitFor(
+      () => p.db.prisma.run.findUniqueOrThrow({ where: { id: gr.runId } }),
+      (r) => r.status === "succeeded",
+    );
+    expect(grRun.output).toEqual({ sent: "write to jane@example.com" });
+  });
 });

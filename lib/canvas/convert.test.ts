@@ -57,7 +57,11 @@ describe("document <-> canvas conversions", () => {
       measured: { width: 10, height: 10 },
       position: { x: n.position.x + 0.4, y: n.position.y + 0.6 },
     }));
-    const out = canvasToDoc(meta, moved, edges.map((e) => ({ ...e, selected: true })));
+    const out = canvasToDoc(
+      meta,
+      moved,
+      edges.map((e) => ({ ...e, selected: true })),
+    );
     expect(JSON.stringify(out)).not.toMatch(/selected|measured|dragging/);
     expect(out.nodes[1].position).toEqual({ x: 300, y: 11 });
   });

@@ -82,6 +82,7 @@ export function diffWorkflows(a: DiffableDoc, b: DiffableDoc): WorkflowDiff {
     moved,
     edgesAdded,
     edgesRemoved,
-    empty: !meta.length && !added.length && !removed.length && !changed.length && !edgesAdded.length && !edgesRemoved.length,
+    empty:
+      !meta.length && !added.length && !removed.length && !changed.length && !edgesAdded.length && !edgesRemoved.length,
   };
 }

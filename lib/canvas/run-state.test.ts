@@ -13,7 +13,13 @@ describe("live run state from the event log", () => {
       ev(5, "step.started", { nodeId: "draft", visit: 1, attempt: 1 }),
       ev(6, "step.retrying", { nodeId: "draft", attempt: 1, nextAttempt: 2, error: { message: "rate limited" } }),
       ev(7, "step.succeeded", { nodeId: "draft", visit: 1, attempt: 2, simulated: true }),
-      ev(8, "usage", { nodeId: "draft", inputTokens: 10, outputTokens: 5, costUsd: 0.01, total: { inputTokens: 10, outputTokens: 5, costUsd: 0.01 } }),
+      ev(8, "usage", {
+        nodeId: "draft",
+        inputTokens: 10,
+        outputTokens: 5,
+        costUsd: 0.01,
+        total: { inputTokens: 10, outputTokens: 5, costUsd: 0.01 },
+      }),
       ev(9, "step.started", { nodeId: "ok" }),
       ev(10, "approval.requested", { nodeId: "ok", approvalId: "ap1" }),
       ev(11, "step.waiting", { nodeId: "ok", approvalId: "ap1" }),
@@ -24,7 +30,13 @@ describe("live run state from the event log", () => {
     expect(s.lastSeq).toBe(12);
     expect(s.status).toBe("waiting");
     expect(s.steps.start.status).toBe("succeeded");
-    expect(s.steps.draft).toMatchObject({ status: "succeeded", attempt: 2, simulated: true, inputTokens: 10, outputTokens: 5 });
+    expect(s.steps.draft).toMatchObject({
+      status: "succeeded",
+      attempt: 2,
+      simulated: true,
+      inputTokens: 10,
+      outputTokens: 5,
+    });
     expect(s.steps.ok).toMatchObject({ status: "waiting", approvalId: "ap1" });
     expect(s.taken[takenKey("start", "default", "draft")]).toBe(true);
     expect(s.taken.e1).toBe(true);

@@ -89,7 +89,12 @@ export function reduceRunEvents(state: LiveRunState, events: RunEventMessage[]):
             status,
             visit: num(d.visit) || prev?.visit || 1,
             attempt: num(d.attempt) || prev?.attempt || 1,
-            error: status === "failed" || status === "cancelled" ? (error ?? prev?.error ?? null) : status === "running" ? null : (prev?.error ?? null),
+            error:
+              status === "failed" || status === "cancelled"
+                ? (error ?? prev?.error ?? null)
+                : status === "running"
+                  ? null
+                  : (prev?.error ?? null),
             approvalId: str(d.approvalId) ?? prev?.approvalId,
             inputTokens: (prev?.inputTokens ?? 0) + num(usage.inputTokens),
             outputTokens: (prev?.outputTokens ?? 0) + num(usage.outputTokens),

@@ -112,7 +112,8 @@ export function createEditorStore(doc: WorkflowDoc, catalog: NodeCatalog): Store
       const after = fn(before);
       if (same(before, after)) return;
       if (gestureBase) {
-        set({ ...after, changeCount: get().changeCount + 1 });
+        // inside a drag: no changeCount bump per frame (autosave and validation wait for the gesture's end)
+        set({ ...after });
         return;
       }
       record(before, after, opts);
@@ -232,15 +233,18 @@ export function createEditorStore(doc: WorkflowDoc, catalog: NodeCatalog): Store
         const label = labelFor(src?.type, src?.data.config ?? {}, handle);
         commit("connect", (s) => ({
           ...s,
-          edges: [...s.edges, {
-            id,
-            type: "step",
-            source: conn.source,
-            target: conn.target,
-            sourceHandle: handle,
-            label,
-            data: { generatedId: true },
-          }],
+          edges: [
+            ...s.edges,
+            {
+              id,
+              type: "step",
+              source: conn.source,
+              target: conn.target,
+              sourceHandle: handle,
+              label,
+              data: { generatedId: true },
+            },
+          ],
         }));
       },
 
@@ -259,7 +263,10 @@ export function createEditorStore(doc: WorkflowDoc, catalog: NodeCatalog): Store
           type,
           position,
           selected: opts.select ?? true,
-          data: { name: uniqueName(catalog.label(type), state.nodes), config: structuredClone(catalog.defaultConfig(type)) },
+          data: {
+            name: uniqueName(catalog.label(type), state.nodes),
+            config: structuredClone(catalog.defaultConfig(type)),
+          },
         };
         commit("add", (s) => {
           const nodes = opts.select === false ? [...s.nodes, node] : [...deselectAll(s.nodes), node];
@@ -396,7 +403,7 @@ export function createEditorStore(doc: WorkflowDoc, catalog: NodeCatalog): Store
         const now = snapshotOf(get());
         if (same(base, now)) return;
         const state = get();
-        set({ past: [...state.past, base].slice(-HISTORY_LIMIT), future: [] });
+        set({ past: [...state.past, base].slice(-HISTORY_LIMIT), future: [], changeCount: state.changeCount + 1 });
       },
 
       undo() {
@@ -432,7 +439,9 @@ export function createEditorStore(doc: WorkflowDoc, catalog: NodeCatalog): Store
         const wantEdges = new Set(edgeIds);
         set((s) => ({
           nodes: s.nodes.map((n) => (!!n.selected === want.has(n.id) ? n : { ...n, selected: want.has(n.id) })),
-          edges: s.edges.map((e) => (!!e.selected === wantEdges.has(e.id) ? e : { ...e, selected: wantEdges.has(e.id) })),
+          edges: s.edges.map((e) =>
+            !!e.selected === wantEdges.has(e.id) ? e : { ...e, selected: wantEdges.has(e.id) },
+          ),
         }));
       },
 
@@ -445,7 +454,9 @@ export function createEditorStore(doc: WorkflowDoc, catalog: NodeCatalog): Store
         const nodes = get().nodes;
         for (const p of problems) {
           const id = p.nodeId ?? nodeIdForPath(p.path, nodes);
-          if (id) (byNode[id] ??= []).push(p);
+          if (!id) continue;
+          byNode[id] ??= [];
+          byNode[id].push(p);
         }
         set({ problems, problemsByNode: byNode });
       },

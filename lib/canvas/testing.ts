@@ -11,7 +11,8 @@ export const testCatalog: NodeCatalog = {
   has: (t) => testCatalog.types().includes(t),
   label: (t) => t.charAt(0).toUpperCase() + t.slice(1),
   description: (t) => `${t} node`,
-  defaultConfig: (t) => (t === "agent" ? { model: "simulated", prompt: "" } : t === "trigger" ? { kind: "manual" } : {}),
+  defaultConfig: (t) =>
+    t === "agent" ? { model: "simulated", prompt: "" } : t === "trigger" ? { kind: "manual" } : {},
   outcomes(type, config): Outcome[] {
     switch (type) {
       case "approval":
@@ -61,7 +62,10 @@ export interface TestCanvas {
   redo(): void;
 }
 
-export function createTestCanvas(doc: WorkflowDoc = blankDocument("Test"), catalog: NodeCatalog = testCatalog): TestCanvas {
+export function createTestCanvas(
+  doc: WorkflowDoc = blankDocument("Test"),
+  catalog: NodeCatalog = testCatalog,
+): TestCanvas {
   const store = createEditorStore(doc, catalog);
   const s = () => store.getState();
   return {

@@ -4,7 +4,7 @@
 // docs/benchmarks.md records the numbers and what dominates them.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { type Db, openDb } from "../db/client";
@@ -34,7 +34,12 @@ export interface BenchLine {
   write_bytes_per_run: number;
   /** bytes this process passed to write() per run (SQLite: WAL and checkpoint writes), from /proc/self/io */
   io_write_bytes_per_run?: number;
+  /** CPU time of this process per run (user + system): what a run costs when the machine is busy */
+  cpu_ms_per_run: number;
+  /** the machine's 1-minute load average when the workload ended (2 cores: above 2 means contention) */
+  load_1m: number;
   rss_mb?: number[];
+  heap_mb?: number[];
 }
 
 export interface BenchOptions {
@@ -119,6 +124,7 @@ function ioWrittenBytes(): number | null {
 }
 
 const peakRssMb = () => Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+const heapMb = () => Math.round((process.memoryUsage().heapUsed / 1024 / 1024) * 10) / 10;
 const rssMb = () => Math.round((process.memoryUsage().rss / 1024 / 1024) * 10) / 10;
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -150,11 +156,15 @@ async function measured(
 ): Promise<Omit<BenchLine, "workload" | "engine" | "db">> {
   const stored0 = await bdb.storedBytes();
   const io0 = ioWrittenBytes();
+  const cpu0 = process.cpuUsage();
   const out = await body();
+  const cpu = process.cpuUsage(cpu0);
   const stored1 = await bdb.storedBytes();
   const io1 = ioWrittenBytes();
   return {
     ...out,
+    cpu_ms_per_run: round((cpu.user + cpu.system) / 1000 / out.runs),
+    load_1m: round(loadavg()[0], 2),
     peak_rss_mb: peakRssMb(),
     write_bytes_per_run: Math.round((stored1 - stored0) / out.runs),
     ...(io0 !== null && io1 !== null && bdb.db.provider === "sqlite"
@@ -258,7 +268,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchLine[]>
         if (r.status !== "waiting" || !pending) throw new Error(`w4-hitl: expected a pause, got ${r.status}`);
         return pending.id;
       };
-      for (let i = 0; i < 3; i++) expectSucceeded(await engine.decide(await pause(), { decision: "approve", by: "bench" }), "w4");
+      for (let i = 0; i < 3; i++)
+        expectSucceeded(await engine.decide(await pause(), { decision: "approve", by: "bench" }), "w4");
       emit(
         "w4-hitl",
         await measured(bdb, async () => {
@@ -282,6 +293,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchLine[]>
         "w5-memory",
         await measured(bdb, async () => {
           const samples: number[] = [rssMb()];
+          const heap: number[] = [heapMb()];
           let next = 0;
           let done = 0;
           const t = performance.now();
@@ -291,11 +303,19 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchLine[]>
                 next++;
                 expectSucceeded(await engine.execute(source, {}), "w5-memory");
                 done++;
-                if (done % 1000 === 0) samples.push(rssMb());
+                if (done % 1000 === 0) {
+                  samples.push(rssMb());
+                  heap.push(heapMb());
+                }
               }
             }),
           );
-          return { runs: total, runs_per_s: round(total / ((performance.now() - t) / 1000), 1), rss_mb: samples };
+          return {
+            runs: total,
+            runs_per_s: round(total / ((performance.now() - t) / 1000), 1),
+            rss_mb: samples,
+            heap_mb: heap,
+          };
         }),
       );
     }
@@ -339,6 +359,7 @@ function formatLine(l: BenchLine): string {
     l.per_step_ms !== undefined ? `${l.per_step_ms} ms/step` : "",
     l.runs_per_s !== undefined ? `${l.runs_per_s} runs/s` : "",
     l.resume_to_complete ? `decide→succeeded ${l.resume_to_complete.median_ms} ms` : "",
+    `CPU ${l.cpu_ms_per_run} ms/run`,
     `peak RSS ${l.peak_rss_mb} MB`,
     `${l.write_bytes_per_run} B stored/run`,
     l.rss_mb ? `RSS ${l.rss_mb.join(" → ")} MB` : "",

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Db, openDb } from "../db/client";
-import type { DatabaseTarget } from "../env";
 import type { RunResult } from "../engine/types";
+import type { DatabaseTarget } from "../env";
 import { CHAIN_3, FAILING, HITL_DOCUMENT, WITH_INPUT } from "./fixtures";
 import { main } from "./main";
 
@@ -38,7 +38,14 @@ async function cli(...argv: string[]) {
   let stderr = "";
   const code = await main(argv, {
     target,
-    io: { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) },
+    io: {
+      stdout: (s) => {
+        stdout += s;
+      },
+      stderr: (s) => {
+        stderr += s;
+      },
+    },
   });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) };
 }
@@ -78,7 +85,11 @@ describe("switchboard validate", () => {
   });
 
   it("treats a file that is not JSON as invalid (exit 1) and says where", async () => {
-    const r = await cli("validate", file("notjson.json", '{ "format": "switchboard.workflow/v1",\n  "name": }'), "--json");
+    const r = await cli(
+      "validate",
+      file("notjson.json", '{ "format": "switchboard.workflow/v1",\n  "name": }'),
+      "--json",
+    );
     expect(r.code).toBe(1);
     expect(r.json().errors[0].message).toMatch(/not valid JSON at line 2/);
   });
@@ -149,7 +160,11 @@ describe("switchboard run", () => {
       () => ["run", file("inv.json", { ...CHAIN_3, nodes: [] })],
       /not a valid workflow[\s\S]*- nodes/,
     ],
-    ["--input that is not JSON", () => ["run", file("in.json", WITH_INPUT), "--input", "{message:"], /--input value is not valid JSON/],
+    [
+      "--input that is not JSON",
+      () => ["run", file("in.json", WITH_INPUT), "--input", "{message:"],
+      /--input value is not valid JSON/,
+    ],
     [
       "an --input file that does not exist",
       () => ["run", file("in.json", WITH_INPUT), "--input", `@${join(dir, "gone.json")}`],
@@ -205,7 +220,13 @@ describe("switchboard approvals / decide / runs show / recover", () => {
     expect(all.json()).toHaveLength(2);
     const mine = await cli("approvals", "--run", run.runId, "--json");
     const [approval] = mine.json();
-    expect(approval).toMatchObject({ runId: run.runId, nodeId: "approve", kind: "approval", status: "pending", title: "Send it?" });
+    expect(approval).toMatchObject({
+      runId: run.runId,
+      nodeId: "approve",
+      kind: "approval",
+      status: "pending",
+      title: "Send it?",
+    });
     expect((await cli("approvals")).stdout).toContain(approval.id);
 
     const decided = await cli("decide", approval.id, "approve", "--comment", "ship it", "--json");
@@ -268,7 +289,10 @@ describe("CLI workspace", () => {
       const r = await cli("run", file("chain.json", CHAIN_3), "--json");
       expect(r.code, r.stderr).toBe(0);
       check ??= await openDb(target);
-      const run = await check.prisma.run.findUniqueOrThrow({ where: { id: r.json().runId }, include: { workspace: true } });
+      const run = await check.prisma.run.findUniqueOrThrow({
+        where: { id: r.json().runId },
+        include: { workspace: true },
+      });
       expect(run.workspace.slug).toBe("acme");
     } finally {
       process.env.SWITCHBOARD_SEED = "0";

@@ -1,24 +1,24 @@
 // The `switchboard` commands. Each returns its exit code; bad input throws CliError before any
 // run (or workflow version) is written. See docs/cli.md.
 import { hostname } from "node:os";
-import type { DatabaseTarget } from "../env";
 import { recordAudit } from "../db/audit";
 import { bootstrap } from "../db/bootstrap";
 import type { Db } from "../db/client";
 import { cliWorkspace, pinDocumentVersion } from "../db/workflows-store";
 import { createIdGenerator } from "../engine/clock";
 import {
+  type Issue,
   isApprovalNotPendingError,
   isEngineError,
   isInputValidationError,
   isInvalidWorkflowError,
-  type Issue,
 } from "../engine/errors";
 import type { RunResult } from "../engine/types";
+import type { DatabaseTarget } from "../env";
 import { createRuntime, type Runtime } from "../runtime/engine";
 import { expireDeadLocalLeases } from "../runtime/recovery";
-import { validateRunInput, validateWorkflow } from "../workflow/validate";
 import type { WorkflowDocument } from "../workflow/schema";
+import { validateRunInput, validateWorkflow } from "../workflow/validate";
 import { approvalView, exitCodeFor, formatApprovals, formatRunResult } from "./format";
 import { CliError, type CliIo, EXIT, formatIssues, parseJson, readJsonArgument, readTextFile } from "./io";
 
@@ -91,14 +91,22 @@ export async function validateCommand(ctx: CliContext, file: string, opts: { jso
 // ------------------------------------------------------------------ run
 
 /** Reads and checks a workflow file and a run input; throws CliError (exit 2) on any problem. */
-export function loadRunnable(file: string, inputArg: string | undefined): { document: WorkflowDocument; input: unknown } {
+export function loadRunnable(
+  file: string,
+  inputArg: string | undefined,
+): { document: WorkflowDocument; input: unknown } {
   const raw = parseJson(readTextFile(file, "workflow file"), file);
   const checked = validateWorkflow(raw);
   if (!checked.valid)
-    throw new CliError(`${file} is not a valid workflow (${checked.issues.length} problem(s)):`, EXIT.badInput, checked.issues);
+    throw new CliError(
+      `${file} is not a valid workflow (${checked.issues.length} problem(s)):`,
+      EXIT.badInput,
+      checked.issues,
+    );
   const input = inputArg === undefined ? {} : readJsonArgument(inputArg, "--input");
   const issues = validateRunInput(checked.document, input);
-  if (issues.length > 0) throw new CliError("The input does not match the workflow's input schema:", EXIT.badInput, issues);
+  if (issues.length > 0)
+    throw new CliError("The input does not match the workflow's input schema:", EXIT.badInput, issues);
   return { document: checked.document, input };
 }
 

@@ -32,7 +32,13 @@ async function postgresSetup(): Promise<Setup> {
   return { db, env: { DATABASE_URL: db.target.url }, dispose: () => db.dispose() };
 }
 
-function spawnCli(args: string[], env: Record<string, string>, cwd: string): ChildProcess & { output: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
+function spawnCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): ChildProcess & {
+  output: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+} {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
     env: { ...process.env, ...env, SWITCHBOARD_SEED: "0", SWITCHBOARD_DATA_DIR: join(cwd, "data"), NODE_OPTIONS: "" },
@@ -103,7 +109,10 @@ describe.each(CASES)("crash recovery through the CLI on $name", ({ setup }) => {
     recovered.kill("SIGKILL");
     await recovered.output;
 
-    const steps = await db.prisma.step.findMany({ where: { runId }, orderBy: [{ startedAt: "asc" }, { attempt: "asc" }] });
+    const steps = await db.prisma.step.findMany({
+      where: { runId },
+      orderBy: [{ startedAt: "asc" }, { attempt: "asc" }],
+    });
     const slow = steps.filter((x) => x.nodeId === "slow");
     expect(slow.map((x) => [x.attempt, x.status])).toEqual([
       [1, "failed"],

@@ -44,8 +44,21 @@ export function slowChain(slowMs: number): WorkflowDocument {
   const agent = (id: string, latencyMs: number) =>
     node(id, "agent", { model: "simulated", prompt: id, simulate: { output: `${id} done`, latencyMs } });
   return workflow(
-    [trigger(), agent("fast1", 20), agent("fast2", 20), agent("slow", slowMs), agent("after", 20), node("done", "end", { output: "{{ nodes.after.output }}" })],
-    [edge("start", "fast1"), edge("fast1", "fast2"), edge("fast2", "slow"), edge("slow", "after"), edge("after", "done")],
+    [
+      trigger(),
+      agent("fast1", 20),
+      agent("fast2", 20),
+      agent("slow", slowMs),
+      agent("after", 20),
+      node("done", "end", { output: "{{ nodes.after.output }}" }),
+    ],
+    [
+      edge("start", "fast1"),
+      edge("fast1", "fast2"),
+      edge("fast2", "slow"),
+      edge("slow", "after"),
+      edge("after", "done"),
+    ],
     { name: "CLI slow chain" },
   );
 }

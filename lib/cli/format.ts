@@ -43,7 +43,10 @@ function short(value: unknown, max = 200): string {
 export function formatRunResult(r: RunResult): string {
   const lines: string[] = [];
   const first = r.steps[0]?.startedAt;
-  const last = r.steps.reduce<string | null>((acc, s) => (s.endedAt && (!acc || s.endedAt > acc) ? s.endedAt : acc), null);
+  const last = r.steps.reduce<string | null>(
+    (acc, s) => (s.endedAt && (!acc || s.endedAt > acc) ? s.endedAt : acc),
+    null,
+  );
   lines.push(`Run ${r.runId}: ${r.status}${first && last ? ` (${ms(first, last)})` : ""}`);
   const width = Math.max(4, ...r.steps.map((s) => s.nodeId.length));
   for (const s of r.steps) {
@@ -59,11 +62,13 @@ export function formatRunResult(r: RunResult): string {
   if (r.status === "succeeded") lines.push(`Output: ${short(r.output, 2000)}`);
   if (r.error) lines.push(`Error: ${r.error.message}`);
   for (const a of r.approvals.filter((x) => x.status === "pending")) {
-    lines.push(`Waiting for ${a.kind === "approval" ? "an approval" : `a ${a.kind} decision`} at "${a.nodeId}": ${a.id}`);
+    lines.push(
+      `Waiting for ${a.kind === "approval" ? "an approval" : `a ${a.kind} decision`} at "${a.nodeId}": ${a.id}`,
+    );
     lines.push(`  decide with: switchboard decide ${a.id} approve|reject [--comment TEXT]`);
   }
   if (r.status === "queued" || r.status === "running")
-    lines.push("Another process is executing this run; see it with: switchboard runs show " + r.runId);
+    lines.push(`Another process is executing this run; see it with: switchboard runs show ${r.runId}`);
   return `${lines.join("\n")}\n`;
 }
 

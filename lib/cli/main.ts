@@ -51,8 +51,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     return opts;
   };
 
-  json(program.command("validate").argument("<file>", "workflow JSON file").description("Check a workflow document"))
-    .action(async (file: string, opts) => set(await validateCommand(ctx, file, jsonFlag(opts))));
+  json(
+    program.command("validate").argument("<file>", "workflow JSON file").description("Check a workflow document"),
+  ).action(async (file: string, opts) => set(await validateCommand(ctx, file, jsonFlag(opts))));
 
   json(
     program
@@ -95,7 +96,10 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       .command("bench")
       .option("--postgres [url]", "run on PostgreSQL (default TEST_POSTGRES_URL or the local server)")
       .option("--quick", "fewer repetitions (smoke test)")
-      .option("--only <workloads>", "comma-separated workloads: w1-chain-10,w1-chain-100,w2-fanout-50,w3-throughput,w4-hitl")
+      .option(
+        "--only <workloads>",
+        "comma-separated workloads: w1-chain-10,w1-chain-100,w2-fanout-50,w3-throughput,w4-hitl",
+      )
       .description("Benchmark the engine with persistence on (one JSON object per line)"),
   ).action(async (opts) => {
     const { benchCommand } = await import("./bench");
@@ -140,9 +144,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     if (error instanceof CliError) {
       io.stderr(`error: ${error.message}\n${formatIssues(error.issues)}`);
       if (jsonMode)
-        io.stdout(
-          `${JSON.stringify({ error: { message: error.message, issues: error.issues } }, null, 2)}\n`,
-        );
+        io.stdout(`${JSON.stringify({ error: { message: error.message, issues: error.issues } }, null, 2)}\n`);
       return error.code;
     }
     io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -4,10 +4,7 @@ import { startWorker } from "../worker/worker";
 import type { CliContext } from "./commands";
 import { CliError, EXIT } from "./io";
 
-export async function workerCommand(
-  ctx: CliContext,
-  opts: { concurrency: number },
-): Promise<number> {
+export async function workerCommand(ctx: CliContext, opts: { concurrency: number }): Promise<number> {
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1 || opts.concurrency > 256)
     throw new CliError("--concurrency must be a whole number from 1 to 256.");
   const { db } = await bootstrap({ target: ctx.target, log: (line) => ctx.io.stderr(`${line}\n`) });

@@ -268,6 +268,8 @@ export type ApprovalDetail = ApprovalSummary & {
   conversation: ConversationMessage[];
   handoffs: Handoff[];
   assigneeUsers: { id: string; email: string; name: string }[];
+  /** guardrail escalations: the failed checks, from the waiting step's input */
+  failures: { check?: unknown; type?: string; message: string }[];
 };
 
 const ConversationEntry = z
@@ -392,8 +394,20 @@ export async function getApprovalDetail(
       });
     }
   }
+  const waitingStep = run.steps.find((st) => st.nodeId === row.nodeId && st.visit === row.visit);
+  const rawFailures = (waitingStep?.input as { failures?: unknown } | null)?.failures;
+  const failures = Array.isArray(rawFailures)
+    ? rawFailures
+        .filter((f): f is Record<string, unknown> => !!f && typeof f === "object")
+        .map((f) => ({
+          check: f.check,
+          ...(typeof f.type === "string" ? { type: f.type } : {}),
+          message: String(f.message ?? JSON.stringify(f)),
+        }))
+    : [];
   return {
     ...summarize(row as RowWithRun, labels),
+    failures,
     payload: row.payload,
     editSchema: row.editSchema,
     escalateTo: row.escalateTo,

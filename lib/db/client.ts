@@ -4,6 +4,8 @@
 // generated client. Their APIs are identical, so callers see the SQLite client's type.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+// Installs the connection hook the run store's fast SQLite path needs (see sqlite-direct.ts).
+import "./sqlite-direct";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { type DatabaseTarget, databaseTarget } from "../env";

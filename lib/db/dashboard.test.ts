@@ -51,18 +51,34 @@ describe.each(TEST_DATABASES)("dashboard aggregations on $name", ({ open }) => {
       9,
     );
 
-    const byStatus = sumBy(runs, (r) => `${r.createdAt.toISOString().slice(0, 10)}|${r.status}`, () => 1);
+    const byStatus = sumBy(
+      runs,
+      (r) => `${r.createdAt.toISOString().slice(0, 10)}|${r.status}`,
+      () => 1,
+    );
     expect(new Map(d.statusOverTime.map((b) => [`${b.bucket}|${b.status}`, b.runs]))).toEqual(byStatus);
 
-    const costByDay = sumBy(runs, (r) => r.createdAt.toISOString().slice(0, 10), (r) => r.costUsd);
+    const costByDay = sumBy(
+      runs,
+      (r) => r.createdAt.toISOString().slice(0, 10),
+      (r) => r.costUsd,
+    );
     expect(d.usageOverTime.map((b) => b.bucket)).toEqual([...costByDay.keys()].sort());
     for (const b of d.usageOverTime) expect(b.costUsd).toBeCloseTo(costByDay.get(b.bucket)!, 9);
 
-    const wfRuns = sumBy(runs, (r) => r.workflowId, () => 1);
+    const wfRuns = sumBy(
+      runs,
+      (r) => r.workflowId,
+      () => 1,
+    );
     expect(new Map(d.byWorkflow.map((g) => [g.key, g.runs]))).toEqual(wfRuns);
     expect(d.byWorkflow.find((g) => g.key === fx.workflows[0]!.id)?.label).toBe(fx.workflows[0]!.name);
 
-    const userRuns = sumBy(runs, (r) => r.startedById ?? "", () => 1);
+    const userRuns = sumBy(
+      runs,
+      (r) => r.startedById ?? "",
+      () => 1,
+    );
     expect(new Map(d.byUser.map((g) => [g.key, g.runs]))).toEqual(userRuns);
 
     const modelTokens = sumBy(
@@ -92,7 +108,10 @@ describe.each(TEST_DATABASES)("dashboard aggregations on $name", ({ open }) => {
 
     const pending = fx.approvals.filter((a) => a.status === "pending");
     expect(d.approvals.waiting).toBe(pending.length);
-    expect(d.approvals.oldestWaitingMs).toBeCloseTo(Math.max(...pending.map((a) => now.getTime() - a.createdAt.getTime())), -1);
+    expect(d.approvals.oldestWaitingMs).toBeCloseTo(
+      Math.max(...pending.map((a) => now.getTime() - a.createdAt.getTime())),
+      -1,
+    );
     const decided = fx.approvals.filter((a) => a.decidedAt && a.createdAt >= from && a.createdAt < to);
     expect(d.approvals.decided).toBe(decided.length);
     const meanWait = decided.reduce((a, x) => a + (x.decidedAt!.getTime() - x.createdAt.getTime()), 0) / decided.length;
@@ -105,7 +124,11 @@ describe.each(TEST_DATABASES)("dashboard aggregations on $name", ({ open }) => {
     const d = await getDashboard(db, fx.workspaceId, { from, to });
     expect(d.range.bucket).toBe("hour");
     const runs = fx.runs.filter((r) => r.createdAt >= from && r.createdAt < to);
-    const want = sumBy(runs, (r) => r.createdAt.toISOString().slice(0, 13), () => 1);
+    const want = sumBy(
+      runs,
+      (r) => r.createdAt.toISOString().slice(0, 13),
+      () => 1,
+    );
     expect(new Map(d.usageOverTime.map((b) => [b.bucket, b.runs]))).toEqual(want);
   });
 

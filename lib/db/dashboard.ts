@@ -92,7 +92,6 @@ export interface Dashboard {
   approvals: ApprovalStats;
 }
 
-
 export function defaultBucket(range: DashboardRange): "day" | "hour" {
   return range.bucket ?? (range.to.getTime() - range.from.getTime() <= 2 * 86400000 ? "hour" : "day");
 }
@@ -111,7 +110,6 @@ function dailyWhere(b: SqlBuilder, workspaceId: string, range: DashboardRange): 
 function runRange(b: SqlBuilder, workspaceId: string, range: DashboardRange, alias = "r"): string {
   return `${alias}."workspaceId" = ${b.p(workspaceId)} AND ${alias}."createdAt" >= ${b.ts(range.from)} AND ${alias}."createdAt" < ${b.ts(range.to)}`;
 }
-
 
 /**
  * Continuous percentiles (linear interpolation, same definition as PostgreSQL's percentile_cont)
@@ -138,8 +136,7 @@ export async function durationPercentiles(
   }
   const b = new SqlBuilder(db);
   const where = `${runRange(b, workspaceId, range)} AND r."durationMs" IS NOT NULL`;
-  const n =
-    knownCount ?? num((await query(db, b, `SELECT COUNT(*) AS n FROM ${b.t("Run")} r WHERE ${where}`))[0]?.n);
+  const n = knownCount ?? num((await query(db, b, `SELECT COUNT(*) AS n FROM ${b.t("Run")} r WHERE ${where}`))[0]?.n);
   if (!n) return ps.map(() => null);
   const out: (number | null)[] = [];
   for (const p of ps) {
@@ -333,7 +330,13 @@ export function deriveRunCharts(rows: RunGroupRow[], workflowNames: Map<string, 
     const sb = statusOverTime.get(sk) ?? { bucket: r.bucket, status: r.status, runs: 0 };
     sb.runs += r.runs;
     statusOverTime.set(sk, sb);
-    const ub = usageOverTime.get(r.bucket) ?? { bucket: r.bucket, runs: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+    const ub = usageOverTime.get(r.bucket) ?? {
+      bucket: r.bucket,
+      runs: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: 0,
+    };
     ub.runs += r.runs;
     add(ub, r);
     usageOverTime.set(r.bucket, ub);
@@ -382,7 +385,14 @@ export function deriveStepCharts(rows: StepGroupRow[], workflowNames: Map<string
   const failing = new Map<string, FailingNode>();
   for (const r of rows) {
     if (r.model && r.status === "any") {
-      const m = byModel.get(r.model) ?? { key: r.model, label: r.model, steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+      const m = byModel.get(r.model) ?? {
+        key: r.model,
+        label: r.model,
+        steps: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+      };
       m.steps += r.steps;
       add(m, r);
       byModel.set(r.model, m);
@@ -420,11 +430,13 @@ export function deriveStepCharts(rows: StepGroupRow[], workflowNames: Map<string
     byModel: [...byModel.values()].sort(byCost),
     byAgentNode: [...byNode.values()].sort(byCost).slice(0, 20),
     failingNodes: [...failing.values()]
-      .sort((a, b) => b.failures - a.failures || a.nodeId.localeCompare(b.nodeId) || a.workflowId.localeCompare(b.workflowId))
+      .sort(
+        (a, b) =>
+          b.failures - a.failures || a.nodeId.localeCompare(b.nodeId) || a.workflowId.localeCompare(b.workflowId),
+      )
       .slice(0, 10),
   };
 }
-
 
 /** Approvals waiting now (any age) and how long decided ones (created in the range) waited. */
 export async function getApprovalStats(
@@ -482,8 +494,20 @@ export async function getRunDashboard(
   const runRows = await getRunGroups(db, workspaceId, range);
   const byUser = await getByUser(db, workspaceId, range);
   const approvals = await getApprovalStats(db, workspaceId, range, now);
-  const runCharts = deriveRunCharts(runRows, await workflowNamesOf(db, runRows.map((r) => r.workflowId)));
-  const [p50, p95] = await durationPercentiles(db, workspaceId, range, [0.5, 0.95], runCharts.totals.storedDurationCount);
+  const runCharts = deriveRunCharts(
+    runRows,
+    await workflowNamesOf(
+      db,
+      runRows.map((r) => r.workflowId),
+    ),
+  );
+  const [p50, p95] = await durationPercentiles(
+    db,
+    workspaceId,
+    range,
+    [0.5, 0.95],
+    runCharts.totals.storedDurationCount,
+  );
   const { storedDurationCount: _, ...totals } = runCharts.totals;
   return {
     range: { from: range.from.toISOString(), to: range.to.toISOString(), bucket: defaultBucket(range) },
@@ -499,10 +523,21 @@ export async function getRunDashboard(
 /** Step-level figures (per model, per agent node, failing nodes); the page streams them in. */
 export async function getStepDashboard(db: Db, workspaceId: string, range: DashboardRange): Promise<StepDashboard> {
   const stepRows = await getStepGroups(db, workspaceId, range);
-  return deriveStepCharts(stepRows, await workflowNamesOf(db, stepRows.map((r) => r.workflowId)));
+  return deriveStepCharts(
+    stepRows,
+    await workflowNamesOf(
+      db,
+      stepRows.map((r) => r.workflowId),
+    ),
+  );
 }
 
-export async function getDashboard(db: Db, workspaceId: string, range: DashboardRange, now = new Date()): Promise<Dashboard> {
+export async function getDashboard(
+  db: Db,
+  workspaceId: string,
+  range: DashboardRange,
+  now = new Date(),
+): Promise<Dashboard> {
   const runs = await getRunDashboard(db, workspaceId, range, now);
   return { ...runs, ...(await getStepDashboard(db, workspaceId, range)) };
 }

@@ -1,6 +1,7 @@
 // A deterministic run-history fixture for the query tests (and e2e seeding): workspaces, users,
 // workflows, runs, steps and approvals inserted with Prisma, returned as plain rows so a test
 // can compute the expected figures itself, independently of the SQL under test.
+import { createHash } from "node:crypto";
 import type { Db } from "./client";
 
 export function prng(seed: number) {
@@ -89,7 +90,17 @@ const NODES = [
 /** Inserts a fixture of `count` runs spread over `days` days ending at `end`. */
 export async function insertHistoryFixture(
   db: Db,
-  opts: { count?: number; days?: number; end?: Date; seed?: number; slug?: string } = {},
+  opts: {
+    count?: number;
+    days?: number;
+    end?: Date;
+    seed?: number;
+    slug?: string;
+    /** add the history to this existing workspace (its members start the runs) */
+    workspaceId?: string;
+    /** create the fixture's workflows already deleted (their runs stay; other lists stay clean) */
+    deletedWorkflows?: boolean;
+  } = {},
 ): Promise<HistoryFixture> {
   const rnd = prng(opts.seed ?? 42);
   const count = opts.count ?? 240;
@@ -97,17 +108,31 @@ export async function insertHistoryFixture(
   const end = opts.end ?? new Date("2026-11-20T00:00:00.000Z");
   const start = new Date(end.getTime() - days * 86400000);
   const slug = opts.slug ?? `hist-${Math.floor(rnd() * 1e9)}`;
+  // Run ids are unique per call (two fixtures with the same seed can share a database).
+  const idPrefix = opts.slug ? `${createHash("sha256").update(opts.slug).digest("hex").slice(0, 6)}_` : "";
   const p = db.prisma;
-  const ws = await p.workspace.create({ data: { name: "History", slug } });
+  const ws = opts.workspaceId
+    ? await p.workspace.findUniqueOrThrow({ where: { id: opts.workspaceId } })
+    : await p.workspace.create({ data: { name: "History", slug } });
   const other = await p.workspace.create({ data: { name: "Other", slug: `${slug}-other` } });
-  const users = await Promise.all(
-    ["Ada", "Grace"].map((name) =>
-      p.user.create({ data: { name, email: `${name.toLowerCase()}-${slug}@example.com` } }),
-    ),
-  );
+  const users = opts.workspaceId
+    ? (
+        await p.membership.findMany({
+          where: { workspaceId: ws.id },
+          orderBy: { createdAt: "asc" },
+          select: { user: { select: { id: true, name: true } } },
+        })
+      ).map((m) => m.user)
+    : await Promise.all(
+        ["Ada", "Grace"].map((name) =>
+          p.user.create({ data: { name, email: `${name.toLowerCase()}-${slug}@example.com` } }),
+        ),
+      );
   const workflows: HistoryFixture["workflows"] = [];
   for (const [i, name] of ["Refund triage", "Onboarding", "Weekly report"].entries()) {
-    const wf = await p.workflow.create({ data: { workspaceId: ws.id, name, draft: {} } });
+    const wf = await p.workflow.create({
+      data: { workspaceId: ws.id, name, draft: {}, deletedAt: opts.deletedWorkflows ? end : null },
+    });
     const v = await p.workflowVersion.create({
       data: { workspaceId: ws.id, workflowId: wf.id, version: 1, document: {}, contentHash: `h${i}` },
     });
@@ -125,7 +150,7 @@ export async function insertHistoryFixture(
     const finished = ["succeeded", "failed", "cancelled"].includes(status);
     const durationMs = finished ? 200 + Math.floor(rnd() * 60000) : null;
     const startedAt = new Date(createdAt.getTime() + 5);
-    const id = `run_${String(i).padStart(5, "0")}_${Math.floor(rnd() * 1e6)}`;
+    const id = `run_${idPrefix}${String(i).padStart(5, "0")}_${Math.floor(rnd() * 1e6)}`;
     const nSteps = 1 + Math.floor(rnd() * NODES.length);
     let inTok = 0;
     let outTok = 0;
@@ -204,7 +229,13 @@ export async function insertHistoryFixture(
     })),
   });
   await p.approval.createMany({
-    data: approvals.map((a) => ({ ...a, visit: 1, title: "Approve", assigneeRoles: ["approver"], assigneeUserIds: [] })),
+    data: approvals.map((a) => ({
+      ...a,
+      visit: 1,
+      title: "Approve",
+      assigneeRoles: ["approver"],
+      assigneeUserIds: [],
+    })),
   });
   // A run in another workspace that must never show up.
   const owf = await p.workflow.create({ data: { workspaceId: other.id, name: "Foreign", draft: {} } });

@@ -52,7 +52,9 @@ export class SqlBuilder {
 
   /** Substring test (no LIKE wildcards to escape). */
   contains(haystack: string, needlePlaceholder: string): string {
-    return this.provider === "postgresql" ? `strpos(${haystack}, ${needlePlaceholder}) > 0` : `instr(${haystack}, ${needlePlaceholder}) > 0`;
+    return this.provider === "postgresql"
+      ? `strpos(${haystack}, ${needlePlaceholder}) > 0`
+      : `instr(${haystack}, ${needlePlaceholder}) > 0`;
   }
 
   bool(value: boolean): string {

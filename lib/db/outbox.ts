@@ -141,13 +141,9 @@ export async function pendingApprovalsForNotify(db: Pick<Db, "prisma">, limit = 
   });
 }
 
-/** Marks the reminder as sent, once: false when someone else already did. */
-export async function claimReminder(db: Pick<Db, "prisma">, approvalId: string, now: Date): Promise<boolean> {
-  const result = await db.prisma.approval.updateMany({
-    where: { id: approvalId, status: "pending", reminderSentAt: null },
-    data: { reminderSentAt: now },
-  });
-  return result.count === 1;
+/** Records when the (latest) reminder went out, for display. */
+export async function markReminderSent(db: Pick<Db, "prisma">, approvalId: string, now: Date): Promise<void> {
+  await db.prisma.approval.updateMany({ where: { id: approvalId, status: "pending" }, data: { reminderSentAt: now } });
 }
 
 /** Members who receive an approval's notifications: its users plus members holding its roles. */

@@ -42,7 +42,9 @@ describe.each(TEST_DATABASES)("retention on $name", ({ open }) => {
     expect(after.summary.prunedRuns).toBe(doomed.length);
     expect(after.summary.costUsd).toBeCloseTo(before.summary.costUsd, 9);
     expect(after.summary.inputTokens).toBe(before.summary.inputTokens);
-    expect(after.usageOverTime.map((b) => [b.bucket, b.runs])).toEqual(before.usageOverTime.map((b) => [b.bucket, b.runs]));
+    expect(after.usageOverTime.map((b) => [b.bucket, b.runs])).toEqual(
+      before.usageOverTime.map((b) => [b.bucket, b.runs]),
+    );
     expect(after.statusOverTime).toEqual(before.statusOverTime);
     expect(after.byWorkflow.map((g) => [g.key, g.runs])).toEqual(before.byWorkflow.map((g) => [g.key, g.runs]));
 

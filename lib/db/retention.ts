@@ -82,7 +82,9 @@ export async function pruneWorkspaceRuns(
           },
         });
       }
-      const res = await tx.run.deleteMany({ where: { id: { in: batch }, workspaceId, status: { in: ["succeeded", "failed", "cancelled"] } } });
+      const res = await tx.run.deleteMany({
+        where: { id: { in: batch }, workspaceId, status: { in: ["succeeded", "failed", "cancelled"] } },
+      });
       return res.count;
     });
     runsDeleted += deleted;

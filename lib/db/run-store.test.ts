@@ -245,6 +245,24 @@ describe.each(VARIANTS)("PrismaRunStore on $name", ({ open, direct, backend }) =
     expect((await store.commit(lease!, { events: [{ type: "usage", data: {} }] }, at(4))).lastSeq).toBe(2);
   });
 
+  it("commits issued together succeed or fail each on their own (group commit)", async () => {
+    const a = await store.createRun(runInput());
+    const b = await store.createRun(runInput());
+    const c = await store.createRun(runInput());
+    const stolen = await store.acquireLease(b.run.id, "thief", 30_000, at(60_000));
+    expect(stolen).not.toBeNull();
+    const results = await Promise.allSettled([
+      store.commit(a.lease!, { events: [{ type: "usage", data: { n: 1 } }], run: { stepCount: 1 } }, at(2)),
+      store.commit(b.lease!, { events: [{ type: "usage", data: { n: 2 } }], run: { stepCount: 2 } }, at(2)),
+      store.commit(c.lease!, { steps: [step(c.run.id)], events: [{ type: "usage", data: { n: 3 } }] }, at(2)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(FencedError);
+    expect(await store.loadRun(a.run.id)).toMatchObject({ stepCount: 1, lastSeq: 2 });
+    expect(await store.loadRun(b.run.id)).toMatchObject({ stepCount: 0, lastSeq: 1 });
+    expect(await store.listSteps(c.run.id)).toHaveLength(1);
+  });
+
   it("hands the lease out once, again after expiry, and always on force", async () => {
     const { run } = await store.createRun(runInput({ lease: undefined, status: "queued" }));
     const a = await store.acquireLease(run.id, "A", 1000, at(0));
@@ -330,7 +348,9 @@ describe.each(VARIANTS)("PrismaRunStore on $name", ({ open, direct, backend }) =
     const attempt = store.commit(
       lease!,
       {
-        approvals: { update: [{ id: a.id, ifPending: "throw", set: { status: "expired", decision: { via: "timeout" } } }] },
+        approvals: {
+          update: [{ id: a.id, ifPending: "throw", set: { status: "expired", decision: { via: "timeout" } } }],
+        },
         events: [{ type: "approval.decided", data: {} }],
         run: { status: "failed" },
       },
@@ -414,10 +434,10 @@ describe.each(VARIANTS)("PrismaRunStore on $name", ({ open, direct, backend }) =
   });
 
   it("keeps unicode and awkward JSON intact", async () => {
-    const { run, lease } = await store.createRun(runInput({ input: { name: "Zoë 🚀 \"quoted\" \\ back", n: null } }));
+    const { run, lease } = await store.createRun(runInput({ input: { name: 'Zoë 🚀 "quoted" \\ back', n: null } }));
     await store.commit(lease!, { run: { output: ["ünïcödé", { deep: { deeper: [1.5, true, null] } }] } }, at(2));
     const loaded = await store.loadRun(run.id);
-    expect(loaded?.input).toEqual({ name: "Zoë 🚀 \"quoted\" \\ back", n: null });
+    expect(loaded?.input).toEqual({ name: 'Zoë 🚀 "quoted" \\ back', n: null });
     expect(loaded?.output).toEqual(["ünïcödé", { deep: { deeper: [1.5, true, null] } }]);
   });
 

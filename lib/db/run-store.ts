@@ -1,19 +1,21 @@
-// The engine's RunStore on Prisma, for SQLite and PostgreSQL (lib/engine/ports.ts says what each
-// method must do; lib/engine/testing/store-contract.ts checks it on both databases).
+// The engine's RunStore for SQLite and PostgreSQL (lib/engine/ports.ts says what each method
+// must do; lib/engine/testing/store-contract.ts checks it on both databases, through every path).
 //
-// Hot path. A commit is one transaction of at most a handful of statements, whatever it carries:
+// Hot path. A commit is one transaction of a handful of statements, whatever it carries:
 //   1. UPDATE "Run" … WHERE id AND fence = lease.fence RETURNING lastSeq — the fence check, the
 //      run's new state/status/usage, lastSeq += number of events and lease renew/release in one
 //      statement; no row → FencedError and the transaction rolls back (nothing written);
 //   2. one UPDATE per approval update (rare), guarded by status = 'pending' when asked;
-//   3. one multi-row INSERT … ON CONFLICT DO UPDATE for the steps, one multi-row INSERT for the
-//      events (consecutive seq after the old lastSeq), one for new approvals.
-// Writes are hand-written SQL, because Prisma's model queries cost 2-3x a raw statement, and
-// the model API cannot do (1) in one statement. Reads use the model API (typed, provider-agnostic).
+//   3. the step upserts (INSERT … ON CONFLICT DO UPDATE), the events (consecutive seq after the
+//      old lastSeq) and new approvals.
+// On PostgreSQL the whole commit is ONE statement (the run update as a data-modifying CTE that
+// the inserts select from). All SQL here is hand-written and executed through lib/db/sql-exec.ts:
+// Prisma's model queries cost ~1 ms of CPU each on our machines against ~0.1 ms for a raw
+// statement, and the model API cannot do (1) in one statement. docs/benchmarks.md has the numbers.
 //
-// On SQLite the statements run synchronously on Prisma's own connection (see sqlite-direct.ts):
-// ~0.05 ms per commit instead of ~1.4 ms through a Prisma interactive transaction. On PostgreSQL
-// they run in one Prisma interactive transaction ($transaction(async tx => …)).
+// Paths (sql-exec.ts): SQLite runs the statements synchronously on Prisma's own connection with
+// group commit; PostgreSQL uses a small node-postgres pool; `direct: false` sends everything
+// through Prisma ($transaction(async tx => …) and raw queries) — same SQL, same contract.
 import { ApprovalNotPendingError, FencedError, NotFoundError, type SerializedError } from "../engine/errors";
 import type {
   ApprovalDecision,
@@ -40,13 +42,13 @@ import type { WorkflowDocument } from "../workflow/schema";
 import type { Db } from "./client";
 import { RUN_QUEUE_CHANNEL } from "./run-queue";
 import {
-  createSqlBackend,
+  acquireSqlBackend,
+  andThen,
   type Param,
   type Row,
   runChain,
   type SqlBackend,
   type Stmt,
-  andThen,
   type TxExec,
 } from "./sql-exec";
 
@@ -195,13 +197,18 @@ function q(column: string): string {
 
 export class PrismaRunStore implements RunStore {
   private readonly sql: SqlBackend;
+  private readonly releaseBackend: () => Promise<void>;
   private readonly schemaPrefix: string;
+  private readonly decode: RowDecoder;
 
   constructor(
     readonly db: Db,
     private readonly options: PrismaRunStoreOptions = {},
   ) {
-    this.sql = createSqlBackend(db, { direct: options.direct });
+    const { backend, release } = acquireSqlBackend(db, { direct: options.direct });
+    this.sql = backend;
+    this.releaseBackend = release;
+    this.decode = rowDecoder(this.sql.kind);
     const schema = db.target.provider === "postgresql" ? db.target.schema : undefined;
     this.schemaPrefix = schema ? `"${schema.replace(/"/g, "")}".` : "";
   }
@@ -211,9 +218,9 @@ export class PrismaRunStore implements RunStore {
     return this.sql.kind;
   }
 
-  /** Releases the PostgreSQL pool of the direct path (the Prisma client is the caller's). */
+  /** Releases this store's share of the write path (the PostgreSQL pool closes with its last user; the Prisma client is the caller's). */
   async close(): Promise<void> {
-    await this.sql.close();
+    await this.releaseBackend();
   }
 
   /** PostgreSQL: NOTIFY the run queue channel (lib/db/run-queue.ts) inside the transaction. */
@@ -229,15 +236,30 @@ export class PrismaRunStore implements RunStore {
 
   // ------------------------------------------------------------------ statement builders
 
+  private readonly insertSql = new Map<string, string>();
+
+  /**
+   * INSERTs for `rows`. Over the network (PostgreSQL, Prisma) rows go in multi-row statements,
+   * because round trips are what costs; on the direct SQLite path each row is one execution of
+   * the same cached prepared statement (no SQL text to build, no parameter array to flatten).
+   */
   private insertStmts(table: string, columns: readonly string[], rows: Param[][], suffix = ""): Stmt[] {
-    const out: Stmt[] = [];
+    const head = `INSERT INTO ${this.t(table)} (${columns.map(q).join(", ")}) VALUES `;
     const tuple = `(${columns.map(() => "?").join(", ")})`;
+    if (this.sql.kind === "sqlite-direct") {
+      const key = `${table}\u0000${suffix}`;
+      let sql = this.insertSql.get(key);
+      if (!sql) {
+        sql = `${head}${tuple}${suffix}`;
+        this.insertSql.set(key, sql);
+      }
+      const one = sql;
+      return rows.map((params) => ({ sql: one, params }));
+    }
+    const out: Stmt[] = [];
     for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT) {
       const chunk = rows.slice(i, i + MAX_ROWS_PER_INSERT);
-      out.push({
-        sql: `INSERT INTO ${this.t(table)} (${columns.map(q).join(", ")}) VALUES ${chunk.map(() => tuple).join(", ")}${suffix}`,
-        params: chunk.flat(),
-      });
+      out.push({ sql: `${head}${chunk.map(() => tuple).join(", ")}${suffix}`, params: chunk.flat() });
     }
     return out;
   }
@@ -367,13 +389,21 @@ export class PrismaRunStore implements RunStore {
       fence,
       events.length,
     ];
-    const stmts = [
-      ...this.insertStmts("Run", RUN_COLUMNS, [runRow]),
-      ...this.eventStmts(input.id, 1, events, input.createdAt),
-      // a queued run nobody executes yet: wake the workers (delivered on commit)
-      ...(input.status === "queued" && !lease ? this.queuedNotice(input.id) : []),
-    ];
-    await this.sql.transaction((exec) => runChain(stmts.map((stmt) => () => exec.run(stmt))));
+    // a queued run nobody executes yet: wake the workers (delivered on commit)
+    const notice = input.status === "queued" && !lease ? this.queuedNotice(input.id) : [];
+    const runInsert = this.insertStmts("Run", RUN_COLUMNS, [runRow]);
+    const eventInserts = this.eventStmts(input.id, 1, events, input.createdAt);
+    if (this.sql.dialect === "postgresql" && notice.length === 0 && eventInserts.length <= 1) {
+      // One statement, one round trip: the events' INSERT rides along as a CTE (atomic together).
+      const ctes = eventInserts.map((e, i) => `e${i} AS (${e.sql})`);
+      await this.sql.run({
+        sql: `${ctes.length ? `WITH ${ctes.join(", ")} ` : ""}${runInsert[0].sql}`,
+        params: [...eventInserts.flatMap((e) => e.params), ...runInsert[0].params],
+      });
+    } else {
+      const stmts = [...runInsert, ...eventInserts, ...notice];
+      await this.sql.transaction((exec) => runChain(stmts.map((stmt) => () => exec.run(stmt))));
+    }
     const eventRecords = events.map((e, i) => ({
       runId: input.id,
       seq: i + 1,
@@ -413,37 +443,39 @@ export class PrismaRunStore implements RunStore {
   }
 
   async loadRun(runId: string): Promise<RunRecord | null> {
-    const row = await this.db.prisma.run.findUnique({
-      where: { id: runId },
-      include: { workflowVersion: { select: { document: true } } },
+    const rows = await this.sql.all({
+      sql: `SELECT r.*, v."document" AS "document" FROM ${this.t("Run")} r JOIN ${this.t("WorkflowVersion")} v ON v."id" = r."workflowVersionId" WHERE r."id" = ?`,
+      params: [runId],
     });
-    if (!row) return null;
+    if (rows.length === 0) return null;
+    const r = rows[0];
+    const d = this.decode;
     return {
-      id: row.id,
-      workspaceId: row.workspaceId,
-      workflowId: row.workflowId,
-      workflowVersionId: row.workflowVersionId,
-      document: row.workflowVersion.document as unknown as WorkflowDocument,
-      status: row.status as RunRecord["status"],
-      trigger: row.trigger,
-      input: row.input,
-      output: row.output ?? null,
-      error: (row.error as SerializedError | null) ?? null,
-      state: row.state,
-      startedById: row.startedById,
-      parentRunId: row.parentRunId,
-      retryOfRunId: row.retryOfRunId,
-      createdAt: row.createdAt,
-      startedAt: row.startedAt,
-      endedAt: row.endedAt,
-      deadlineAt: row.deadlineAt,
-      usage: { inputTokens: row.inputTokens, outputTokens: row.outputTokens, costUsd: row.costUsd },
-      stepCount: row.stepCount,
-      waitingOnPerson: row.waitingOnPerson,
-      leaseOwner: row.leaseOwner,
-      leaseUntil: row.leaseUntil,
-      fence: row.fence,
-      lastSeq: row.lastSeq,
+      id: String(r.id),
+      workspaceId: String(r.workspaceId),
+      workflowId: String(r.workflowId),
+      workflowVersionId: String(r.workflowVersionId),
+      document: d.json(r.document) as WorkflowDocument,
+      status: String(r.status) as RunRecord["status"],
+      trigger: String(r.trigger),
+      input: d.json(r.input),
+      output: d.json(r.output),
+      error: d.json(r.error) as SerializedError | null,
+      state: d.json(r.state),
+      startedById: d.str(r.startedById),
+      parentRunId: d.str(r.parentRunId),
+      retryOfRunId: d.str(r.retryOfRunId),
+      createdAt: d.date(r.createdAt)!,
+      startedAt: d.date(r.startedAt),
+      endedAt: d.date(r.endedAt),
+      deadlineAt: d.date(r.deadlineAt),
+      usage: { inputTokens: d.int(r.inputTokens), outputTokens: d.int(r.outputTokens), costUsd: Number(r.costUsd) },
+      stepCount: d.int(r.stepCount),
+      waitingOnPerson: d.bool(r.waitingOnPerson),
+      leaseOwner: d.str(r.leaseOwner),
+      leaseUntil: d.date(r.leaseUntil),
+      fence: d.int(r.fence),
+      lastSeq: d.int(r.lastSeq),
     };
   }
 
@@ -662,84 +694,122 @@ export class PrismaRunStore implements RunStore {
           approvalId,
           String(r.status),
           (r.decidedById as string | null) ?? null,
-          toDate(r.decidedAt),
+          this.decode.date(r.decidedAt),
         );
       },
     ) as never;
   }
 
   async listSteps(runId: string): Promise<StepRecord[]> {
-    const rows = await this.db.prisma.step.findMany({
-      where: { runId },
-      orderBy: [{ startedAt: "asc" }, { nodeId: "asc" }, { visit: "asc" }, { attempt: "asc" }],
+    const rows = await this.sql.all({
+      sql: `SELECT * FROM ${this.t("Step")} WHERE "runId" = ? ORDER BY "startedAt", "nodeId", "visit", "attempt"`,
+      params: [runId],
     });
+    const d = this.decode;
     return rows.map((r) => ({
-      id: r.id,
-      runId: r.runId,
-      workspaceId: r.workspaceId,
-      nodeId: r.nodeId,
-      nodeType: r.nodeType,
-      visit: r.visit,
-      attempt: r.attempt,
-      status: r.status as StepRecord["status"],
-      idempotencyKey: r.idempotencyKey,
-      input: r.input ?? null,
-      output: r.output ?? null,
-      error: (r.error as SerializedError | null) ?? null,
-      model: r.model,
-      simulated: r.simulated,
-      usage: { inputTokens: r.inputTokens, outputTokens: r.outputTokens, costUsd: r.costUsd },
-      startedAt: r.startedAt,
-      endedAt: r.endedAt,
-      durationMs: r.durationMs,
+      id: String(r.id),
+      runId: String(r.runId),
+      workspaceId: String(r.workspaceId),
+      nodeId: String(r.nodeId),
+      nodeType: String(r.nodeType),
+      visit: d.int(r.visit),
+      attempt: d.int(r.attempt),
+      status: String(r.status) as StepRecord["status"],
+      idempotencyKey: String(r.idempotencyKey),
+      input: d.json(r.input),
+      output: d.json(r.output),
+      error: d.json(r.error) as SerializedError | null,
+      model: d.str(r.model),
+      simulated: d.bool(r.simulated),
+      usage: { inputTokens: d.int(r.inputTokens), outputTokens: d.int(r.outputTokens), costUsd: Number(r.costUsd) },
+      startedAt: d.date(r.startedAt)!,
+      endedAt: d.date(r.endedAt),
+      durationMs: r.durationMs === null || r.durationMs === undefined ? null : d.int(r.durationMs),
     }));
   }
 
   async listEvents(runId: string, afterSeq: number, limit: number): Promise<RunEventRecord[]> {
-    const rows = await this.db.prisma.runEvent.findMany({
-      where: { runId, seq: { gt: afterSeq } },
-      orderBy: { seq: "asc" },
-      take: limit,
-      select: { runId: true, seq: true, type: true, data: true, createdAt: true },
+    const rows = await this.sql.all({
+      sql: `SELECT "runId", "seq", "type", "data", "createdAt" FROM ${this.t("RunEvent")} WHERE "runId" = ? AND "seq" > ? ORDER BY "seq" LIMIT ?`,
+      params: [runId, afterSeq, Math.max(0, Math.floor(limit))],
     });
+    const d = this.decode;
     return rows.map((r) => ({
-      runId: r.runId,
-      seq: r.seq,
-      type: r.type as RunEventRecord["type"],
-      data: (r.data ?? {}) as Record<string, unknown>,
-      createdAt: r.createdAt,
+      runId: String(r.runId),
+      seq: d.int(r.seq),
+      type: String(r.type) as RunEventRecord["type"],
+      data: (d.json(r.data) ?? {}) as Record<string, unknown>,
+      createdAt: d.date(r.createdAt)!,
     }));
   }
 
   async listApprovals(filter: ApprovalFilter): Promise<ApprovalRecord[]> {
-    const rows = await this.db.prisma.approval.findMany({
-      where: {
-        ...(filter.runId ? { runId: filter.runId } : {}),
-        ...(filter.workspaceId ? { workspaceId: filter.workspaceId } : {}),
-        ...(filter.kind ? { kind: filter.kind } : {}),
-        ...(filter.status ? { status: Array.isArray(filter.status) ? { in: filter.status } : filter.status } : {}),
-      },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      ...(filter.limit ? { take: filter.limit } : {}),
+    const where: string[] = [];
+    const params: Param[] = [];
+    if (filter.runId) where.push(`"runId" = ?`) && params.push(filter.runId);
+    if (filter.workspaceId) where.push(`"workspaceId" = ?`) && params.push(filter.workspaceId);
+    if (filter.kind) where.push(`"kind" = ?`) && params.push(filter.kind);
+    if (filter.status) {
+      const list = Array.isArray(filter.status) ? filter.status : [filter.status];
+      if (list.length === 0) return [];
+      where.push(`"status" IN (${list.map(() => "?").join(", ")})`);
+      params.push(...list);
+    }
+    if (filter.limit) params.push(Math.max(0, Math.floor(filter.limit)));
+    const rows = await this.sql.all({
+      sql: `SELECT * FROM ${this.t("Approval")}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY "createdAt", "id"${filter.limit ? " LIMIT ?" : ""}`,
+      params,
     });
-    return rows.map(toApprovalRecord);
+    return rows.map((r) => this.approvalRecord(r));
   }
 
   async getApproval(id: string): Promise<ApprovalRecord | null> {
-    const row = await this.db.prisma.approval.findUnique({ where: { id } });
-    return row ? toApprovalRecord(row) : null;
+    const rows = await this.sql.all({ sql: `SELECT * FROM ${this.t("Approval")} WHERE "id" = ?`, params: [id] });
+    return rows.length ? this.approvalRecord(rows[0]) : null;
+  }
+
+  private approvalRecord(r: Row): ApprovalRecord {
+    const d = this.decode;
+    const strings = (v: unknown) => {
+      const list = d.json(v);
+      return Array.isArray(list) ? list.map(String) : [];
+    };
+    return {
+      id: String(r.id),
+      workspaceId: String(r.workspaceId),
+      runId: String(r.runId),
+      nodeId: String(r.nodeId),
+      visit: d.int(r.visit),
+      kind: String(r.kind) as ApprovalRecord["kind"],
+      title: String(r.title),
+      details: String(r.details ?? ""),
+      payload: d.json(r.payload),
+      allowEdit: d.bool(r.allowEdit),
+      editSchema: d.json(r.editSchema) as Record<string, unknown> | null,
+      assignees: { roles: strings(r.assigneeRoles), users: strings(r.assigneeUserIds) },
+      escalateTo: d.json(r.escalateTo) as Assignees[] | null,
+      escalationLevel: d.int(r.escalationLevel),
+      status: String(r.status) as ApprovalRecord["status"],
+      decidedById: d.str(r.decidedById),
+      decidedAt: d.date(r.decidedAt),
+      decision: d.json(r.decision) as ApprovalDecision | null,
+      deadlineAt: d.date(r.deadlineAt),
+      onTimeout: String(r.onTimeout) as ApprovalRecord["onTimeout"],
+      createdAt: d.date(r.createdAt)!,
+    };
   }
 
   async decideApproval(id: string, input: DecideApprovalInput): Promise<DecideApprovalResult> {
     const events = input.events ?? [];
     const decide: Stmt = {
-      sql: `UPDATE ${this.t("Approval")} SET "status" = ?, "decidedById" = ?, "decidedAt" = ?, "decision" = ? WHERE "id" = ? AND "status" = 'pending' RETURNING "runId"`,
+      sql: `UPDATE ${this.t("Approval")} SET "status" = ?, "decidedById" = ?, "decidedAt" = ?, "decision" = ? WHERE "id" = ? AND "status" = 'pending' RETURNING *`,
       params: [input.status, input.by, input.at, json(input.decision), id],
     };
     const outcome = await this.sql.transaction((exec) =>
       andThen(exec.all(decide), (rows) => {
         if (rows.length === 0) return this.notPending(exec, id);
-        const runId = String(rows[0].runId);
+        const approval = this.approvalRecord(rows[0]);
+        const runId = approval.runId;
         const requeue: Stmt = {
           sql: `UPDATE ${this.t("Run")} SET "status" = 'queued', "waitingOnPerson" = ? WHERE "id" = ? AND "status" = 'waiting'`,
           params: [false, runId],
@@ -751,13 +821,18 @@ export class PrismaRunStore implements RunStore {
         return andThen(exec.run(requeue), (requeued) =>
           andThen(requeued === 1 ? runChain(this.queuedNotice(runId).map((n) => () => exec.run(n))) : undefined, () =>
             events.length === 0
-              ? { runId, requeued: requeued === 1, lastSeq: 0 }
+              ? { approval, runId, requeued: requeued === 1, lastSeq: 0 }
               : andThen(exec.all(bump), (bumped) => {
                   const last = Number(bumped[0]?.lastSeq ?? 0);
                   const inserts = this.eventStmts(runId, last - events.length + 1, events, input.at).map(
                     (s) => () => exec.run(s),
                   );
-                  return andThen(runChain(inserts), () => ({ runId, requeued: requeued === 1, lastSeq: last }));
+                  return andThen(runChain(inserts), () => ({
+                    approval,
+                    runId,
+                    requeued: requeued === 1,
+                    lastSeq: last,
+                  }));
                 }),
           ),
         );
@@ -773,43 +848,35 @@ export class PrismaRunStore implements RunStore {
           type: e.type,
           data: e.data ?? {},
           createdAt: input.at,
-        })), "decideApproval");
+        })),
+        "decideApproval",
+      );
     }
-    const approval = await this.getApproval(id);
-    if (!approval) throw new NotFoundError(`Approval ${id} does not exist.`);
-    return { approval, runRequeued: outcome.requeued };
+    return { approval: outcome.approval, runRequeued: outcome.requeued };
   }
 
   async findRunsToRecover(now: Date, limit = 100): Promise<string[]> {
-    const rows = await this.db.prisma.run.findMany({
-      where: {
-        status: { in: ["running", "queued"] },
-        OR: [{ leaseOwner: null }, { leaseUntil: null }, { leaseUntil: { lt: now } }],
-      },
-      orderBy: { createdAt: "asc" },
-      take: limit,
-      select: { id: true },
+    const rows = await this.sql.all({
+      sql: `SELECT "id" FROM ${this.t("Run")} WHERE "status" IN ('running', 'queued') AND ("leaseOwner" IS NULL OR "leaseUntil" IS NULL OR "leaseUntil" < ?) ORDER BY "createdAt" LIMIT ?`,
+      params: [now, limit],
     });
-    return rows.map((r) => r.id);
+    return rows.map((r) => String(r.id));
   }
 
   async findRunsPastDeadline(now: Date, limit = 100): Promise<string[]> {
-    const rows = await this.db.prisma.run.findMany({
-      where: { status: { in: ["queued", "running", "waiting"] }, deadlineAt: { lt: now } },
-      orderBy: { deadlineAt: "asc" },
-      take: limit,
-      select: { id: true },
+    const rows = await this.sql.all({
+      sql: `SELECT "id" FROM ${this.t("Run")} WHERE "status" IN ('queued', 'running', 'waiting') AND "deadlineAt" < ? ORDER BY "deadlineAt" LIMIT ?`,
+      params: [now, limit],
     });
-    return rows.map((r) => r.id);
+    return rows.map((r) => String(r.id));
   }
 
   async findApprovalsPastDeadline(now: Date, limit = 100): Promise<ApprovalRecord[]> {
-    const rows = await this.db.prisma.approval.findMany({
-      where: { status: "pending", deadlineAt: { lt: now } },
-      orderBy: { deadlineAt: "asc" },
-      take: limit,
+    const rows = await this.sql.all({
+      sql: `SELECT * FROM ${this.t("Approval")} WHERE "status" = 'pending' AND "deadlineAt" < ? ORDER BY "deadlineAt" LIMIT ?`,
+      params: [now, limit],
     });
-    return rows.map(toApprovalRecord);
+    return rows.map((r) => this.approvalRecord(r));
   }
 }
 
@@ -819,41 +886,33 @@ export function createPrismaRunStore(db: Db, options?: PrismaRunStoreOptions): P
 
 // ------------------------------------------------------------------ helpers
 
-function toDate(value: unknown): Date | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value;
-  const d = new Date(typeof value === "bigint" ? Number(value) : (value as string | number));
-  return Number.isNaN(d.getTime()) ? null : d;
+// ------------------------------------------------------------------ row decoding
+
+interface RowDecoder {
+  json(v: unknown): unknown;
+  date(v: unknown): Date | null;
+  int(v: unknown): number;
+  bool(v: unknown): boolean;
+  str(v: unknown): string | null;
 }
 
-type ApprovalRow = Awaited<ReturnType<Db["prisma"]["approval"]["findFirstOrThrow"]>>;
-
-function toApprovalRecord(r: ApprovalRow): ApprovalRecord {
-  const assignees: Assignees = {
-    roles: Array.isArray(r.assigneeRoles) ? (r.assigneeRoles as string[]) : [],
-    users: Array.isArray(r.assigneeUserIds) ? (r.assigneeUserIds as string[]) : [],
-  };
+/**
+ * Raw rows differ by path: better-sqlite3 (direct) gives JSON as text, dates as ISO text,
+ * integers as BigInt and booleans as 0/1; Prisma's raw queries and node-postgres give parsed
+ * JSON, Date objects, numbers and booleans.
+ */
+function rowDecoder(kind: SqlBackend["kind"]): RowDecoder {
+  const textJson = kind === "sqlite-direct";
   return {
-    id: r.id,
-    workspaceId: r.workspaceId,
-    runId: r.runId,
-    nodeId: r.nodeId,
-    visit: r.visit,
-    kind: r.kind as ApprovalRecord["kind"],
-    title: r.title,
-    details: r.details,
-    payload: r.payload ?? null,
-    allowEdit: r.allowEdit,
-    editSchema: (r.editSchema as Record<string, unknown> | null) ?? null,
-    assignees,
-    escalateTo: (r.escalateTo as Assignees[] | null) ?? null,
-    escalationLevel: r.escalationLevel,
-    status: r.status as ApprovalRecord["status"],
-    decidedById: r.decidedById,
-    decidedAt: r.decidedAt,
-    decision: (r.decision as ApprovalDecision | null) ?? null,
-    deadlineAt: r.deadlineAt,
-    onTimeout: r.onTimeout as ApprovalRecord["onTimeout"],
-    createdAt: r.createdAt,
+    json: (v) => (v === null || v === undefined ? null : textJson && typeof v === "string" ? JSON.parse(v) : v),
+    date: (v) => {
+      if (v === null || v === undefined) return null;
+      if (v instanceof Date) return v;
+      const d = new Date(typeof v === "bigint" ? Number(v) : (v as string | number));
+      return Number.isNaN(d.getTime()) ? null : d;
+    },
+    int: (v) => (v === null || v === undefined ? 0 : Number(v)),
+    bool: (v) => v === true || v === 1 || v === 1n || v === "1" || v === "true",
+    str: (v) => (v === null || v === undefined ? null : String(v)),
   };
 }

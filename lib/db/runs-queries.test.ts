@@ -72,7 +72,10 @@ describe.each(TEST_DATABASES)("runs list queries on $name", ({ open }) => {
         { failedNodeId: "lookup" },
         (r) => fx.steps.some((s) => s.runId === r.id && s.nodeId === "lookup" && s.status === "failed"),
       ],
-      [{ model: "openai:gpt-5-mini" }, (r) => fx.steps.some((s) => s.runId === r.id && s.model === "openai:gpt-5-mini")],
+      [
+        { model: "openai:gpt-5-mini" },
+        (r) => fx.steps.some((s) => s.runId === r.id && s.model === "openai:gpt-5-mini"),
+      ],
     ];
     for (const [filter, keep] of cases) {
       const want = expectedIds(fx, keep);
@@ -130,6 +133,16 @@ describe.each(TEST_DATABASES)("runs list queries on $name", ({ open }) => {
     expect(await getPayload(db, fx.workspaceId, run.id, { stepId: step.id, field: "output" })).toEqual(big);
     expect(detail.approvals.length).toBe(fx.approvals.filter((a) => a.runId === run.id).length);
     expect(await getRunDetail(db, fx.otherWorkspaceId, run.id)).toBeNull();
+    // The page loads payloads of the selected step only.
+    const light = (await getRunDetail(db, fx.workspaceId, run.id, { stepPayloads: () => [failed.id] }))!;
+    expect(light.steps.filter((s) => s.payloadsLoaded).map((s) => s.id)).toEqual([failed.id]);
+    expect(light.steps.find((s) => s.id === failed.id)?.error.value).toEqual(failed.error.value);
+    expect(light.steps.find((s) => s.nodeId === "triage")?.output).toEqual({
+      value: null,
+      preview: null,
+      truncated: false,
+      size: 0,
+    });
     expect(await getPayload(db, fx.otherWorkspaceId, run.id, { field: "input" })).toBeUndefined();
   });
 });

@@ -10,10 +10,7 @@ export const RUN_TRIGGERS = ["manual", "api", "cli", "webhook", "schedule", "sub
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 const csvList = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.preprocess(
-    (v) => (typeof v === "string" ? v.split(",").filter(Boolean) : v),
-    z.array(z.enum(values)).optional(),
-  );
+  z.preprocess((v) => (typeof v === "string" ? v.split(",").filter(Boolean) : v), z.array(z.enum(values)).optional());
 const optionalString = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.string().max(200).optional());
 const optionalDate = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.coerce.date().optional());
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -84,7 +81,8 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const text = Buffer.from(cursor, "base64url").toString("utf8");
   const [iso, id] = text.split("|");
   const createdAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) throw new z.ZodError([{ code: "custom", path: ["cursor"], message: "Invalid cursor", input: cursor }]);
+  if (!id || Number.isNaN(createdAt.getTime()))
+    throw new z.ZodError([{ code: "custom", path: ["cursor"], message: "Invalid cursor", input: cursor }]);
   return { createdAt, id };
 }
 
@@ -99,18 +97,22 @@ export function runsWhere(b: SqlBuilder, workspaceId: string, f: RunsFilter): st
   if (f.costAbove !== undefined) w.push(`r."costUsd" > ${b.p(f.costAbove)}`);
   if (f.waitingOnPerson !== undefined) w.push(`r."waitingOnPerson" = ${b.bool(f.waitingOnPerson)}`);
   if (f.startedById) w.push(`r."startedById" = ${b.p(f.startedById)}`);
-  if (f.nodeId) w.push(`EXISTS (SELECT 1 FROM ${b.t("Step")} s WHERE s."runId" = r."id" AND s."nodeId" = ${b.p(f.nodeId)})`);
+  if (f.nodeId)
+    w.push(`EXISTS (SELECT 1 FROM ${b.t("Step")} s WHERE s."runId" = r."id" AND s."nodeId" = ${b.p(f.nodeId)})`);
   if (f.failedNodeId) {
     w.push(
       `EXISTS (SELECT 1 FROM ${b.t("Step")} s WHERE s."runId" = r."id" AND s."nodeId" = ${b.p(f.failedNodeId)} AND s."status" = 'failed')`,
     );
   }
-  if (f.model) w.push(`EXISTS (SELECT 1 FROM ${b.t("Step")} s WHERE s."runId" = r."id" AND s."model" = ${b.p(f.model)})`);
+  if (f.model)
+    w.push(`EXISTS (SELECT 1 FROM ${b.t("Step")} s WHERE s."runId" = r."id" AND s."model" = ${b.p(f.model)})`);
   if (f.q) {
     const q = f.q.trim();
     const needle = b.p(q.toLowerCase());
     const prefix = `${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-    w.push(`(r."id" = ${b.p(q)} OR r."id" LIKE ${b.p(prefix)} ESCAPE '\\' OR ${b.contains(b.jsonText(`r."input"`), needle)})`);
+    w.push(
+      `(r."id" = ${b.p(q)} OR r."id" LIKE ${b.p(prefix)} ESCAPE '\\' OR ${b.contains(b.jsonText(`r."input"`), needle)})`,
+    );
   }
   return w.join(" AND ");
 }
@@ -170,7 +172,11 @@ export async function listRuns(
 
 export async function countRuns(db: Db, workspaceId: string, filter: RunsFilter): Promise<number> {
   const b = new SqlBuilder(db);
-  const rows = await query<{ n: unknown }>(db, b, `SELECT COUNT(*) AS n FROM ${b.t("Run")} r WHERE ${runsWhere(b, workspaceId, filter)}`);
+  const rows = await query<{ n: unknown }>(
+    db,
+    b,
+    `SELECT COUNT(*) AS n FROM ${b.t("Run")} r WHERE ${runsWhere(b, workspaceId, filter)}`,
+  );
   return num(rows[0]?.n);
 }
 
@@ -280,6 +286,10 @@ export interface StepDetail {
   startedAt: Date;
   endedAt: Date | null;
   durationMs: number | null;
+  /** copied from the failed run by "retry from failed step": not run again, usage not counted */
+  reused: boolean;
+  /** false when the caller asked for this step's payloads not to be loaded */
+  payloadsLoaded: boolean;
 }
 
 export interface ApprovalDetail {
@@ -312,6 +322,8 @@ export interface RunDetail {
     output: Payload;
     error: Payload;
     parentRunId: string | null;
+    /** seq of the last event (live pages subscribe after it) */
+    lastSeq: number;
     latestVersion: number;
     latestVersionId: string | null;
   };
@@ -362,19 +374,51 @@ function extractHandoffs(state: unknown, events: { type: string; data: unknown; 
   return out;
 }
 
-export async function getRunDetail(db: Db, workspaceId: string, runId: string): Promise<RunDetail | null> {
+/**
+ * The run page's data. `stepPayloads` chooses whose input/output/error are loaded: "all" (API,
+ * compare, telemetry) or a predicate over the light step rows (the page loads only the selected
+ * step's attempts, so a 500-step run does not parse 1,500 JSON payloads it will not show).
+ */
+export async function getRunDetail(
+  db: Db,
+  workspaceId: string,
+  runId: string,
+  opts: {
+    stepPayloads?: "all" | ((steps: { id: string; nodeId: string; visit: number; status: string }[]) => string[]);
+  } = {},
+): Promise<RunDetail | null> {
   const b = new SqlBuilder(db);
   const rows = await query(
     db,
     b,
-    `SELECT ${LIST_COLUMNS}, r."workflowVersionId", r."input", r."output", r."error", r."state", r."parentRunId"
+    `SELECT ${LIST_COLUMNS}, r."workflowVersionId", r."input", r."output", r."error", r."state", r."parentRunId", r."lastSeq"
      FROM ${b.t("Run")} r ${listJoins(b)} WHERE r."workspaceId" = ${b.p(workspaceId)} AND r."id" = ${b.p(runId)}`,
   );
   const row = rows[0];
   if (!row) return null;
   const p = db.prisma;
   const [steps, approvals, events, latest, children] = await Promise.all([
-    p.step.findMany({ where: { runId }, orderBy: [{ startedAt: "asc" }, { nodeId: "asc" }, { attempt: "asc" }] }),
+    p.step.findMany({
+      where: { runId },
+      orderBy: [{ startedAt: "asc" }, { nodeId: "asc" }, { attempt: "asc" }],
+      select: {
+        id: true,
+        nodeId: true,
+        nodeType: true,
+        visit: true,
+        attempt: true,
+        status: true,
+        idempotencyKey: true,
+        model: true,
+        simulated: true,
+        inputTokens: true,
+        outputTokens: true,
+        costUsd: true,
+        startedAt: true,
+        endedAt: true,
+        durationMs: true,
+      },
+    }),
     p.approval.findMany({ where: { runId }, orderBy: { createdAt: "asc" } }),
     p.runEvent.findMany({
       where: { runId, type: { contains: "handoff" } },
@@ -387,12 +431,22 @@ export async function getRunDetail(db: Db, workspaceId: string, runId: string): 
       select: { id: true, version: true },
     }),
     p.run.findMany({
-      where: { retryOfRunId: runId, workspaceId },
+      // Retries and re-runs are created after the run: the createdAt bound lets the
+      // (workspaceId, createdAt) index narrow the scan (there is no index on retryOfRunId).
+      where: { retryOfRunId: runId, workspaceId, createdAt: { gte: toDate(row.createdAt)! } },
       orderBy: { createdAt: "desc" },
       select: { id: true, trigger: true, status: true, createdAt: true },
       take: 20,
     }),
   ]);
+  const wanted =
+    opts.stepPayloads === undefined || opts.stepPayloads === "all" ? null : new Set(opts.stepPayloads(steps));
+  const payloadRows = await p.step.findMany({
+    where: wanted ? { runId, id: { in: [...wanted] } } : { runId },
+    select: { id: true, input: true, output: true, error: true },
+  });
+  const payloads = new Map(payloadRows.map((r) => [r.id, r]));
+  const none = toPayload(null);
   const deciderIds = [...new Set(approvals.map((a) => a.decidedById).filter((x): x is string => !!x))];
   const deciders = deciderIds.length
     ? await p.user.findMany({ where: { id: { in: deciderIds } }, select: { id: true, name: true, email: true } })
@@ -406,6 +460,7 @@ export async function getRunDetail(db: Db, workspaceId: string, runId: string): 
       output: toPayload(row.output),
       error: toPayload(row.error),
       parentRunId: (row.parentRunId as string | null) ?? null,
+      lastSeq: num(row.lastSeq),
       latestVersion: latest?.version ?? num(row.version),
       latestVersionId: latest?.id ?? null,
     },
@@ -417,9 +472,10 @@ export async function getRunDetail(db: Db, workspaceId: string, runId: string): 
       attempt: s.attempt,
       status: s.status,
       idempotencyKey: s.idempotencyKey,
-      input: toPayload(s.input),
-      output: toPayload(s.output),
-      error: toPayload(s.error),
+      input: payloads.has(s.id) ? toPayload(payloads.get(s.id)!.input) : none,
+      output: payloads.has(s.id) ? toPayload(payloads.get(s.id)!.output) : none,
+      error: payloads.has(s.id) ? toPayload(payloads.get(s.id)!.error) : none,
+      payloadsLoaded: payloads.has(s.id),
       model: s.model,
       simulated: s.simulated,
       inputTokens: s.inputTokens,
@@ -428,6 +484,8 @@ export async function getRunDetail(db: Db, workspaceId: string, runId: string): 
       startedAt: s.startedAt,
       endedAt: s.endedAt,
       durationMs: s.durationMs,
+      // Retry copies keep the idempotency key of the run that paid for them.
+      reused: row.retryOfRunId != null && !s.idempotencyKey.startsWith(`${runId}:`),
     })),
     approvals: approvals.map((a) => ({
       id: a.id,

@@ -81,6 +81,13 @@ export async function pinDocumentVersion(db: Db, input: PinDocumentInput): Promi
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.prisma.$transaction(async (tx) => {
+        // PostgreSQL: one pinner per workflow name at a time, or two would each create the workflow.
+        // (SQLite runs one writing transaction at a time anyway.)
+        if (db.provider === "postgresql")
+          await tx.$queryRawUnsafe(
+            "SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS l",
+            `switchboard.pin:${input.workspaceId}:${name}`,
+          );
         const existing = await tx.workflowVersion.findFirst({
           where: { workspaceId: input.workspaceId, contentHash: hash, workflow: { deletedAt: null } },
           orderBy: { createdAt: "desc" },
@@ -132,11 +139,18 @@ export async function pinDocumentVersion(db: Db, input: PinDocumentInput): Promi
         return { workflowId: workflow.id, workflowVersionId: created.id, version, contentHash: hash, created: true };
       });
     } catch (error) {
-      // Two processes pinning at once: the loser hits the (workflowId, version) unique key; retry.
-      if (attempt < 5 && isUniqueViolation(error)) continue;
+      // Two processes pinning at once: the loser hits the (workflowId, version) unique key, or
+      // (SQLite, another process) finds the database locked or its snapshot stale; try again.
+      if (attempt < 5 && (isUniqueViolation(error) || isTransientConflict(error))) continue;
       throw error;
     }
   }
+}
+
+function isTransientConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  const message = error instanceof Error ? error.message : "";
+  return code === "P2034" || /database is locked|SQLITE_BUSY/i.test(message);
 }
 
 export function isUniqueViolation(error: unknown): boolean {
@@ -195,6 +209,12 @@ export async function loadPublishedVersion(
     select: { id: true, version: true, document: true },
   });
   return row
-    ? { workflowId: wf.id, workflowVersionId: row.id, workflowName: wf.name, version: row.version, document: row.document }
+    ? {
+        workflowId: wf.id,
+        workflowVersionId: row.id,
+        workflowName: wf.name,
+        version: row.version,
+        document: row.document,
+      }
     : null;
 }

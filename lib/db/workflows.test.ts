@@ -59,7 +59,9 @@ describe.each(TEST_DATABASES)("workflows on $name", ({ open }) => {
     const detail = await getWorkflow(db, scope.workspaceId, fromTemplate.id);
     expect(detail?.draft).toEqual(TEMPLATES[0].document);
     expect(await getWorkflow(db, other.workspaceId, blank.id)).toBeNull();
-    const audit = await db.prisma.auditEntry.findMany({ where: { workspaceId: scope.workspaceId, targetId: blank.id } });
+    const audit = await db.prisma.auditEntry.findMany({
+      where: { workspaceId: scope.workspaceId, targetId: blank.id },
+    });
     expect(audit.map((a) => a.action)).toEqual(["workflow.created"]);
   });
 
@@ -155,7 +157,10 @@ describe.each(TEST_DATABASES)("workflows on $name", ({ open }) => {
     expect(await publishWorkflow(db, scope, { id: wf.id })).toMatchObject({ version: 1, created: false });
 
     // an invalid draft (agent without a trigger edge is fine; a dangling edge is not) cannot be published
-    const invalid = { ...detail.draft, edges: [...(detail.draft.edges as object[]), { source: "start", target: "ghost" }] };
+    const invalid = {
+      ...detail.draft,
+      edges: [...(detail.draft.edges as object[]), { source: "start", target: "ghost" }],
+    };
     const saved = await saveDraft(db, scope, { id: wf.id, baseRevision: detail.draftRevision, document: invalid });
     expect(saved.status).toBe("saved");
     const refused = await rejection(publishWorkflow(db, scope, { id: wf.id }));

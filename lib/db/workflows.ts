@@ -6,7 +6,7 @@
 // before calling; every function here is scoped to one workspace.
 import { z } from "zod";
 import { blankDocument } from "../canvas/convert";
-import { type FieldError, AppError } from "../server/errors";
+import { AppError, type FieldError } from "../server/errors";
 import { getTemplate } from "../templates";
 import { validateWorkflow } from "../workflow/validate";
 import { type AuditActor, recordAudit } from "./audit";
@@ -56,7 +56,9 @@ const draftShape = z
   .object({
     format: z.string(),
     name: z.string().max(200),
-    nodes: z.array(z.object({ id: z.string().min(1).max(64), type: z.string().min(1), config: z.unknown() }).passthrough()).max(2000),
+    nodes: z
+      .array(z.object({ id: z.string().min(1).max(64), type: z.string().min(1), config: z.unknown() }).passthrough())
+      .max(2000),
     edges: z.array(z.object({ source: z.string(), target: z.string() }).passthrough()).max(10_000),
   })
   .passthrough();
@@ -71,7 +73,10 @@ const problemsOf = (document: unknown): FieldError[] => {
 async function names(db: Db, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((x): x is string => !!x))];
   if (wanted.length === 0) return new Map();
-  const users = await db.prisma.user.findMany({ where: { id: { in: wanted } }, select: { id: true, name: true, email: true } });
+  const users = await db.prisma.user.findMany({
+    where: { id: { in: wanted } },
+    select: { id: true, name: true, email: true },
+  });
   return new Map(users.map((u) => [u.id, u.name || u.email]));
 }
 
@@ -127,7 +132,9 @@ export async function listWorkflows(
     updatedBy: r.updatedById ? (who.get(r.updatedById) ?? null) : null,
     draftRevision: r.draftRevision,
     latestVersion: r.versions[0]?.version ?? null,
-    nodeCount: Array.isArray((r.draft as { nodes?: unknown[] })?.nodes) ? (r.draft as { nodes: unknown[] }).nodes.length : 0,
+    nodeCount: Array.isArray((r.draft as { nodes?: unknown[] })?.nodes)
+      ? (r.draft as { nodes: unknown[] }).nodes.length
+      : 0,
   }));
 }
 
@@ -173,7 +180,9 @@ async function requireWorkflow(db: Db | Prisma.TransactionClient, workspaceId: s
 function parseDraft(document: unknown): Record<string, unknown> {
   const size = JSON.stringify(document ?? null).length;
   if (size > MAX_DOCUMENT_BYTES) {
-    throw new AppError("invalid:document", { message: `The document is too large (${size} bytes; at most ${MAX_DOCUMENT_BYTES}).` });
+    throw new AppError("invalid:document", {
+      message: `The document is too large (${size} bytes; at most ${MAX_DOCUMENT_BYTES}).`,
+    });
   }
   const parsed = draftShape.safeParse(document);
   if (!parsed.success) {
@@ -186,7 +195,13 @@ function parseDraft(document: unknown): Record<string, unknown> {
   return parsed.data as Record<string, unknown>;
 }
 
-async function insertWorkflow(db: Db, scope: Scope, document: Record<string, unknown>, action: string, summary: string) {
+async function insertWorkflow(
+  db: Db,
+  scope: Scope,
+  document: Record<string, unknown>,
+  action: string,
+  summary: string,
+) {
   return db.prisma.$transaction(async (tx) => {
     const wf = await tx.workflow.create({
       data: {
@@ -219,13 +234,20 @@ export async function createWorkflow(
   let document: Record<string, unknown>;
   if (input.templateId) {
     const template = getTemplate(input.templateId);
-    if (!template) throw new AppError("not_found:template", { fieldErrors: [{ path: "templateId", message: "unknown template" }] });
+    if (!template)
+      throw new AppError("not_found:template", { fieldErrors: [{ path: "templateId", message: "unknown template" }] });
     document = structuredClone(template.document);
     if (input.name?.trim()) document.name = input.name.trim();
   } else {
     document = blankDocument(input.name?.trim() || "Untitled workflow") as unknown as Record<string, unknown>;
   }
-  return insertWorkflow(db, scope, document, "workflow.created", input.templateId ? "Created from template" : "Created");
+  return insertWorkflow(
+    db,
+    scope,
+    document,
+    "workflow.created",
+    input.templateId ? "Created from template" : "Created",
+  );
 }
 
 export async function duplicateWorkflow(db: Db, scope: Scope, id: string): Promise<{ id: string; name: string }> {
@@ -303,7 +325,8 @@ export async function importWorkflow(db: Db, scope: Scope, raw: unknown): Promis
   return insertWorkflow(db, scope, document as Record<string, unknown>, "workflow.imported", "Imported");
 }
 
-const SECRET_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?key|apikey|password|passwd|secret|client[-_]?secret|access[-_]?token|refresh[-_]?token|bearer|private[-_]?key)$/i;
+const SECRET_KEY =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?key|apikey|password|passwd|secret|client[-_]?secret|access[-_]?token|refresh[-_]?token|bearer|private[-_]?key)$/i;
 
 /**
  * A copy of a document without secrets: credential references are removed (the importing
@@ -337,7 +360,9 @@ export async function exportWorkflow(
   const wf = await requireWorkflow(db, workspaceId, id);
   let document = wf.draft as Record<string, unknown>;
   if (version !== undefined) {
-    const v = await db.prisma.workflowVersion.findUnique({ where: { workflowId_version: { workflowId: id, version } } });
+    const v = await db.prisma.workflowVersion.findUnique({
+      where: { workflowId_version: { workflowId: id, version } },
+    });
     if (!v) throw new AppError("not_found:version");
     document = v.document as Record<string, unknown>;
   }
@@ -544,7 +569,13 @@ export async function pinDraftForRun(
     orderBy: { version: "desc" },
     select: { id: true, version: true },
   });
-  if (same) return { versionId: same.id, version: same.version, document: wf.draft as Record<string, unknown>, created: false };
+  if (same)
+    return { versionId: same.id, version: same.version, document: wf.draft as Record<string, unknown>, created: false };
   const published = await publishWorkflow(db, scope, { id, note: "Run from the editor" });
-  return { versionId: published.versionId, version: published.version, document: wf.draft as Record<string, unknown>, created: true };
+  return {
+    versionId: published.versionId,
+    version: published.version,
+    document: wf.draft as Record<string, unknown>,
+    created: true,
+  };
 }

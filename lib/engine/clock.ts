@@ -23,15 +23,18 @@ export const systemClock: Clock = {
   },
 };
 
-/** Random, sortable-enough ids (time prefix + random), URL-safe. */
+/**
+ * Unique ids without a round trip: time (base 36) + a random per-process tag + a counter.
+ * Cheap enough for the hot path (one id per step).
+ */
 export function createIdGenerator(): IdGenerator {
+  const tag = globalThis.crypto.randomUUID().replace(/-/g, "").slice(0, 10);
   let counter = 0;
   return {
     id(kind) {
       const prefix = kind === "run" ? "r" : kind === "step" ? "s" : "a";
-      counter = (counter + 1) % 1_679_616;
-      const rand = globalThis.crypto.randomUUID().replace(/-/g, "").slice(0, 16);
-      return `${prefix}${Date.now().toString(36)}${counter.toString(36).padStart(4, "0")}${rand}`;
+      counter = (counter + 1) % 2_176_782_336;
+      return `${prefix}${Date.now().toString(36)}${tag}${counter.toString(36).padStart(6, "0")}`;
     },
   };
 }

@@ -419,8 +419,18 @@ describe("engine: handoffs, conversation and vars", () => {
       ["system", "Handed off to you by Triage: They want their money back."],
       ["user", "Handle it (billing question)"],
     ]);
-    const state = (await t.store.loadRun(r.runId))!.state as { conversation: unknown[]; vars: Record<string, unknown> };
-    expect(state.conversation).toHaveLength(4);
+    const state = (await t.store.loadRun(r.runId))!.state as { vars: Record<string, unknown> };
     expect(state.vars).toEqual({ topic: "billing question" });
+    // Each message is stored once, on the step that added it, with its position.
+    const billingStep = (await t.store.listSteps(r.runId)).find((s) => s.nodeId === "billing")!;
+    expect(billingStep.input).toMatchObject({
+      conversation: {
+        at: 2,
+        messages: [
+          { role: "user", content: "Handle it (billing question)" },
+          { role: "assistant", content: "refunded" },
+        ],
+      },
+    });
   });
 });

@@ -28,6 +28,26 @@ import { initialState } from "./state";
 import type { DecideInput, Engine, EngineOptions, RunResult, RunSource, StartRunOptions } from "./types";
 
 const DEFAULT_LEASE_TTL_MS = 30_000;
+
+const hashes = new WeakMap<object, string>();
+/** A short content hash of a document (cyrb53 over its JSON), cached per object. */
+function contentHash(doc: object): string {
+  const hit = hashes.get(doc);
+  if (hit) return hit;
+  const text = JSON.stringify(doc);
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  const out = `adhoc-${(4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)}`;
+  hashes.set(doc, out);
+  return out;
+}
 const DEFAULT_MAX_DEPTH = 5;
 
 export function createEngine(options: EngineOptions): Engine & { readonly owner: string } {
@@ -82,6 +102,9 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
     },
     resumeInternal: (runId) => resumeInternal(runId),
     resumeParent: async (parentRunId) => {
+      // A parent executing in this process (it may be the caller, waiting for this child) sees
+      // the child's end by itself; awaiting it here would deadlock.
+      if (active.has(parentRunId)) return;
       await engine.runUntilPauseOrEnd(parentRunId);
     },
     cancelRun: (runId, by) => engine.cancel(runId, by),
@@ -107,10 +130,12 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
     return exec.execute();
   }
 
-  function sourceIds(source: RunSource) {
+  function sourceIds(source: RunSource, compiled: CompiledWorkflow) {
     const workspaceId = source.workspaceId ?? "default";
     const workflowId = source.workflowId ?? "adhoc";
-    const workflowVersionId = source.workflowVersionId ?? `${workflowId}@adhoc`;
+    // Unversioned documents (tests, memory store) get a content-derived version id, so two
+    // different documents never share a compiled graph.
+    const workflowVersionId = source.workflowVersionId ?? `${workflowId}@${contentHash(compiled.document)}`;
     return { workspaceId, workflowId, workflowVersionId };
   }
 
@@ -125,8 +150,8 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
     opts: StartRunOptions & { depth?: number },
     withLease: boolean,
   ): Promise<{ compiled: CompiledWorkflow; run: RunRecord; lease: Lease | null }> {
-    const ids_ = sourceIds(source);
     const compiled = compileFor(source.workflowVersionId ?? null, source.document);
+    const ids_ = sourceIds(source, compiled);
     checkInput(compiled, input);
     const now = clock.now();
     const runId = opts.runId ?? ids.id("run");

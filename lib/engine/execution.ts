@@ -41,6 +41,7 @@ import type {
   ApprovalInput,
   ApprovalRecord,
   ApprovalUpdate,
+  ChatMessage,
   Clock,
   CommitInput,
   CredentialResolver,
@@ -114,6 +115,10 @@ export class RunExecution {
   private usage: Usage;
   private stepCount: number;
   private readonly steps = new Map<string, StepRecord>();
+  /** Times each node was activated to run (skips don't count); rebuilt from steps + tokens on resume. */
+  private readonly visits = new Map<string, number>();
+  /** The run's shared conversation; each message is stored once, on the step that added it. */
+  private conversation: ChatMessage[] = [];
   private readonly nodesCtx: RunContextData["nodes"] = {};
   private readonly approvals = new Map<string, RunResultApproval>();
   private readonly runInfo: RunContextData["run"];
@@ -129,7 +134,10 @@ export class RunExecution {
   private fatal: unknown = null;
   private lastCommitAt = 0;
 
-  private readonly running = new Map<TokenState, AbortController>();
+  /** Steps executing now; a step with its own timeout has its own controller (AbortControllers are not free). */
+  private readonly running = new Map<TokenState, AbortController | null>();
+  /** Aborted when the run stops: every step's signal derives from it. */
+  private readonly runAbort = new AbortController();
   private readonly retrying = new Set<TokenState>();
   private readonly wakes = new Map<TokenState, Wake>();
   private stop: Stop | null = null;
@@ -168,6 +176,7 @@ export class RunExecution {
   static fresh(deps: ExecutionDeps, graph: CompiledWorkflow, run: RunRecord, lease: Lease): RunExecution {
     const exec = new RunExecution(deps, graph, run, lease, parseState(run.state));
     exec.stepCount = Math.max(exec.stepCount, 1);
+    exec.visits.set(graph.entry.id, 1);
     exec.dirty = true;
     return exec;
   }
@@ -278,13 +287,25 @@ export class RunExecution {
     return exec;
   }
 
+  /** Node outputs, visit counts and the shared conversation, from the stored steps and tokens. */
   private rebuildContext(steps: StepRecord[]) {
     const best = new Map<string, StepRecord>();
+    const parts: { at: number; messages: ChatMessage[] }[] = [];
     for (const s of steps) {
       const cur = best.get(s.nodeId);
       if (!cur || s.visit > cur.visit || (s.visit === cur.visit && s.attempt >= cur.attempt)) best.set(s.nodeId, s);
+      if (s.status !== "skipped" && s.visit > (this.visits.get(s.nodeId) ?? 0)) this.visits.set(s.nodeId, s.visit);
+      const conv =
+        s.status === "succeeded" && isPlainObject(s.input)
+          ? (s.input as { conversation?: unknown }).conversation
+          : undefined;
+      if (isPlainObject(conv) && Array.isArray((conv as { messages?: unknown }).messages))
+        parts.push(conv as { at: number; messages: ChatMessage[] });
     }
+    for (const t of this.state.tokens) if (t.visit > (this.visits.get(t.node) ?? 0)) this.visits.set(t.node, t.visit);
     for (const [id, s] of best) this.nodesCtx[id] = { output: s.output ?? null, status: s.status };
+    parts.sort((a, b) => a.at - b.at);
+    this.conversation = parts.flatMap((p) => p.messages);
   }
 
   // ------------------------------------------------------------------ public control
@@ -437,7 +458,7 @@ export class RunExecution {
       this.nodesCtx[node.id] = { output: this.nodesCtx[node.id]?.output ?? null, status: "running" };
       this.emit("step.started", { nodeId: node.id, nodeType: node.type, visit: t.visit, attempt: t.attempt });
     }
-    const controller = new AbortController();
+    const controller = node.node.timeoutMs && !wake ? new AbortController() : null;
     this.running.set(t, controller);
     this.runStep(t, node, controller, wake).then((outcome) => {
       this.running.delete(t);
@@ -453,15 +474,16 @@ export class RunExecution {
   private async runStep(
     t: TokenState,
     node: CompiledNode,
-    controller: AbortController,
+    controller: AbortController | null,
     wake: Wake | undefined,
   ): Promise<Outcome> {
     try {
       // Side effects: everything before this step (and its own `running` row) must be durable.
       if (node.barrier && !wake) await this.flushAll();
       if (this.stop) throw this.stop.error;
-      if (controller.signal.aborted) throw controller.signal.reason;
-      const ctx = this.makeContext(t, node, controller.signal);
+      const signal = controller ? controller.signal : this.runAbort.signal;
+      if (signal.aborted) throw signal.reason;
+      const ctx = this.makeContext(t, node, signal);
       const executor = executors[node.type];
       let call: Promise<ExecResult>;
       if (wake) {
@@ -469,7 +491,7 @@ export class RunExecution {
         call = executor.resume(ctx, wake);
       } else call = executor.run(ctx);
       const timeoutMs = node.node.timeoutMs;
-      const result = timeoutMs && !wake ? await this.withTimeout(call, timeoutMs, controller, node) : await call;
+      const result = timeoutMs && controller ? await this.withTimeout(call, timeoutMs, controller, node) : await call;
       return { ok: true, result };
     } catch (error) {
       return { ok: false, error };
@@ -508,7 +530,7 @@ export class RunExecution {
       vars: this.state.vars,
       nodes: this.nodesCtx,
       run: this.runInfo,
-      conversation: this.state.conversation,
+      conversation: this.conversation,
     };
     const limits = this.deps.limits;
     const handoff = this.state.handoffs[node.id];
@@ -578,6 +600,14 @@ export class RunExecution {
     const prev = this.steps.get(key)!;
     const usage = r.usage ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 };
     const output = r.output === undefined ? null : r.output;
+    let input = r.input !== undefined ? r.input : prev.input;
+    if (r.conversation && r.conversation.length > 0) {
+      // The step row is where these messages are stored (`at`: their position in the conversation).
+      input = {
+        ...(isPlainObject(input) ? input : { value: input }),
+        conversation: { at: this.conversation.length, messages: r.conversation },
+      };
+    }
     this.putStep({
       ...prev,
       status: "succeeded",
@@ -586,7 +616,7 @@ export class RunExecution {
       usage,
       model: r.model ?? prev.model,
       simulated: r.simulated ?? prev.simulated,
-      input: r.input !== undefined ? r.input : prev.input,
+      input,
       endedAt: now,
       durationMs: now.getTime() - prev.startedAt.getTime(),
     });
@@ -609,8 +639,7 @@ export class RunExecution {
       this.emit("usage", { nodeId: node.id, visit: t.visit, ...usage, total: { ...this.usage } });
     }
     if (r.vars && Object.keys(r.vars).length > 0) this.state.vars = { ...this.state.vars, ...r.vars };
-    if (r.conversation && r.conversation.length > 0)
-      this.state.conversation = this.state.conversation.concat(r.conversation);
+    if (r.conversation && r.conversation.length > 0) this.conversation = this.conversation.concat(r.conversation);
     if (r.runOutput) this.state.output = r.runOutput.value;
     if (this.state.handoffs[node.id]) {
       const { [node.id]: _used, ...rest } = this.state.handoffs;
@@ -768,7 +797,8 @@ export class RunExecution {
   }
 
   private abortAll(reason: unknown) {
-    for (const c of this.running.values()) if (!c.signal.aborted) c.abort(reason);
+    if (!this.runAbort.signal.aborted) this.runAbort.abort(reason);
+    for (const c of this.running.values()) if (c && !c.signal.aborted) c.abort(reason);
   }
 
   // ------------------------------------------------------------------ routing
@@ -828,8 +858,14 @@ export class RunExecution {
     while (queue.length > 0) {
       if (this.stop) return;
       const [e, v] = queue.shift()!;
-      this.state.settled[e.index] = v;
       const target = this.graph.nodes.get(e.target)!;
+      if (target.inForward.length <= 1) {
+        // Not a join: decide at once, nothing to remember.
+        if (v === 1 && !target.disabled) this.activate(target);
+        else this.skip(target, queue);
+        continue;
+      }
+      this.state.settled[e.index] = v;
       let all = true;
       let any = false;
       for (const inE of target.inForward) {
@@ -855,7 +891,7 @@ export class RunExecution {
   }
 
   private activate(target: CompiledNode) {
-    const visits = this.state.visits[target.id] ?? 0;
+    const visits = this.visits.get(target.id) ?? 0;
     if (visits >= target.maxVisits) {
       this.setStop({ status: "failed", error: new LoopLimitError(target.id, target.maxVisits) });
       return;
@@ -869,14 +905,14 @@ export class RunExecution {
       });
       return;
     }
-    this.state.visits[target.id] = visits + 1;
+    this.visits.set(target.id, visits + 1);
     this.stepCount++;
     this.state.tokens.push({ node: target.id, visit: visits + 1, attempt: 1, crashes: 0, status: "ready" });
   }
 
   private skip(target: CompiledNode, queue: [CompiledEdge, 0 | 1][]) {
     const now = this.deps.clock.now();
-    const visit = (this.state.visits[target.id] ?? 0) + 1;
+    const visit = (this.visits.get(target.id) ?? 0) + 1;
     this.putStep({
       id: this.deps.ids.id("step"),
       runId: this.runId,
@@ -1189,6 +1225,10 @@ export class RunExecution {
       if (release) return;
     }
   }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 function dur(step: StepRecord, now: Date) {

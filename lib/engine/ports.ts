@@ -1,6 +1,6 @@
 /**
- * The ports the engine talks through. The engine imports nothing from Next, React, Prisma or
- * process.env: everything it touches comes in through these interfaces.
+ * The ports the engine talks through. The engine imports nothing from Next, React, Prisma or the
+ * environment: everything it touches comes in through these interfaces.
  *
  * RunStore implementations: lib/engine/testing/memory-store.ts (tests) and lib/db/run-store.ts
  * (Prisma; SQLite and PostgreSQL). Both must pass `runStoreContract()` from

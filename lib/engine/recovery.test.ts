@@ -227,4 +227,61 @@ describe("crash recovery", () => {
     const r = await t.engine.execute({ document: doc }, {});
     expect(r.error).toMatchObject({ code: "timeout" });
   });
+
+  it("the shared conversation is rebuilt from the steps after a restart", async () => {
+    const store = createMemoryStore();
+    const clock = new FakeClock(undefined, { autoAdvance: true });
+    const models = recordingModel(createModelGateway({ clock }));
+    const doc = workflow(
+      [
+        trigger(),
+        node("triage", "agent", { prompt: "Customer: {{ input.msg }}", simulate: { output: "needs a refund" } }),
+        node("ask", "approval", { title: "ok?", timeoutMs: 60_000 }),
+        node("billing", "agent", { prompt: "Refund it", useConversation: true, simulate: { output: "done" } }),
+      ],
+      [edge("start", "triage"), edge("triage", "ask"), edge("ask", "billing")],
+    );
+    const first = createEngine({ store, clock, models, owner: "p1" });
+    const r = await first.execute({ document: doc }, { msg: "broken toaster" });
+    expect(r.status).toBe("waiting");
+    const second = createEngine({ store, clock, models, owner: "p2" });
+    const done = await second.decide(r.approvals[0]!.id, { decision: "approve", by: "u" });
+    expect(done.status).toBe("succeeded");
+    const billing = models.requests.find((q) => q.messages.at(-1)!.content === "Refund it")!;
+    expect(billing.messages.map((m) => m.content)).toEqual(["Customer: broken toaster", "needs a refund", "Refund it"]);
+  });
+
+  it("a parent recovered while its child is runnable finishes both (no deadlock)", async () => {
+    const child = workflow(
+      [
+        trigger(),
+        node("ask", "approval", { title: "child?", timeoutMs: 60_000 }),
+        node("e", "end", { output: "from child" }),
+      ],
+      [edge("start", "ask"), edge("ask", "e")],
+    );
+    const t = createTestEngine({ workflows: { child } });
+    const parent = workflow(
+      [
+        trigger(),
+        node("sub", "subworkflow", { workflow: "child" }),
+        node("e", "end", { output: "{{ nodes.sub.output }}" }),
+      ],
+      [edge("start", "sub"), edge("sub", "e")],
+    );
+    // The parent dies right when it would record that it waits for the child.
+    t.store.faults.failCommitWhen = (input) =>
+      (input.events ?? []).some((e) => e.type === "step.waiting" && e.data.nodeId === "sub");
+    await expect(t.engine.execute({ document: parent }, {})).rejects.toBeInstanceOf(InjectedFault);
+    t.store.faults.failCommitWhen = undefined;
+    const [childApproval] = await t.store.listApprovals({ status: "pending" });
+    await t.store.decideApproval(childApproval!.id, { status: "approved", by: "u", at: t.clock.now(), decision: {} });
+    const results = await t.restart().recover();
+    const parentResult = results.find((r) => r.steps.some((s) => s.nodeId === "sub"))!;
+    expect(parentResult.status).toBe("succeeded");
+    expect(parentResult.output).toBe("from child");
+    const subSteps = parentResult.steps.filter((s) => s.nodeId === "sub");
+    expect(subSteps.map((s) => s.status)).toContain("succeeded");
+    expect(t.store.dump().runs.filter((r) => r.parentRunId)).toHaveLength(1);
+  });
 });

@@ -1,8 +1,8 @@
 /**
- * The engine state persisted in `run.state` (JSON). Small on purpose: node outputs live on the
- * step rows (rebuilt on resume), not here. See ARCHITECTURE.md.
+ * The engine state persisted in `run.state` (JSON), rewritten on every commit — so it is kept
+ * small and independent of how many steps ran: node outputs, visit counts and the shared
+ * conversation live on the step rows and are rebuilt from them on resume. See ARCHITECTURE.md.
  */
-import type { ChatMessage } from "./ports";
 
 export interface TokenState {
   /** Node id. */
@@ -34,14 +34,14 @@ export interface BudgetState {
 
 export interface RunState {
   v: 1;
-  /** Times each node was activated to run (skips don't count). */
-  visits: Record<string, number>;
-  /** Forward edge index → 1 taken / 0 skipped, for the current round of its target. */
+  /**
+   * Join inputs settled so far: forward edge index → 1 taken / 0 skipped. Only edges into nodes
+   * with several incoming forward edges are kept (a single input activates its target at once).
+   */
   settled: Record<string, 0 | 1>;
   /** Activations not finished yet. */
   tokens: TokenState[];
   vars: Record<string, unknown>;
-  conversation: ChatMessage[];
   /** Pending handoff context for a target node (from an agent with routing: choose). */
   handoffs: Record<string, { from: string; reason: string }>;
   /** The run output set by an end node (undefined until one runs). */
@@ -58,11 +58,9 @@ export function initialState(
 ): RunState {
   return {
     v: 1,
-    visits: { [entry]: 1 },
     settled: {},
     tokens: [{ node: entry, visit: 1, attempt: 1, crashes: 0, status: "ready" }],
     vars: {},
-    conversation: [],
     handoffs: {},
     budget: {
       maxCostUsd: limits?.maxCostUsd ?? null,
@@ -79,12 +77,10 @@ export function initialState(
 export function snapshotState(s: RunState): RunState {
   const out: RunState = {
     v: 1,
-    visits: { ...s.visits },
     settled: { ...s.settled },
     tokens: s.tokens.map((t) => ({ ...t })),
-    // vars, conversation and handoffs are replaced, never mutated in place.
+    // vars and handoffs are replaced, never mutated in place.
     vars: s.vars,
-    conversation: s.conversation,
     handoffs: s.handoffs,
     budget: { ...s.budget },
     depth: s.depth,
@@ -99,11 +95,9 @@ export function parseState(raw: unknown): RunState {
     throw new Error("The run's engine state is missing or from an unknown version.");
   return {
     v: 1,
-    visits: { ...(s.visits ?? {}) },
     settled: { ...(s.settled ?? {}) },
     tokens: s.tokens.map((t) => ({ ...t, crashes: t.crashes ?? 0 })),
     vars: s.vars ?? {},
-    conversation: s.conversation ?? [],
     handoffs: s.handoffs ?? {},
     ...(s.output !== undefined ? { output: s.output } : {}),
     budget: {

@@ -132,6 +132,11 @@ export async function renderDeep(
   context: unknown,
   limits: ExpressionLimits = DEFAULT_EXPRESSION_LIMITS,
 ): Promise<unknown> {
+  // Fast path (hot: every step renders its config): nothing to render, nothing to copy.
+  if (typeof value === "string") {
+    if (!value.includes("{{")) return value;
+  } else if (value === null || typeof value !== "object") return value;
+  else if (!containsTemplate(value)) return value;
   const out = await renderInner(value, context, limits, 0);
   try {
     return toPlainJson(out, limits.maxResultBytes);
@@ -140,6 +145,20 @@ export async function renderDeep(
       throw new ExpressionError(`The rendered value is larger than ${limits.maxResultBytes} bytes.`);
     throw e;
   }
+}
+
+const templateFree = new WeakMap<object, boolean>();
+
+/** Does any string inside hold `{{`? Cached per object (configs are parsed once and never changed). */
+function containsTemplate(value: object): boolean {
+  const hit = templateFree.get(value);
+  if (hit !== undefined) return !hit;
+  let found = false;
+  visitStrings(value, "", (text) => {
+    if (!found && text.includes("{{")) found = true;
+  });
+  templateFree.set(value, !found);
+  return found;
 }
 
 async function renderInner(

@@ -12,12 +12,12 @@ import { canvas as end } from "./end/canvas";
 import { canvas as guardrail } from "./guardrail/canvas";
 import { canvas as http } from "./http/canvas";
 import { canvas as note } from "./note/canvas";
+import { getNodeDefinition, NODE_TYPE_IDS, type NodeTypeId } from "./registry";
 import { canvas as set } from "./set/canvas";
 import { canvas as subworkflow } from "./subworkflow/canvas";
 import { canvas as tool } from "./tool/canvas";
 import { canvas as transform } from "./transform/canvas";
 import { canvas as trigger } from "./trigger/canvas";
-import { getNodeDefinition, NODE_TYPE_IDS, type NodeTypeId } from "./registry";
 
 export const nodeVisuals: Record<NodeTypeId, NodeVisual> = {
   trigger,

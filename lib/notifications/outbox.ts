@@ -11,11 +11,11 @@ import type { Db } from "../db/client";
 import {
   approvalRecipients,
   claimDueOutbox,
-  claimReminder,
   enqueueOutbox,
   existingOutboxIds,
   markOutboxFailed,
   markOutboxSent,
+  markReminderSent,
   type OutboxRow,
   pendingApprovalsForNotify,
 } from "../db/outbox";
@@ -171,20 +171,23 @@ export async function scheduleApprovalNotifications(
   now: Date = new Date(),
 ): Promise<{ requested: number; reminders: number }> {
   const pending = await pendingApprovalsForNotify(db);
-  const keys = pending.map((a) => `ntf-${a.id}-L${a.escalationLevel}-inapp`);
-  const known = await existingOutboxIds(db, keys);
+  const requestKey = (a: PendingApproval) => `ntf-${a.id}-L${a.escalationLevel}-inapp`;
+  // One reminder per escalation level (a new level has a new deadline).
+  const reminderKey = (a: PendingApproval) => `ntf-${a.id}-L${a.escalationLevel}-reminder-inapp`;
+  const known = await existingOutboxIds(db, [...pending.map(requestKey), ...pending.map(reminderKey)]);
   let requested = 0;
   let reminders = 0;
   for (const a of pending) {
-    if (!known.has(`ntf-${a.id}-L${a.escalationLevel}-inapp`)) {
+    if (!known.has(requestKey(a))) {
       const event = a.escalationLevel > 0 ? "escalated" : "requested";
       if ((await enqueueApprovalMessages(db, config, a, event, `L${a.escalationLevel}`, now)) > 0) requested++;
     }
     const settings = notificationSettings(a.workspace.settings);
     const at = reminderAt(a, settings.reminderBeforeMs);
-    if (at && !a.reminderSentAt && now >= at && a.deadlineAt && now < a.deadlineAt) {
-      if (await claimReminder(db, a.id, now)) {
-        await enqueueApprovalMessages(db, config, a, "reminder", `L${a.escalationLevel}-reminder`, now);
+    if (at && !known.has(reminderKey(a)) && now >= at && a.deadlineAt && now < a.deadlineAt) {
+      // Message ids are deterministic, so two workers racing here still send each message once.
+      if ((await enqueueApprovalMessages(db, config, a, "reminder", `L${a.escalationLevel}-reminder`, now)) > 0) {
+        await markReminderSent(db, a.id, now);
         reminders++;
       }
     }

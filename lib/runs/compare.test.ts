@@ -34,7 +34,13 @@ describe("compareSteps", () => {
       ["reply", "only in B"],
     ]);
     const lookup = rows[1]!;
-    expect(lookup.a).toMatchObject({ status: "failed", attempts: 2, costUsd: 1, tokens: 6, error: { message: "503 again" } });
+    expect(lookup.a).toMatchObject({
+      status: "failed",
+      attempts: 2,
+      costUsd: 1,
+      tokens: 6,
+      error: { message: "503 again" },
+    });
     expect(lookup.b).toMatchObject({ status: "succeeded", attempts: 1 });
   });
   it("flags different outputs and refuses to judge truncated ones", () => {

@@ -74,7 +74,11 @@ export function compareSteps(a: CompareStep[], b: CompareStep[]): CompareRow[] {
     const lastA = sa?.[sa.length - 1];
     const lastB = sb?.[sb.length - 1];
     const comparable =
-      lastA && lastB && !lastA.outputTruncated && !lastB.outputTruncated && (lastA.output != null || lastB.output != null);
+      lastA &&
+      lastB &&
+      !lastA.outputTruncated &&
+      !lastB.outputTruncated &&
+      (lastA.output != null || lastB.output != null);
     const sameOutput = comparable ? isDeepStrictEqual(lastA.output ?? null, lastB.output ?? null) : null;
     let change: CompareRow["change"];
     if (!sa) change = "only in B";

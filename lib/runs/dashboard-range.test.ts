@@ -11,7 +11,10 @@ describe("dashboard range", () => {
   });
   it("makes explicit days inclusive", () => {
     const r = resolveRange({ from: "2026-11-01", to: "2026-11-03" }, now);
-    expect([r.from.toISOString(), r.to.toISOString()]).toEqual(["2026-11-01T00:00:00.000Z", "2026-11-04T00:00:00.000Z"]);
+    expect([r.from.toISOString(), r.to.toISOString()]).toEqual([
+      "2026-11-01T00:00:00.000Z",
+      "2026-11-04T00:00:00.000Z",
+    ]);
   });
   it("clips buckets to the range", () => {
     const range = { from: new Date("2026-11-20T05:00:00Z"), to: new Date("2026-11-22T00:00:00Z") };

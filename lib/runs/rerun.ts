@@ -1,8 +1,9 @@
 // Re-run a run with the same input, on the version it ran on or on the workflow's latest
 // published version. A new run (trigger "rerun", retryOfRunId = the original) through the
 // engine's normal start, so input validation, budgets and the event stream all apply.
-import type { Engine } from "@/lib/engine/types";
+
 import type { RunStore } from "@/lib/engine/ports";
+import type { Engine } from "@/lib/engine/types";
 
 export interface LatestVersion {
   id: string;

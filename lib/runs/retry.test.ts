@@ -27,13 +27,24 @@ function flakyWorkflow() {
         {
           model: "simulated",
           prompt: "lookup {{ nodes.research.output }}",
-          simulate: { output: "found", failTimes: 1, failWith: "server_error", usage: { inputTokens: 7, outputTokens: 3 } },
+          simulate: {
+            output: "found",
+            failTimes: 1,
+            failWith: "server_error",
+            usage: { inputTokens: 7, outputTokens: 3 },
+          },
         },
         { retry: { maxAttempts: 1 } },
       ),
       node("done", "end", { output: { draft: "{{ nodes.draft.output }}", found: "{{ nodes.lookup.output }}" } }),
     ],
-    [edge("start", "research"), edge("research", "draft"), edge("research", "lookup"), edge("draft", "done"), edge("lookup", "done")],
+    [
+      edge("start", "research"),
+      edge("research", "draft"),
+      edge("research", "lookup"),
+      edge("draft", "done"),
+      edge("lookup", "done"),
+    ],
   );
 }
 
@@ -43,14 +54,22 @@ describe("retry from the failed step", () => {
     const model = recordingModel(createSimulatedModel(clock));
     const t = createTestEngine({ clock, models: model });
     const doc = flakyWorkflow();
-    const first = await t.engine.execute({ document: doc, workspaceId: "ws1", workflowId: "wf1", workflowVersionId: "v1" }, { q: 1 });
+    const first = await t.engine.execute(
+      { document: doc, workspaceId: "ws1", workflowId: "wf1", workflowVersionId: "v1" },
+      { q: 1 },
+    );
     expect(first.status).toBe("failed");
     const failed = first.steps.filter((s) => s.status === "failed").map((s) => s.nodeId);
     expect(failed).toEqual(["lookup"]);
     const callsBefore = model.requests.length;
 
     const created = await createRetryRun(
-      { store: t.store, ids: { id: (k) => `${k}-retry-${Math.random().toString(36).slice(2, 8)}` }, now: () => clock.now(), owner: "retry" },
+      {
+        store: t.store,
+        ids: { id: (k) => `${k}-retry-${Math.random().toString(36).slice(2, 8)}` },
+        now: () => clock.now(),
+        owner: "retry",
+      },
       first.runId,
       { workspaceId: "ws1", userId: "u1" },
     );
@@ -60,7 +79,9 @@ describe("retry from the failed step", () => {
 
     // Only the failed agent called the model again.
     const newCalls = model.requests.slice(callsBefore);
-    expect(newCalls.map((r) => r.messages.map((m) => m.content).join(" "))).toEqual([expect.stringContaining("lookup")]);
+    expect(newCalls.map((r) => r.messages.map((m) => m.content).join(" "))).toEqual([
+      expect.stringContaining("lookup"),
+    ]);
 
     // The retry run's usage is exactly what it spent (lookup's second attempt), not the reused steps.
     const secondRun = (await t.store.loadRun(created.runId))!;
@@ -81,7 +102,10 @@ describe("retry from the failed step", () => {
   it("refuses runs that did not fail and keeps the failed run untouched", async () => {
     const t = createTestEngine();
     const ok = await t.engine.execute(
-      { document: workflow([trigger(), node("done", "end", { output: 1 })], [edge("start", "done")]), workspaceId: "ws1" },
+      {
+        document: workflow([trigger(), node("done", "end", { output: 1 })], [edge("start", "done")]),
+        workspaceId: "ws1",
+      },
       {},
     );
     await expect(
@@ -99,7 +123,16 @@ describe("retry from the failed step", () => {
   });
 
   it("plans tokens for unfinished visits with the next attempt number and a fresh retry budget", () => {
-    const base = { runId: "r", workspaceId: "w", nodeType: "agent", idempotencyKey: "k", input: null, error: null, model: null, simulated: false };
+    const base = {
+      runId: "r",
+      workspaceId: "w",
+      nodeType: "agent",
+      idempotencyKey: "k",
+      input: null,
+      error: null,
+      model: null,
+      simulated: false,
+    };
     const at = new Date("2026-01-01T00:00:00Z");
     const mk = (nodeId: string, attempt: number, status: "succeeded" | "failed" | "cancelled") => ({
       ...base,
@@ -126,7 +159,12 @@ describe("retry from the failed step", () => {
       depth: 0,
     };
     let n = 0;
-    const plan = planRetry({ state }, [mk("a", 1, "succeeded"), mk("b", 1, "failed"), mk("b", 2, "failed"), mk("c", 1, "cancelled")], "new", () => `s${++n}`);
+    const plan = planRetry(
+      { state },
+      [mk("a", 1, "succeeded"), mk("b", 1, "failed"), mk("b", 2, "failed"), mk("c", 1, "cancelled")],
+      "new",
+      () => `s${++n}`,
+    );
     expect(plan.reused.map((s) => [s.nodeId, s.runId, s.usage.costUsd])).toEqual([["a", "new", 0]]);
     expect(plan.state.tokens).toEqual([
       { node: "b", visit: 1, attempt: 3, crashes: 2, status: "ready" },

@@ -15,13 +15,7 @@
 // What this cannot recover: activations that were `ready` but had not started when the run
 // failed (the engine clears the frontier on failure and they left no step row). The cleaner
 // engine hook is described in docs/runs-and-dashboard.md ("Engine hook for retry").
-import type {
-  CreateRunInput,
-  IdGenerator,
-  RunRecord,
-  RunStore,
-  StepRecord,
-} from "@/lib/engine/ports";
+import type { CreateRunInput, IdGenerator, RunRecord, RunStore, StepRecord } from "@/lib/engine/ports";
 import { parseState, type RunState, type TokenState } from "@/lib/engine/state";
 
 export const ZERO = { inputTokens: 0, outputTokens: 0, costUsd: 0 } as const;
@@ -47,7 +41,12 @@ export interface RetryPlan {
 const DONE = new Set(["succeeded", "skipped"]);
 
 /** Pure: what the retry run starts with. */
-export function planRetry(run: Pick<RunRecord, "state">, steps: StepRecord[], newRunId: string, stepId: () => string): RetryPlan {
+export function planRetry(
+  run: Pick<RunRecord, "state">,
+  steps: StepRecord[],
+  newRunId: string,
+  stepId: () => string,
+): RetryPlan {
   const last = new Map<string, StepRecord>();
   for (const s of steps) {
     const k = `${s.nodeId}\u0000${s.visit}`;
@@ -110,7 +109,10 @@ export async function createRetryRun(
   const run = await deps.store.loadRun(runId);
   if (!run || run.workspaceId !== by.workspaceId) throw new RetryRefusedError("not_found", "Run not found.");
   if (run.status !== "failed") {
-    throw new RetryRefusedError("not_failed", `Only a failed run can be retried from its failed step (this one is ${run.status}).`);
+    throw new RetryRefusedError(
+      "not_failed",
+      `Only a failed run can be retried from its failed step (this one is ${run.status}).`,
+    );
   }
   const steps = await deps.store.listSteps(run.id);
   const newRunId = deps.ids.id("run");

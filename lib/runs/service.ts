@@ -2,13 +2,13 @@
 // checks the run belongs to the actor's workspace (the caller has already checked the role),
 // writes an audit entry, and carries new runs on in the background with the shared engine.
 import type { Actor } from "@/lib/auth/policy";
-import type { Db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/db/audit";
-import { createIdGenerator } from "@/lib/engine/clock";
+import type { Db } from "@/lib/db/client";
 import { loadPublishedVersion } from "@/lib/db/workflows-store";
+import { createIdGenerator } from "@/lib/engine/clock";
 import { sharedRuntime } from "@/lib/runtime/engine";
 import { AppError } from "@/lib/server/errors";
-import { rerun, RerunRefusedError } from "./rerun";
+import { RerunRefusedError, rerun } from "./rerun";
 import { createRetryRun, RetryRefusedError } from "./retry";
 
 async function ownRun(db: Db, actor: Actor, runId: string) {
@@ -29,7 +29,9 @@ function carryOn(db: Db, runId: string) {
 export async function cancelRun(db: Db, actor: Actor, runId: string): Promise<{ status: string }> {
   const run = await ownRun(db, actor, runId);
   if (["succeeded", "failed", "cancelled"].includes(run.status)) {
-    throw new AppError("conflict:run", { message: `The run already ${run.status === "cancelled" ? "was cancelled" : run.status}.` });
+    throw new AppError("conflict:run", {
+      message: `The run already ${run.status === "cancelled" ? "was cancelled" : run.status}.`,
+    });
   }
   const result = await sharedRuntime(db).engine.cancel(runId, actor.email || actor.name);
   await recordAudit(db.prisma, {
@@ -96,7 +98,9 @@ export async function rerunRun(
     );
   } catch (error) {
     if (error instanceof RerunRefusedError) {
-      throw new AppError(error.reason === "not_found" ? "not_found:run" : "conflict:version", { message: error.message });
+      throw new AppError(error.reason === "not_found" ? "not_found:run" : "conflict:version", {
+        message: error.message,
+      });
     }
     throw error;
   }

@@ -2,16 +2,16 @@
 // the egress-guarded HTTP fetcher, published-version subworkflows and the runtime notifier.
 // The web app, the CLI, workers and the benchmark all build their engine here.
 import { hostname } from "node:os";
-import { systemClock, createIdGenerator } from "../engine/clock";
+import type { Db } from "../db/client";
+import { PrismaRunStore } from "../db/run-store";
+import { loadPublishedVersion } from "../db/workflows-store";
+import { createIdGenerator, systemClock } from "../engine/clock";
 import { createEngine } from "../engine/engine";
 import { createHttpFetcher } from "../engine/http";
 import { createModelGateway } from "../engine/models/gateway";
 import type { Clock, EngineSettings, HttpFetcher, ModelGateway, RunStore, SubworkflowResolver } from "../engine/ports";
 import { createPriceTable } from "../engine/prices";
 import type { Engine } from "../engine/types";
-import type { Db } from "../db/client";
-import { PrismaRunStore } from "../db/run-store";
-import { loadPublishedVersion } from "../db/workflows-store";
 import type { WorkflowDocument } from "../workflow/schema";
 import { createRuntimeNotifier, type RuntimeNotifier } from "./notifier";
 

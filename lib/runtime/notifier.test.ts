@@ -4,7 +4,7 @@ import { seedWorkflowVersion } from "../db/run-store-fixtures";
 import { openTestSqlite } from "../db/testing";
 import type { RunEventRecord } from "../engine/ports";
 import { agentChain } from "../engine/testing/builders";
-import { createRuntime, createEngineFor, processNotifier } from "./engine";
+import { createEngineFor, createRuntime, processNotifier } from "./engine";
 import { createRuntimeNotifier } from "./notifier";
 
 const ev = (runId: string, seq: number): RunEventRecord => ({

@@ -23,7 +23,11 @@ export interface RuntimeNotifier extends RunEventHub {
    * Resolves with the newest known seq once the run's log is past `afterSeq` (in-process publish
    * or the poll), or with `afterSeq` when `timeoutMs` passes or `signal` aborts first. Never rejects.
    */
-  waitForEvents(runId: string, afterSeq: number, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<number>;
+  waitForEvents(
+    runId: string,
+    afterSeq: number,
+    options?: { timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<number>;
   /** Stops the poll timer and releases every waiter. */
   close(): void;
 }
@@ -99,22 +103,25 @@ export function createRuntimeNotifier(options: RunNotifierOptions = {}): Runtime
       const seen = known.get(runId) ?? 0;
       if (seen > afterSeq || closed || signal?.aborted) return Promise.resolve(Math.max(seen, afterSeq));
       return new Promise<number>((resolve) => {
-        let set = waiters.get(runId);
-        if (!set) waiters.set(runId, (set = new Set()));
-        const mine = set;
+        let mine = waiters.get(runId);
+        if (!mine) {
+          mine = new Set();
+          waiters.set(runId, mine);
+        }
         let timeout: ReturnType<typeof setTimeout> | undefined;
+        const set = mine;
         const waiter: Waiter = {
           afterSeq,
           resolve(seq) {
-            mine.delete(waiter);
-            if (mine.size === 0 && waiters.get(runId) === mine) waiters.delete(runId);
+            set.delete(waiter);
+            if (set.size === 0 && waiters.get(runId) === set) waiters.delete(runId);
             if (timeout) clearTimeout(timeout);
             signal?.removeEventListener("abort", onAbort);
             resolve(seq);
           },
         };
         const onAbort = () => waiter.resolve(afterSeq);
-        mine.add(waiter);
+        set.add(waiter);
         signal?.addEventListener("abort", onAbort, { once: true });
         if (timeoutMs !== undefined) timeout = setTimeout(() => waiter.resolve(afterSeq), timeoutMs);
         schedulePoll();

@@ -1,11 +1,11 @@
 // The process-level runner on SQLite and PostgreSQL: start-up recovery, the reaper, approval
 // deadlines, runs decided while nobody was executing them, and dead-executor takeover.
 import { afterEach, describe, expect, it } from "vitest";
+import { HITL_DOCUMENT } from "../cli/fixtures";
 import type { Db } from "../db/client";
 import { PrismaRunStore } from "../db/run-store";
 import { seedWorkflowVersion } from "../db/run-store-fixtures";
 import { TEST_DATABASES } from "../db/testing";
-import { HITL_DOCUMENT } from "../cli/fixtures";
 import { systemClock } from "../engine/clock";
 import type { Clock } from "../engine/ports";
 import { initialState } from "../engine/state";

@@ -3,8 +3,10 @@
 // past their deadline (reaper), apply onTimeout to approvals past theirs (sweeper), and pick up
 // runs nobody is carrying on (decided approvals, expired leases). All of it goes through the
 // engine, whose leases make it safe for several processes to do the same at once.
+import type { Db } from "../db/client";
 import type { RunResult } from "../engine/types";
-import type { Runtime } from "./engine";
+import { type Runtime, sharedRuntime } from "./engine";
+import { expireDeadLocalLeases } from "./recovery";
 
 export interface RunnerOptions {
   /** Carry on interrupted runs once at start (default true). */
@@ -104,7 +106,12 @@ export function startRunner(runtime: Runtime, options: RunnerOptions = {}): Runn
   const ready =
     options.recoverOnStart === false
       ? Promise.resolve([])
-      : serial(() => guarded("start-up recovery", [], dispatchRecoveries)).then((started) => {
+      : serial(async () => {
+          // A restart on the same machine: the previous process's leases need not be waited out.
+          const taken = await guarded("dead-executor takeover", [], () => expireDeadLocalLeases(runtime.db));
+          if (taken.length) log(`[runner] took over ${taken.length} run(s) of an executor that is gone`);
+          return guarded("start-up recovery", [], dispatchRecoveries);
+        }).then((started) => {
           if (started.length) log(`[runner] carrying on ${started.length} interrupted run(s)`);
           return settled(started);
         });
@@ -134,4 +141,20 @@ export function startRunner(runtime: Runtime, options: RunnerOptions = {}): Runn
       await current;
     },
   };
+}
+
+const processRunners = new WeakMap<Db, Runner>();
+
+/**
+ * Starts the runner of the process's shared engine (`createEngineFor(db)`) once per process:
+ * call it from the web server's start-up (e.g. Next's instrumentation `register()`); later
+ * calls return the same runner.
+ */
+export function startProcessRunner(db: Db, options?: RunnerOptions): Runner {
+  let runner = processRunners.get(db);
+  if (!runner) {
+    runner = startRunner(sharedRuntime(db), options);
+    processRunners.set(db, runner);
+  }
+  return runner;
 }

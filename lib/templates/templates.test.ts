@@ -29,9 +29,9 @@ describe("built-in templates run on the simulated model", () => {
     const { createTestEngine } = await import("../engine/testing/test-engine");
     const { engine } = createTestEngine();
     const input = Object.fromEntries(
-      Object.entries((t.document.input as { properties?: Record<string, { default?: unknown }> })?.properties ?? {}).map(
-        ([k, p]) => [k, p.default],
-      ),
+      Object.entries(
+        (t.document.input as { properties?: Record<string, { default?: unknown }> })?.properties ?? {},
+      ).map(([k, p]) => [k, p.default]),
     );
     let result = await engine.execute({ document: t.document }, input);
     // approvals: approve every pending one, as a person would in the inbox
@@ -49,7 +49,8 @@ describe("built-in templates run on the simulated model", () => {
 describe("e2e fixture workflows", () => {
   it("are valid, except the one meant to be invalid, which lists several problems", async () => {
     const { readFileSync } = await import("node:fs");
-    const load = (f: string) => JSON.parse(readFileSync(new URL(`../../e2e/fixtures/workflows/${f}`, import.meta.url), "utf8"));
+    const load = (f: string) =>
+      JSON.parse(readFileSync(new URL(`../../e2e/fixtures/workflows/${f}`, import.meta.url), "utf8"));
     for (const f of ["failing-step.json", "slow-run.json"]) {
       const r = validateWorkflow(load(f));
       expect(r.valid ? [] : r.issues).toEqual([]);

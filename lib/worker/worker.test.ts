@@ -107,7 +107,8 @@ describe("switchboard worker on PostgreSQL", () => {
     const db2 = await openDb(db.target);
     cleanups.push(() => db2.close());
     const seen = new Map<string, string[]>();
-    const record = (owner: string) => (r: { runId: string }) => seen.set(r.runId, [...(seen.get(r.runId) ?? []), owner]);
+    const record = (owner: string) => (r: { runId: string }) =>
+      seen.set(r.runId, [...(seen.get(r.runId) ?? []), owner]);
     const workers: Worker[] = [];
     for (const [name, d] of [
       ["w1", db],

@@ -60,9 +60,7 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
   });
   const owner = runtime.owner;
   const runner: Runner | null =
-    options.sweeps === false
-      ? null
-      : startRunner(runtime, { recoverOnStart: false, recoverIntervalMs: 0, log });
+    options.sweeps === false ? null : startRunner(runtime, { recoverOnStart: false, recoverIntervalMs: 0, log });
 
   const active = new Map<string, Promise<void>>();
   let executed = 0;

@@ -8,7 +8,8 @@ import { workflowJsonSchema, workflowJsonSchemaText } from "./json-schema";
 describe("published JSON Schema", () => {
   it("docs/workflow.schema.json is up to date (run `npm run schema:write`)", () => {
     const path = fileURLToPath(new URL("../../docs/workflow.schema.json", import.meta.url));
-    expect(readFileSync(path, "utf8")).toBe(workflowJsonSchemaText());
+    // Compared as JSON: the formatter may lay the file out differently.
+    expect(JSON.parse(readFileSync(path, "utf8"))).toEqual(JSON.parse(workflowJsonSchemaText()));
   });
 
   it("accepts a valid document and rejects a bad node config", () => {
@@ -20,5 +21,14 @@ describe("published JSON Schema", () => {
     expect(validate(bad)).toBe(false);
     bad.nodes[4].type = "robot";
     expect(validate(bad)).toBe(false);
+  });
+});
+
+describe("docs/workflow-format.md", () => {
+  it("its node-type section matches the definitions (run `npm run schema:write`)", async () => {
+    const { withNodeTypes } = await import("./format-docs");
+    const path = fileURLToPath(new URL("../../docs/workflow-format.md", import.meta.url));
+    const text = readFileSync(path, "utf8");
+    expect(text).toBe(withNodeTypes(text));
   });
 });

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { BarListChart } from "@/components/charts/bar-list-chart";
 import { ChartCard, DataTable } from "@/components/charts/chart-card";
-import { type StatusPoint, StatusOverTimeChart, UsageOverTimeChart } from "@/components/charts/time-charts";
+import { StatusOverTimeChart, type StatusPoint, UsageOverTimeChart } from "@/components/charts/time-charts";
 import { formatCost, formatDuration, formatPercent, formatTokens, runsHref } from "@/components/runs/format";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
@@ -13,7 +13,13 @@ import { Label } from "@/components/ui/label";
 import { can } from "@/lib/auth/policy";
 import type { Db } from "@/lib/db/client";
 import { getRunDashboard, getStepDashboard } from "@/lib/db/dashboard";
-import { bucketRange, DashboardQuerySchema, RANGE_PRESETS, type ResolvedRange, resolveRange } from "@/lib/runs/dashboard-range";
+import {
+  bucketRange,
+  DashboardQuerySchema,
+  RANGE_PRESETS,
+  type ResolvedRange,
+  resolveRange,
+} from "@/lib/runs/dashboard-range";
 import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
 
@@ -105,25 +111,31 @@ export default async function DashboardPage({
       <RangePicker range={range} />
       {s.prunedRuns ? (
         <p className="mb-3 text-sm text-slate-600">
-          {s.prunedRuns.toLocaleString("en-US")} runs in this range were pruned by retention; their counts, tokens and cost
-          are included from daily totals, but not in percentiles or the per-user, per-model and per-node charts.
+          {s.prunedRuns.toLocaleString("en-US")} runs in this range were pruned by retention; their counts, tokens and
+          cost are included from daily totals, but not in percentiles or the per-user, per-model and per-node charts.
         </p>
       ) : null}
       <ul aria-label="Summary" className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-8">
         {tiles.map((t) => (
           <li key={t.label}>
-            <Link href={t.href} className="block rounded-lg border border-slate-200 bg-white p-3 hover:border-blue-400">
+            <Link
+              href={t.href}
+              aria-label={`${t.label}: ${t.value}${t.note ? `, ${t.note}` : ""}`}
+              className="block rounded-lg border border-slate-200 bg-white p-3 hover:border-blue-400"
+            >
               <span className="block text-xs text-slate-500">{t.label}</span>
-              <span className="block text-xl font-semibold tabular-nums text-slate-900" aria-label={`${t.label}: ${t.value}`}>
-                {t.value}
-              </span>
+              <span className="block text-xl font-semibold tabular-nums text-slate-900">{t.value}</span>
               {t.note ? <span className="block text-xs text-slate-500">{t.note}</span> : null}
             </Link>
           </li>
         ))}
       </ul>
       <div className="grid items-start gap-4 xl:grid-cols-2">
-        <ChartCard title="Runs by status" description="Runs created per bucket, stacked by status." runsHref={runsHref(base)}>
+        <ChartCard
+          title="Runs by status"
+          description="Runs created per bucket, stacked by status."
+          runsHref={runsHref(base)}
+        >
           <StatusOverTimeChart data={statusData} statuses={statuses} />
           <DataTable
             label="Runs by status"
@@ -137,7 +149,11 @@ export default async function DashboardPage({
             }))}
           />
         </ChartCard>
-        <ChartCard title="Cost and tokens over time" description="USD (line, left axis) and tokens in + out (bars, right axis)." runsHref={runsHref(base)}>
+        <ChartCard
+          title="Cost and tokens over time"
+          description="USD (line, left axis) and tokens in + out (bars, right axis)."
+          runsHref={runsHref(base)}
+        >
           <UsageOverTimeChart data={usageData} />
           <DataTable
             label="Cost and tokens over time"
@@ -156,7 +172,11 @@ export default async function DashboardPage({
           <BarListChart
             unit="cost (USD)"
             format="usd"
-            data={d.byWorkflow.map((g) => ({ label: g.label, value: g.costUsd, href: runsHref({ ...base, workflowId: g.key }) }))}
+            data={d.byWorkflow.map((g) => ({
+              label: g.label,
+              value: g.costUsd,
+              href: runsHref({ ...base, workflowId: g.key }),
+            }))}
           />
           <DataTable
             label="Cost by workflow"
@@ -172,7 +192,11 @@ export default async function DashboardPage({
             }))}
           />
         </ChartCard>
-        <ChartCard title="Cost by user" description="Who started the runs (API keys and schedules have no user)." runsHref={runsHref(base)}>
+        <ChartCard
+          title="Cost by user"
+          description="Who started the runs (API keys and schedules have no user)."
+          runsHref={runsHref(base)}
+        >
           <BarListChart
             unit="cost (USD)"
             format="usd"
@@ -207,7 +231,10 @@ export default async function DashboardPage({
 
 function StepChartsLoading() {
   return (
-    <p role="status" className="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-600 xl:col-span-2">
+    <p
+      role="status"
+      className="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-600 xl:col-span-2"
+    >
       Loading per-model, per-agent and failing-node figures…
     </p>
   );
@@ -264,7 +291,11 @@ async function StepCharts({ db, workspaceId, range }: { db: Db; workspaceId: str
           }))}
         />
       </ChartCard>
-      <ChartCard title="Nodes that fail most" description="Failed step attempts (retries count)." runsHref={runsHref({ ...base, status: "failed" })}>
+      <ChartCard
+        title="Nodes that fail most"
+        description="Failed step attempts (retries count)."
+        runsHref={runsHref({ ...base, status: "failed" })}
+      >
         <BarListChart
           unit="failed attempts"
           format="count"
@@ -313,7 +344,13 @@ function RangePicker({ range }: { range: ResolvedRange }) {
       <form method="get" action="/dashboard" className="flex flex-wrap items-end gap-2" aria-label="Custom range">
         <div className="space-y-1">
           <Label htmlFor="dash-from">From</Label>
-          <Input id="dash-from" name="from" type="date" required defaultValue={range.preset ? "" : range.from.toISOString().slice(0, 10)} />
+          <Input
+            id="dash-from"
+            name="from"
+            type="date"
+            required
+            defaultValue={range.preset ? "" : range.from.toISOString().slice(0, 10)}
+          />
         </div>
         <div className="space-y-1">
           <Label htmlFor="dash-to">To</Label>

@@ -81,7 +81,9 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         <EmptyState
           title={filtered ? "No runs match these filters" : "No runs yet"}
           description={
-            filtered ? "Try a wider date range or clear a filter." : "Runs appear here as soon as a workflow is started."
+            filtered
+              ? "Try a wider date range or clear a filter."
+              : "Runs appear here as soon as a workflow is started."
           }
         />
       ) : (
@@ -104,10 +106,17 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
               {page.items.map((r) => (
                 <TR key={r.id}>
                   <TD>
-                    <Link href={`/runs/${r.id}`} className="font-mono text-xs text-blue-700 underline-offset-2 hover:underline">
+                    <Link
+                      href={`/runs/${r.id}`}
+                      className="font-mono text-xs text-blue-700 underline-offset-2 hover:underline"
+                    >
                       {r.id}
                     </Link>
-                    {r.retryOfRunId ? <span className="block text-xs text-slate-500">{r.trigger} of {r.retryOfRunId}</span> : null}
+                    {r.retryOfRunId ? (
+                      <span className="block text-xs text-slate-500">
+                        {r.trigger} of {r.retryOfRunId}
+                      </span>
+                    ) : null}
                   </TD>
                   <TD>
                     <Link href={runsHref({ ...params, workflowId: r.workflowId })} className="hover:underline">
@@ -118,10 +127,14 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
                   <TD className="text-slate-600">{r.trigger}</TD>
                   <TD>
                     <StatusBadge status={r.status} />
-                    {r.waitingOnPerson ? <span className="ml-1 text-xs text-amber-800">waiting on a person</span> : null}
+                    {r.waitingOnPerson ? (
+                      <span className="ml-1 text-xs text-amber-800">waiting on a person</span>
+                    ) : null}
                   </TD>
                   <TD className="whitespace-nowrap text-slate-600">
-                    <time dateTime={(r.startedAt ?? r.createdAt).toISOString()}>{formatWhen(r.startedAt ?? r.createdAt)}</time>
+                    <time dateTime={(r.startedAt ?? r.createdAt).toISOString()}>
+                      {formatWhen(r.startedAt ?? r.createdAt)}
+                    </time>
                   </TD>
                   <TD className="text-right tabular-nums">{formatDuration(r.durationMs)}</TD>
                   <TD className="text-right tabular-nums">{formatTokens(r.inputTokens + r.outputTokens)}</TD>

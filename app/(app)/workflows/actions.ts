@@ -45,7 +45,11 @@ export const duplicateWorkflowAction = authedAction(
 );
 
 export const renameWorkflowAction = authedAction(
-  { action: "workflow.update", input: z.object({ id: Id, name: z.string().trim().min(1).max(200) }), resource: loadWorkflow },
+  {
+    action: "workflow.update",
+    input: z.object({ id: Id, name: z.string().trim().min(1).max(200) }),
+    resource: loadWorkflow,
+  },
   async ({ actor, input, db }) => renameWorkflow(db, scopeOf(actor), input.id, input.name),
 );
 
@@ -75,7 +79,10 @@ export const exportWorkflowAction = authedAction(
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, "-")
         .replace(/^-|-$/g, "") || "workflow";
-    return { filename: `${slug}${input.version ? `.v${input.version}` : ""}.json`, json: JSON.stringify(document, null, 2) };
+    return {
+      filename: `${slug}${input.version ? `.v${input.version}` : ""}.json`,
+      json: JSON.stringify(document, null, 2),
+    };
   },
 );
 
@@ -133,7 +140,12 @@ export const getDraftAction = authedAction(
   async ({ actor, input, db }) => {
     const wf = await getWorkflow(db, actor.workspaceId, input.id);
     if (!wf) throw new AppError("not_found:workflow");
-    return { draft: wf.draft, revision: wf.draftRevision, updatedBy: wf.updatedBy, updatedAt: wf.updatedAt.toISOString() };
+    return {
+      draft: wf.draft,
+      revision: wf.draftRevision,
+      updatedBy: wf.updatedBy,
+      updatedAt: wf.updatedAt.toISOString(),
+    };
   },
 );
 

@@ -11,7 +11,6 @@ import { AppError } from "@/lib/server/errors";
 
 const Id = z.string().min(1).max(100);
 
-
 const loadWorkflow = async (input: { id: string }, db: Db) =>
   db.prisma.workflow.findFirst({ where: { id: input.id, deletedAt: null }, select: { workspaceId: true } });
 const loadRun = async (input: { runId: string }, db: Db) =>
@@ -23,7 +22,12 @@ export const startRunAction = authedAction(
     const pinned = await pinDraftForRun(db, { workspaceId: actor.workspaceId, userId: actor.userId, actor }, input.id);
     const engine = await createEngineFor(db);
     const { runId } = await engine.startRun(
-      { document: pinned.document, workspaceId: actor.workspaceId, workflowId: input.id, workflowVersionId: pinned.versionId },
+      {
+        document: pinned.document,
+        workspaceId: actor.workspaceId,
+        workflowId: input.id,
+        workflowVersionId: pinned.versionId,
+      },
       input.input ?? {},
       { trigger: "manual", startedById: actor.userId },
     );

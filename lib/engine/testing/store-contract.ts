@@ -447,7 +447,13 @@ export function runStoreContract(name: string, make: () => Promise<ContractFixtu
       const { lease } = await store.createRun(input);
       await store.commit(lease!, { renewLease: { ttlMs: 10_000 } }, at(900));
       expect(await store.acquireLease(input.id, "w2", 1000, at(5000))).toBeNull();
-      await store.commit(lease!, { run: { status: "succeeded" }, releaseLease: true }, at(5000));
+      // The engine's final commit carries both: release wins.
+      await store.commit(
+        lease!,
+        { run: { status: "succeeded" }, renewLease: { ttlMs: 10_000 }, releaseLease: true },
+        at(5000),
+      );
+      expect((await store.loadRun(input.id))!.leaseOwner).toBeNull();
       const next = await store.acquireLease(input.id, "w2", 1000, at(5001));
       expect(next?.fence).toBe(2);
     });

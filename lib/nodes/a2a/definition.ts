@@ -4,8 +4,7 @@ import { defineNode } from "../definition";
 export const a2aConfigSchema = z
   .object({
     agentCardUrl: z.string().url().max(2000),
-    /** The task message (template). */
-    message: z.string().min(1).max(100_000),
+    message: z.string().min(1).max(100_000).describe("The task message (template)."),
     credential: z.string().min(1).max(200).optional(),
   })
   .strict();

@@ -4,12 +4,18 @@ import { jsonSchemaSchema } from "../shared-schemas";
 
 export const simulateSchema = z
   .object({
-    /** Text or object (templates allowed) the simulated model answers with. */
-    output: z.unknown().optional(),
-    /** routing: choose — the target to hand off to (node name or id). */
-    route: z.string().min(1).max(200).optional(),
-    /** Why it hands off (shown in the run history and passed to the next agent). */
-    reason: z.string().max(2000).optional(),
+    output: z.unknown().optional().describe("Text or object (templates allowed) the simulated model answers with."),
+    route: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("routing: choose — the target to hand off to (node name or id)."),
+    reason: z
+      .string()
+      .max(2000)
+      .optional()
+      .describe("Why it hands off (shown in the run history and passed to the next agent)."),
     latencyMs: z.number().int().min(0).max(600_000).optional(),
     usage: z
       .object({
@@ -18,11 +24,21 @@ export const simulateSchema = z
       })
       .strict()
       .optional(),
-    /** The first `failTimes` attempts fail with `failWith`. */
-    failTimes: z.number().int().min(0).max(100).optional(),
+    failTimes: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe("The first `failTimes` attempts fail with `failWith`."),
     failWith: z.enum(["rate_limit", "server_error", "timeout", "invalid_output"]).optional(),
-    /** rate_limit: the Retry-After the simulated provider sends. */
-    retryAfterMs: z.number().int().min(0).max(3_600_000).optional(),
+    retryAfterMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(3_600_000)
+      .optional()
+      .describe("rate_limit: the Retry-After the simulated provider sends."),
   })
   .strict();
 
@@ -44,12 +60,20 @@ export const agentConfigSchema = z
       .default([]),
     outputSchema: jsonSchemaSchema.optional(),
     maxTurns: z.number().int().min(1).max(50).default(5),
-    /** `all`: follow every outgoing edge. `choose`: hand off along exactly one, picked by the target's name. */
-    routing: z.enum(["all", "choose"]).default("all"),
-    /** Start with the run's shared conversation even when not reached by a handoff. */
-    useConversation: z.boolean().default(false),
-    /** Facts to put into `vars`: name → template over the run context plus `output`. */
-    writes: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), z.unknown()).optional(),
+    routing: z
+      .enum(["all", "choose"])
+      .default("all")
+      .describe(
+        "`all`: follow every outgoing edge. `choose`: hand off along exactly one, picked by the target's name.",
+      ),
+    useConversation: z
+      .boolean()
+      .default(false)
+      .describe("Start with the run's shared conversation even when not reached by a handoff."),
+    writes: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), z.unknown())
+      .optional()
+      .describe("Facts to put into `vars`: name → template over the run context plus `output`."),
     simulate: simulateSchema.optional(),
   })
   .strict();

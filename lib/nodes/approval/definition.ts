@@ -4,19 +4,24 @@ import { assigneesSchema, escalationLevelSchema, jsonSchemaSchema, waitTimeoutSc
 
 export const approvalConfigSchema = z
   .object({
-    title: z.string().min(1).max(500),
-    details: z.string().max(20_000).default(""),
-    /** The exact data being approved (templates allowed). Default: the run input. */
-    data: z.unknown().optional(),
-    assignees: assigneesSchema.default({ roles: ["approver"], users: [] }),
-    allowEdit: z.boolean().default(false),
+    title: z.string().min(1).max(500).describe("What to decide (template)."),
+    details: z.string().max(20_000).default("").describe("More context for the person (template, Markdown)."),
+    data: z.unknown().optional().describe("The exact data being approved (templates allowed). Default: the run input."),
+    assignees: assigneesSchema.default({ roles: ["approver"], users: [] }).describe("Roles and users who may decide."),
+    allowEdit: z.boolean().default(false).describe("The person may change the data before approving."),
     /** JSON Schema the edited data must match (when allowEdit). */
     editSchema: jsonSchemaSchema.optional(),
     /** Deadline in ms, or null for an explicit "no deadline". Default 7 days. */
     timeoutMs: waitTimeoutSchema,
-    onTimeout: z.enum(["reject", "approve", "escalate"]).default("reject"),
-    /** Escalation chain for onTimeout: escalate — each level in turn, then reject. */
-    escalateTo: z.array(escalationLevelSchema).max(10).optional(),
+    onTimeout: z
+      .enum(["reject", "approve", "escalate"])
+      .default("reject")
+      .describe("What happens when the deadline passes."),
+    escalateTo: z
+      .array(escalationLevelSchema)
+      .max(10)
+      .optional()
+      .describe("Escalation chain for onTimeout: escalate — each level in turn, then reject."),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -8,9 +8,10 @@ export const conditionConfigSchema = z
     cases: z
       .array(z.object({ handle: handleSchema, when: z.string().min(1).max(10_000) }).strict())
       .min(1)
-      .max(50),
+      .max(50)
+      .describe("Checked in order: the first case whose `when` (JSONata) is true picks its handle."),
     /** Handle taken when no case matches. */
-    default: handleSchema.default("default"),
+    default: handleSchema.default("default").describe("Handle taken when no case matches."),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -5,7 +5,8 @@ export const canvas = defineNodeVisual({
   colour: "#334155",
   facts: (c) => {
     const out = c.output;
-    if (out && typeof out === "object" && !Array.isArray(out)) return [`Output: ${str(Object.keys(out).join(", "), 36)}`];
+    if (out && typeof out === "object" && !Array.isArray(out))
+      return [`Output: ${str(Object.keys(out).join(", "), 36)}`];
     return [out === undefined ? "Ends the run" : `Output: ${str(out, 36)}`];
   },
 });

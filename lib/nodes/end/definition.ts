@@ -3,8 +3,7 @@ import { defineNode } from "../definition";
 
 export const endConfigSchema = z
   .object({
-    /** The run's output (a template object or value). Default: the run input. */
-    output: z.unknown().optional(),
+    output: z.unknown().optional().describe("The run's output (a template object or value). Default: the run input."),
   })
   .strict();
 

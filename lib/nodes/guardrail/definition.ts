@@ -9,8 +9,11 @@ export const guardrailCheckSchema = z.discriminatedUnion("type", [
   z
     .object({
       type: z.literal("expression"),
-      /** JSONata over the run context plus `value`; the check passes when it is true. */
-      expression: z.string().min(1).max(10_000),
+      expression: z
+        .string()
+        .min(1)
+        .max(10_000)
+        .describe("JSONata over the run context plus `value`; the check passes when it is true."),
       message: z.string().max(500).optional(),
     })
     .strict(),
@@ -22,8 +25,10 @@ export const guardrailCheckSchema = z.discriminatedUnion("type", [
         .string()
         .regex(/^[imsu]*$/, "may only use the flags i, m, s and u")
         .optional(),
-      /** `match`: the text must match. `forbid`: the text must not match. */
-      mode: z.enum(["match", "forbid"]).default("forbid"),
+      mode: z
+        .enum(["match", "forbid"])
+        .default("forbid")
+        .describe("`match`: the text must match. `forbid`: the text must not match."),
       message: z.string().max(500).optional(),
     })
     .strict(),
@@ -34,11 +39,12 @@ export const guardrailCheckSchema = z.discriminatedUnion("type", [
 
 export const guardrailConfigSchema = z
   .object({
-    /** What to check (template). Default: the run input. */
-    target: z.unknown().default("{{ input }}"),
+    target: z.unknown().default("{{ input }}").describe("What to check (template). Default: the run input."),
     checks: z.array(guardrailCheckSchema).min(1).max(50),
-    /** `fail`: take the `fail` outcome (or fail the run when it has no edges). `escalate`: ask a person. */
-    onFail: z.enum(["fail", "escalate"]).default("fail"),
+    onFail: z
+      .enum(["fail", "escalate"])
+      .default("fail")
+      .describe("`fail`: take the `fail` outcome (or fail the run when it has no edges). `escalate`: ask a person."),
     /** escalate: who decides, and by when. */
     assignees: assigneesSchema.default({ roles: ["approver"], users: [] }),
     timeoutMs: waitTimeoutSchema,

@@ -4,20 +4,29 @@ import { defineNode } from "../definition";
 export const httpConfigSchema = z
   .object({
     method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]).default("GET"),
-    /** http(s) URL (template). */
-    url: z.string().min(1).max(8000),
+    url: z.string().min(1).max(8000).describe("http(s) URL (template)."),
     headers: z
       .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be a valid header name"), z.string())
       .default({}),
-    /** Request body: a string or JSON (templates allowed). JSON bodies are sent as application/json. */
-    body: z.unknown().optional(),
-    /** Name of a workspace credential sent as `Authorization: Bearer <secret>` (or `credentialHeader`). */
-    credential: z.string().min(1).max(200).optional(),
+    body: z
+      .unknown()
+      .optional()
+      .describe("Request body: a string or JSON (templates allowed). JSON bodies are sent as application/json."),
+    credential: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Name of a workspace credential sent as `Authorization: Bearer <secret>` (or `credentialHeader`)."),
     credentialHeader: z.string().min(1).max(100).optional(),
-    /** How to read the response body. */
-    responseType: z.enum(["auto", "json", "text"]).default("auto"),
-    /** Largest response accepted (default 1 MB, at most 10 MB). */
-    maxResponseBytes: z.number().int().min(1).max(10_000_000).optional(),
+    responseType: z.enum(["auto", "json", "text"]).default("auto").describe("How to read the response body."),
+    maxResponseBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .optional()
+      .describe("Largest response accepted (default 1 MB, at most 10 MB)."),
   })
   .strict();
 

@@ -4,7 +4,16 @@
 import { z } from "zod";
 import { getNodeDefinition } from "../registry";
 
-export type FieldKind = "text" | "textarea" | "select" | "number" | "nullableNumber" | "boolean" | "list" | "json" | "value";
+export type FieldKind =
+  | "text"
+  | "textarea"
+  | "select"
+  | "number"
+  | "nullableNumber"
+  | "boolean"
+  | "list"
+  | "json"
+  | "value";
 
 export interface Field {
   key: string;
@@ -115,13 +124,17 @@ export function configErrors(type: string, config: unknown): Record<string, stri
   for (const issue of parsed.error.issues) {
     const key = issue.path.length ? String(issue.path[0]) : "";
     const rest = issue.path.slice(1).map(String).join(".");
-    (out[key] ??= []).push(rest ? `${rest}: ${issue.message}` : issue.message);
+    out[key] ??= [];
+    out[key].push(rest ? `${rest}: ${issue.message}` : issue.message);
   }
   return out;
 }
 
 /** Which top-level fields hold templates or expressions (so the form offers variables). */
-export function expressionKinds(type: string, config: Record<string, unknown>): Record<string, "template" | "expression"> {
+export function expressionKinds(
+  type: string,
+  config: Record<string, unknown>,
+): Record<string, "template" | "expression"> {
   const def = getNodeDefinition(type);
   const out: Record<string, "template" | "expression"> = {};
   if (!def) return out;

@@ -140,7 +140,11 @@ function FieldRow({
             onChange={(e) => onValue(e.target.value === "" ? undefined : Number(e.target.value))}
           />
           <label className="flex shrink-0 items-center gap-1 text-xs text-slate-700">
-            <input type="checkbox" checked={value === null} onChange={(e) => onValue(e.target.checked ? null : undefined)} />
+            <input
+              type="checkbox"
+              checked={value === null}
+              onChange={(e) => onValue(e.target.checked ? null : undefined)}
+            />
             None
           </label>
         </div>
@@ -167,13 +171,7 @@ function FieldRow({
     case "json":
     case "value":
       control = (
-        <JsonInput
-          common={common}
-          inputRef={ref}
-          value={value}
-          allowText={field.kind === "value"}
-          onValue={onValue}
-        />
+        <JsonInput common={common} inputRef={ref} value={value} allowText={field.kind === "value"} onValue={onValue} />
       );
       break;
     case "textarea":
@@ -243,6 +241,11 @@ function FieldRow({
   );
 }
 
+function showJson(v: unknown, allowText: boolean): string {
+  if (v === undefined) return "";
+  return allowText && typeof v === "string" ? v : JSON.stringify(v, null, 2);
+}
+
 function JsonInput({
   common,
   inputRef,
@@ -256,20 +259,17 @@ function JsonInput({
   allowText: boolean;
   onValue(v: unknown): void;
 }) {
-  const show = (v: unknown) =>
-    v === undefined ? "" : allowText && typeof v === "string" ? v : JSON.stringify(v, null, 2);
-  const [text, setText] = useState(show(value));
+  const [text, setText] = useState(showJson(value, allowText));
   const [bad, setBad] = useState<string | null>(null);
   const last = useRef(value);
   useEffect(() => {
     // an outside change (undo, another field): show it
     if (value !== last.current) {
       last.current = value;
-      setText(show(value));
+      setText(showJson(value, allowText));
       setBad(null);
     }
-    // biome-ignore lint/correctness/useExhaustiveDependencies: show is pure
-  }, [value]);
+  }, [value, allowText]);
   return (
     <>
       <textarea

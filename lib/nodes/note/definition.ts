@@ -3,7 +3,7 @@ import { defineNode } from "../definition";
 
 export const noteConfigSchema = z
   .object({
-    text: z.string().max(20_000).default(""),
+    text: z.string().max(20_000).default("").describe("Markdown shown on the canvas."),
     color: z.string().max(32).optional(),
   })
   .strict();

@@ -3,8 +3,9 @@ import { defineNode } from "../definition";
 
 export const setConfigSchema = z
   .object({
-    /** name → template; each result is stored in `vars.<name>` for every later node. */
-    vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a simple name"), z.unknown()),
+    vars: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a simple name"), z.unknown())
+      .describe("name → template; each result is stored in `vars.<name>` for every later node."),
   })
   .strict()
   .refine((c) => Object.keys(c.vars).length > 0, { message: "Set at least one variable.", path: ["vars"] });

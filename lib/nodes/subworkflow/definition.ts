@@ -3,12 +3,15 @@ import { defineNode } from "../definition";
 
 export const subworkflowConfigSchema = z
   .object({
-    /** Id of a workflow in the same workspace. */
-    workflow: z.string().min(1).max(200),
-    /** A published version number, or "latest". */
-    version: z.union([z.number().int().min(1), z.literal("latest")]).default("latest"),
-    /** The child run's input (templates allowed). Default: this run's input. */
-    input: z.unknown().default("{{ input }}"),
+    workflow: z.string().min(1).max(200).describe("Id of a workflow in the same workspace."),
+    version: z
+      .union([z.number().int().min(1), z.literal("latest")])
+      .default("latest")
+      .describe('A published version number, or "latest".'),
+    input: z
+      .unknown()
+      .default("{{ input }}")
+      .describe("The child run's input (templates allowed). Default: this run's input."),
   })
   .strict();
 

@@ -3,11 +3,9 @@ import { defineNode } from "../definition";
 
 export const toolConfigSchema = z
   .object({
-    /** Name of a configured MCP server. */
-    server: z.string().min(1).max(200),
+    server: z.string().min(1).max(200).describe("Name of a configured MCP server."),
     tool: z.string().min(1).max(200),
-    /** Tool arguments (templates allowed). */
-    arguments: z.unknown().default({}),
+    arguments: z.unknown().default({}).describe("Tool arguments (templates allowed)."),
     credential: z.string().min(1).max(200).optional(),
   })
   .strict();

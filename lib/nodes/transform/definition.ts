@@ -3,8 +3,11 @@ import { defineNode } from "../definition";
 
 export const transformConfigSchema = z
   .object({
-    /** JSONata over the run context; its result is the node's output. */
-    expression: z.string().min(1).max(10_000),
+    expression: z
+      .string()
+      .min(1)
+      .max(10_000)
+      .describe("JSONata over the run context; its result is the node's output."),
   })
   .strict();
 

@@ -4,8 +4,7 @@ import { defineNode } from "../definition";
 export const triggerConfigSchema = z
   .object({
     kind: z.enum(["manual", "webhook", "schedule"]).default("manual"),
-    /** schedule: a 5-field cron expression. */
-    cron: z.string().min(1).max(200).optional(),
+    cron: z.string().min(1).max(200).optional().describe("schedule: a 5-field cron expression."),
     timezone: z.string().min(1).max(64).optional(),
   })
   .strict()

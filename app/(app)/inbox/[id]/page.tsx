@@ -25,6 +25,15 @@ import { getDb } from "@/lib/db/client";
 import { requirePageActor } from "@/lib/server/session";
 import { commentAction, decideAction, reassignAction } from "../actions";
 
+/** A budget escalation may be approved with new limits; the engine checks them. */
+const BUDGET_GRANT_SCHEMA = {
+  type: "object",
+  properties: {
+    maxCostUsd: { type: "number", minimum: 0, title: "New cost limit (USD)" },
+    maxTokens: { type: "integer", minimum: 0, title: "New token limit" },
+  },
+};
+
 export const metadata: Metadata = { title: "Approval · Switchboard" };
 export const dynamic = "force-dynamic";
 
@@ -42,7 +51,8 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
     assigneeRoles: detail.assigneeRoles,
     assigneeUserIds: detail.assigneeUserIds,
   };
-  const mayDecide = pending && can(actor, "approval.decide", resource);
+  // The panel stays mounted after a decision (so its confirmation survives the page refresh).
+  const mayDecide = can(actor, "approval.decide", resource);
   const mayReassign = pending && row !== null && canReassign(actor, row);
   const members = mayReassign ? await assignableMembers(db, actor.workspaceId) : [];
   const deadline = formatDeadline(detail.deadlineAt, now);
@@ -73,10 +83,16 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
             <dd>{detail.workflowName}</dd>
             <dt className="text-zinc-500">Run</dt>
             <dd>
-              <Link href={runHref(detail.workflowId, detail.runId)} className="font-mono text-blue-800 hover:underline">
+              <Link
+                href={`/runs/${encodeURIComponent(detail.runId)}`}
+                className="font-mono text-blue-800 hover:underline"
+              >
                 {detail.runId}
               </Link>{" "}
-              <span className="text-zinc-500">({detail.run.status})</span>
+              <span className="text-zinc-500">({detail.run.status})</span> ·{" "}
+              <Link href={runHref(detail.workflowId, detail.runId)} className="text-blue-800 hover:underline">
+                watch on the canvas
+              </Link>
             </dd>
             <dt className="text-zinc-500">Step</dt>
             <dd>
@@ -122,7 +138,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
         </header>
 
         {detail.kind === "budget" ? <BudgetDetail payload={detail.payload} runCostUsd={detail.run.costUsd} /> : null}
-        {detail.kind === "guardrail" ? <GuardrailDetail payload={detail.payload} /> : null}
+        {detail.kind === "guardrail" ? <GuardrailDetail payload={detail.payload} failures={detail.failures} /> : null}
 
         <section aria-labelledby="payload-h" className="rounded-lg border border-zinc-200 p-4">
           <h2 id="payload-h" className="mb-2 text-lg font-semibold">
@@ -138,9 +154,15 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
             </h2>
             <DecisionPanel
               approvalId={detail.id}
-              allowEdit={detail.allowEdit}
-              editSchema={detail.editSchema}
-              payload={detail.payload}
+              allowEdit={detail.allowEdit || detail.kind === "budget"}
+              editSchema={detail.kind === "budget" ? BUDGET_GRANT_SCHEMA : detail.editSchema}
+              payload={detail.kind === "budget" ? {} : detail.payload}
+              editLabel={detail.kind === "budget" ? "Raise the limit and approve…" : undefined}
+              closed={
+                pending
+                  ? null
+                  : `${STATUS_LABELS[detail.status] ?? detail.status}${detail.decidedByLabel ? ` by ${detail.decidedByLabel}` : ""}.`
+              }
               decide={decideAction}
               comment={commentAction}
             />

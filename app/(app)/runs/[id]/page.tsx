@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { formatCost, formatDuration, formatTokens, formatWhen, runsHref } from "@/components/runs/format";
+import { LiveRefresh } from "@/components/runs/live-refresh";
 import { PayloadView } from "@/components/runs/payload-view";
 import { RunActions } from "@/components/runs/run-actions";
 import { RunPeople } from "@/components/runs/run-people";
@@ -35,13 +36,20 @@ export default async function RunPage({
   if (!can(actor, "run.read")) return <Forbidden what="runs" />;
   const sp = await searchParams;
   const db = await serverContext().db();
-  const detail = await getRunDetail(db, actor.workspaceId, id);
+  const requestedId = typeof sp.step === "string" ? sp.step : null;
+  const detail = await getRunDetail(db, actor.workspaceId, id, {
+    // Only the selected step's attempts carry payloads (the requested one, else the last failure).
+    stepPayloads: (rows) => {
+      const sel = rows.find((r) => r.id === requestedId) ?? rows.filter((r) => r.status === "failed").at(-1);
+      return sel ? rows.filter((r) => r.nodeId === sel.nodeId && r.visit === sel.visit).map((r) => r.id) : [];
+    },
+  });
   if (!detail) notFound();
   const { run, steps, approvals } = detail;
   const now = new Date();
 
   const failedSteps = steps.filter((s) => s.status === "failed");
-  const requested = typeof sp.step === "string" ? steps.find((s) => s.id === sp.step) : undefined;
+  const requested = requestedId ? steps.find((s) => s.id === requestedId) : undefined;
   // Open on the step that failed (its last attempt), so "why did it fail" is the first thing seen.
   const selected = requested ?? failedSteps.at(-1) ?? null;
   const attempts = selected ? steps.filter((s) => s.nodeId === selected.nodeId && s.visit === selected.visit) : [];
@@ -81,6 +89,9 @@ export default async function RunPage({
               </>
             ) : null}
           </p>
+          {["queued", "running", "waiting"].includes(run.status) ? (
+            <LiveRefresh runId={run.id} afterSeq={run.lastSeq} />
+          ) : null}
         </div>
         <RunActions
           runId={run.id}
@@ -139,7 +150,9 @@ export default async function RunPage({
 
       <div className="mb-4">
         <TraceWaterfall
-          steps={steps}
+          steps={steps.filter((st) => !st.reused)}
+          reusedCount={steps.filter((st) => st.reused).length}
+          reusedFrom={run.retryOfRunId}
           waits={approvals.map((a) => ({
             id: a.id,
             nodeId: a.nodeId,
@@ -159,49 +172,62 @@ export default async function RunPage({
       <div className="grid gap-4 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <div className="space-y-4">
           <div className="max-h-[36rem] overflow-auto rounded-lg">
-          <Table label="Steps">
-            <THead>
-              <TR>
-                <TH>Step</TH>
-                <TH>Status</TH>
-                <TH className="text-right">Latency</TH>
-                <TH className="text-right">Cost</TH>
-              </TR>
-            </THead>
-            <TBody>
-              {steps.map((s) => (
-                <TR key={s.id} className={s.id === selected?.id ? "bg-blue-50" : undefined}>
-                  <TD>
-                    <Link
-                      href={`/runs/${run.id}?step=${encodeURIComponent(s.id)}`}
-                      scroll={false}
-                      aria-current={s.id === selected?.id ? "true" : undefined}
-                      className="font-mono text-xs text-blue-700 hover:underline"
-                    >
-                      {s.nodeId}
-                    </Link>
-                    <span className="ml-1 text-xs text-slate-500">
-                      {s.nodeType}
-                      {s.visit > 1 ? ` · visit ${s.visit}` : ""}
-                      {s.attempt > 1 ? ` · attempt ${s.attempt}` : ""}
-                    </span>
-                  </TD>
-                  <TD>
-                    <StatusBadge status={s.status} />
-                  </TD>
-                  <TD className="text-right tabular-nums">{formatDuration(s.durationMs)}</TD>
-                  <TD className="text-right tabular-nums">{formatCost(s.costUsd)}</TD>
+            <Table label="Steps">
+              <THead>
+                <TR>
+                  <TH>Step</TH>
+                  <TH>Status</TH>
+                  <TH className="text-right">Latency</TH>
+                  <TH className="text-right">Cost</TH>
                 </TR>
-              ))}
-            </TBody>
-          </Table>
+              </THead>
+              <TBody>
+                {steps.map((s) => (
+                  <TR key={s.id} className={s.id === selected?.id ? "bg-blue-50" : undefined}>
+                    <TD>
+                      <Link
+                        href={`/runs/${run.id}?step=${encodeURIComponent(s.id)}`}
+                        scroll={false}
+                        aria-current={s.id === selected?.id ? "true" : undefined}
+                        className="font-mono text-xs text-blue-700 hover:underline"
+                      >
+                        {s.nodeId}
+                      </Link>
+                      <span className="ml-1 text-xs text-slate-500">
+                        {s.nodeType}
+                        {s.visit > 1 ? ` · visit ${s.visit}` : ""}
+                        {s.attempt > 1 ? ` · attempt ${s.attempt}` : ""}
+                      </span>
+                      {s.reused ? (
+                        <span className="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-700">
+                          reused, not re-run
+                        </span>
+                      ) : null}
+                    </TD>
+                    <TD>
+                      <StatusBadge status={s.status} />
+                    </TD>
+                    <TD className="text-right tabular-nums">{formatDuration(s.durationMs)}</TD>
+                    <TD className="text-right tabular-nums">{s.reused ? "—" : formatCost(s.costUsd)}</TD>
+                  </TR>
+                ))}
+              </TBody>
+            </Table>
           </div>
           <section aria-labelledby="run-io" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
             <h2 id="run-io" className="text-base font-semibold text-slate-900">
               Run input and output
             </h2>
-            <PayloadView label="Input" payload={run.input} downloadHref={`/api/v1/runs/${run.id}/payload?field=input`} />
-            <PayloadView label="Output" payload={run.output} downloadHref={`/api/v1/runs/${run.id}/payload?field=output`} />
+            <PayloadView
+              label="Input"
+              payload={run.input}
+              downloadHref={`/api/v1/runs/${run.id}/payload?field=input`}
+            />
+            <PayloadView
+              label="Output"
+              payload={run.output}
+              downloadHref={`/api/v1/runs/${run.id}/payload?field=output`}
+            />
           </section>
         </div>
         <div className="space-y-4">

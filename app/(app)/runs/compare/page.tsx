@@ -75,14 +75,22 @@ export default async function ComparePage({
     bId ? getRunDetail(db, actor.workspaceId, bId) : Promise.resolve(null),
   ]);
   const rows = a && b ? compareSteps(toCompare(a), toCompare(b)) : [];
-  const missing = [aId && !a ? `Run A “${aId}” was not found.` : "", bId && !b ? `Run B “${bId}” was not found.` : ""].filter(
-    Boolean,
-  );
+  const missing = [
+    aId && !a ? `Run A “${aId}” was not found.` : "",
+    bId && !b ? `Run B “${bId}” was not found.` : "",
+  ].filter(Boolean);
 
   return (
     <PageBody wide>
-      <PageHeader title="Compare runs" description="Two runs side by side, node by node: status, attempts, latency, usage and output." />
-      <form method="get" action="/runs/compare" className="mb-6 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4">
+      <PageHeader
+        title="Compare runs"
+        description="Two runs side by side, node by node: status, attempts, latency, usage and output."
+      />
+      <form
+        method="get"
+        action="/runs/compare"
+        className="mb-6 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
+      >
         <div className="min-w-64 flex-1 space-y-1.5">
           <Label htmlFor="cmp-a">Run A</Label>
           <Input id="cmp-a" name="a" defaultValue={aId} required placeholder="run id" />
@@ -107,10 +115,16 @@ export default async function ComparePage({
               <TR>
                 <TH> </TH>
                 <TH>
-                  A: <Link href={`/runs/${a.run.id}`} className="font-mono normal-case text-blue-700 hover:underline">{a.run.id}</Link>
+                  A:{" "}
+                  <Link href={`/runs/${a.run.id}`} className="font-mono normal-case text-blue-700 hover:underline">
+                    {a.run.id}
+                  </Link>
                 </TH>
                 <TH>
-                  B: <Link href={`/runs/${b.run.id}`} className="font-mono normal-case text-blue-700 hover:underline">{b.run.id}</Link>
+                  B:{" "}
+                  <Link href={`/runs/${b.run.id}`} className="font-mono normal-case text-blue-700 hover:underline">
+                    {b.run.id}
+                  </Link>
                 </TH>
               </TR>
             </THead>

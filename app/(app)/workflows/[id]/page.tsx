@@ -1,7 +1,7 @@
 // The workflow editor page: loads the draft on the server, then the client editor takes over.
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { Editor } from "@/components/canvas/editor";
+import { EditorClient } from "@/components/canvas/editor-client";
 import { can } from "@/lib/auth/policy";
 import type { WorkflowDoc } from "@/lib/canvas/types";
 import { getDb } from "@/lib/db/client";
@@ -24,7 +24,7 @@ export default async function WorkflowEditorPage({ params }: { params: Promise<{
   if (!wf) notFound();
   const scope = { workspaceId: actor.workspaceId };
   return (
-    <Editor
+    <EditorClient
       key={wf.id}
       workflow={{
         id: wf.id,
