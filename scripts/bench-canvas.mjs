@@ -69,6 +69,48 @@ export function bigWorkflow(n) {
   return { format: "switchboard.workflow/v1", name: `Bench ${n} nodes ${Date.now()}`, nodes, edges };
 }
 
+/** Drags `node` with a pointer path, ~60 moves per second, and counts animation frames in the page. */
+async function dragFrames(page, node, path, steps) {
+  const box = await node.boundingBox();
+  if (!box) throw new Error("no node to drag");
+  await page.evaluate(() => {
+    const w = window;
+    w.__sbFrames = [];
+    w.__sbFrameRun = true;
+    const tick = (t) => {
+      w.__sbFrames.push(t);
+      if (w.__sbFrameRun) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const sx = box.x + 40;
+  const sy = box.y + 12;
+  await page.mouse.move(sx, sy);
+  await page.mouse.down();
+  const t0 = Date.now();
+  for (let i = 1; i <= steps; i++) {
+    const { dx, dy } = path(i);
+    await page.mouse.move(sx + dx, sy + dy);
+    await page.waitForTimeout(16);
+  }
+  await page.mouse.up();
+  const ms = Date.now() - t0;
+  const frames = await page.evaluate(() => {
+    window.__sbFrameRun = false;
+    return window.__sbFrames;
+  });
+  const intervals = frames.slice(1).map((t, i) => t - frames[i]);
+  intervals.sort((a, b) => a - b);
+  const fps = ((frames.length - 1) / (frames[frames.length - 1] - frames[0])) * 1000;
+  await page.waitForTimeout(500);
+  return {
+    ms,
+    frames: frames.length,
+    fps: Math.round(fps * 10) / 10,
+    p95FrameMs: Math.round(intervals[Math.floor(intervals.length * 0.95)] * 10) / 10,
+  };
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -106,6 +148,7 @@ async function main() {
 
     // 2. open time (warm: the page's code is cached, as for a returning user); best of 3
     const opens = [];
+    const serverMs = [];
     for (let i = 0; i < 3; i++) {
       await page.goto(`${base}/workflows`);
       const t0 = Date.now();
@@ -113,8 +156,21 @@ async function main() {
       await page.waitForSelector(".react-flow__node", { state: "visible", timeout: 60_000 });
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       opens.push(Date.now() - t0);
+      serverMs.push(
+        await page.evaluate(() => {
+          const nav = performance.getEntriesByType("navigation")[0];
+          return Math.round(nav.responseEnd);
+        }),
+      );
     }
-    result.openMs = { best: Math.min(...opens), runs: opens, target: 1500, pass: Math.min(...opens) < 1500 };
+    result.openMs = {
+      best: Math.min(...opens),
+      runs: opens,
+      // of which: until the page's HTML had arrived (server render of the route)
+      htmlMs: serverMs,
+      target: 1500,
+      pass: Math.min(...opens) < 1500,
+    };
     result.renderedNodes = await page.locator(".react-flow__node").count();
 
     // 3. drag a visible node and count frames, once the page has settled after opening
@@ -122,45 +178,15 @@ async function main() {
     await page.waitForLoadState("networkidle");
     await page.waitForTimeout(1000);
     const node = page.getByRole("article", { name: /Agent 0\.0, Agent step/ });
-    const box = await node.boundingBox();
-    if (!box) throw new Error("no node to drag");
-    await page.evaluate(() => {
-      const w = window;
-      w.__sbFrames = [];
-      w.__sbFrameRun = true;
-      const tick = (t) => {
-        w.__sbFrames.push(t);
-        if (w.__sbFrameRun) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
-    const sx = box.x + 40;
-    const sy = box.y + 12;
-    await page.mouse.move(sx, sy);
-    await page.mouse.down();
-    const steps = 90;
-    const t0 = Date.now();
-    for (let i = 1; i <= steps; i++) {
-      await page.mouse.move(sx + i * 3, sy + i);
-      await page.waitForTimeout(16);
-    }
-    await page.mouse.up();
-    const dragMs = Date.now() - t0;
-    const frames = await page.evaluate(() => {
-      window.__sbFrameRun = false;
-      return window.__sbFrames;
-    });
-    const intervals = frames.slice(1).map((t, i) => t - frames[i]);
-    intervals.sort((a, b) => a - b);
-    const span = frames[frames.length - 1] - frames[0];
-    const fps = ((frames.length - 1) / span) * 1000;
+    // two gestures: along the graph (its bounds stay) and a wave that leaves the graph's bounds
+    // (the minimap and the visible-element culling must follow)
+    const along = await dragFrames(page, node, (i) => ({ dx: i * 3, dy: i }), 90);
+    const wave = await dragFrames(page, node, (i) => ({ dx: -i * 2, dy: Math.sin(i / 10) * 40 }), 90);
     result.drag = {
-      ms: dragMs,
-      frames: frames.length,
-      fps: Math.round(fps * 10) / 10,
-      p95FrameMs: Math.round(intervals[Math.floor(intervals.length * 0.95)] * 10) / 10,
+      along,
+      wave,
       target: 50,
-      pass: fps >= 50,
+      pass: along.fps >= 50 && wave.fps >= 50,
     };
 
     // 4. typing in a config field: renders of nodes vs the number of nodes

@@ -20,7 +20,8 @@ function* walk(dir) {
   }
 }
 
-const importRe = /(?:import|export)\s[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)/g;
+const importRe =
+  /(?:import|export)\s[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)/g;
 const problems = [];
 
 function isEngineFile(file) {
@@ -53,7 +54,8 @@ for (const path of [...walk(join(root, "lib")), ...walk(join(root, "app")), ...w
       if (/(^|\/)lib\/db(\/|$)|^@\/lib\/server\//.test(spec)) say(`a client component must not import ${spec}`);
     }
   }
-  if (!isTest && /\beval\(|new Function\(|from ["'](node:)?vm["']/.test(text)) say("eval / new Function / vm are forbidden");
+  if (!isTest && /\beval\(|new Function\(|from ["'](node:)?vm["']/.test(text))
+    say("eval / new Function / vm are forbidden");
 }
 
 if (problems.length) {

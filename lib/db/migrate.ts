@@ -15,9 +15,12 @@ export class MigrationError extends Error {
     readonly migration: string,
     cause: unknown,
   ) {
-    super(`Migration ${migration} failed and was rolled back: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
+    super(
+      `Migration ${migration} failed and was rolled back: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
     this.name = "MigrationError";
   }
 }
@@ -54,10 +57,14 @@ export interface MigrateResult {
 const migratedInThisProcess = new Set<string>();
 
 /** Brings the database up to date. Safe to call from several processes at once. */
-export async function migrate(target: DatabaseTarget, migrations = readMigrations(target.provider)): Promise<MigrateResult> {
+export async function migrate(
+  target: DatabaseTarget,
+  migrations = readMigrations(target.provider),
+): Promise<MigrateResult> {
   const key = target.provider === "sqlite" ? target.file : target.url;
   if (migratedInThisProcess.has(key)) return { applied: [] };
-  const result = target.provider === "sqlite" ? migrateSqlite(target.file, migrations) : await migratePostgres(target, migrations);
+  const result =
+    target.provider === "sqlite" ? migrateSqlite(target.file, migrations) : await migratePostgres(target, migrations);
   migratedInThisProcess.add(key);
   return result;
 }
@@ -73,7 +80,9 @@ function migrateSqlite(file: string, migrations: Migration[]): MigrateResult {
       db.exec("BEGIN IMMEDIATE");
       try {
         const done = db
-          .prepare(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL`)
+          .prepare(
+            `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+          )
           .get(m.name);
         if (!done) {
           db.exec(m.sql);
