@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Creates a migration for both providers from the change between the committed migrations
-// and prisma/schema.prisma, using Prisma's WASM schema engine (the native one cannot be
+// Creates a migration for both providers from the change between the committed
+// prisma/schema.prisma (git HEAD) and the working copy, using Prisma's WASM schema engine (the native one cannot be
 // downloaded here). Usage: npm run db:migration -- <name>
 // Output keeps Prisma's standard layout, so `prisma migrate deploy` works where the native
 // engine is available. The shadow databases are an in-memory SQLite file and a throwaway
@@ -12,6 +12,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import { SchemaEngine } from "@prisma/schema-engine-wasm";
+import { derivePostgresSchema } from "./db-generate.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const name = (process.argv[2] ?? "").replace(/[^a-z0-9_]/gi, "_");
@@ -40,29 +41,16 @@ const providers = [
   },
 ];
 
-function migrationList(baseDir) {
-  const dirs = existsSync(baseDir)
-    ? readdirSync(baseDir)
-        .filter((d) => existsSync(join(baseDir, d, "migration.sql")))
-        .sort()
-    : [];
-  return {
-    baseDir,
-    lockfile: {
-      path: "migration_lock.toml",
-      content: existsSync(join(baseDir, "migration_lock.toml"))
-        ? readFileSync(join(baseDir, "migration_lock.toml"), "utf8")
-        : null,
-    },
-    shadowDbInitScript: "",
-    migrationDirectories: dirs.map((d) => ({
-      path: d,
-      migrationFile: {
-        path: "migration.sql",
-        content: { tag: "ok", value: readFileSync(join(baseDir, d, "migration.sql"), "utf8") },
-      },
-    })),
-  };
+// The previous schema is the committed one (git HEAD): the new migration is the difference
+// between it and the working copy. (Diffing from the migrations folder would need a shadow
+// database, which the WASM engine cannot introspect on PostgreSQL.)
+function committedSchema(path) {
+  try {
+    const text = execFileSync("git", ["show", `HEAD:prisma/schema.prisma`], { cwd: root, encoding: "utf8" });
+    return path.includes("postgres") ? derivePostgresSchema(text) : text;
+  } catch {
+    return null;
+  }
 }
 
 for (const p of providers) {
@@ -71,8 +59,13 @@ for (const p of providers) {
   const factory = bindMigrationAwareSqlAdapterFactory(p.factory());
   const engine = await SchemaEngine.new({ datamodels: [[schemaPath, content]] }, () => {}, factory);
   const baseDir = join(root, p.dir);
-  const list = migrationList(baseDir);
-  const from = list.migrationDirectories.length ? { tag: "migrations", ...list } : { tag: "empty" };
+  const previous =
+    existsSync(baseDir) && readdirSync(baseDir).some((d) => d !== "migration_lock.toml")
+      ? committedSchema(p.schema)
+      : null;
+  const from = previous
+    ? { tag: "schemaDatamodel", files: [{ path: schemaPath, content: previous }] }
+    : { tag: "empty" };
   const result = await engine.diff({
     from,
     to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content }] },

@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const sqliteSchema = join(root, "prisma/schema.prisma");
@@ -21,14 +21,21 @@ export function derivePostgresSchema(text) {
     );
 }
 
-mkdirSync(dirname(postgresSchema), { recursive: true });
-writeFileSync(postgresSchema, derivePostgresSchema(readFileSync(sqliteSchema, "utf8")));
+// Run as a script (npm postinstall, db:generate); imported, it only lends derivePostgresSchema.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  mkdirSync(dirname(postgresSchema), { recursive: true });
+  writeFileSync(postgresSchema, derivePostgresSchema(readFileSync(sqliteSchema, "utf8")));
 
-const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: "1" };
-for (const schema of [sqliteSchema, postgresSchema]) {
-  execFileSync(process.execPath, [join(root, "node_modules/prisma/build/index.js"), "generate", `--schema=${schema}`], {
-    cwd: root,
-    env,
-    stdio: process.argv.includes("--verbose") ? "inherit" : ["ignore", "ignore", "inherit"],
-  });
+  const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: "1" };
+  for (const schema of [sqliteSchema, postgresSchema]) {
+    execFileSync(
+      process.execPath,
+      [join(root, "node_modules/prisma/build/index.js"), "generate", `--schema=${schema}`],
+      {
+        cwd: root,
+        env,
+        stdio: process.argv.includes("--verbose") ? "inherit" : ["ignore", "ignore", "inherit"],
+      },
+    );
+  }
 }
