@@ -352,7 +352,7 @@ export function createEditorStore(doc: WorkflowDoc, catalog: NodeCatalog): Store
 
       paste(payload) {
         const data = payload ?? get().clipboard;
-        if (!data || data.kind !== "switchboard.clipboard/v1" || data.nodes.length === 0) return [];
+        if (data?.kind !== "switchboard.clipboard/v1" || data.nodes.length === 0) return [];
         const count = get().pasteCount + 1;
         const taken = new Set(get().nodes.map((n) => n.id));
         const copy = clone(data, 40 * count, taken);
