@@ -129,6 +129,13 @@ test("build agent → approval → agent with the keyboard, run it, and it waits
   );
   await expect(page.getByRole("status", { name: "Run Waiting" })).toBeVisible();
   await page.screenshot({ path: "test-results/builder-running.png", fullPage: true });
+
+  // the URL names the run (?run=), so a reload replays its events and keeps watching it
+  await expect(page).toHaveURL(/[?&]run=[^&]+/);
+  await page.reload();
+  await expect(page.getByRole("status", { name: "Run Waiting" })).toBeVisible();
+  await expect(editor.nodeStatus("Agent", "Succeeded")).toBeVisible();
+  await expect(editor.nodeStatus("Approval", "Waiting")).toBeVisible();
 });
 
 test("build by drag and drop, see and fix a validation error, undo and redo, reload keeps it", async ({ page }) => {

@@ -56,13 +56,18 @@ test("an approver approves in the inbox while the run's canvas watches it contin
   await expect(canvas.getByRole("status", { name: "Run Waiting" })).toBeVisible();
 
   await openApproval(inbox, seeded);
+  const canvasHref = `/workflows/${seeded.workflowId}?run=${seeded.runId}`;
+  await expect(inbox.getByRole("link", { name: "Open the run on the canvas" })).toHaveAttribute("href", canvasHref);
   await expect(
-    inbox.getByRole("region", { name: "Data to approve" }).getByText(seeded.title.split(" for ")[1]),
+    inbox.getByRole("region", { name: "Data to approve" }).getByText(seeded.title.split(" for ")[1], { exact: true }),
   ).toBeVisible();
   await inbox.getByRole("button", { name: "Approve", exact: true }).click();
   await expect(inbox.getByRole("status").filter({ hasText: "Approved. The run continues." })).toBeVisible();
 
   await expect(canvas.getByRole("status", { name: "Run Succeeded" })).toBeVisible();
+  // the run's page links back to this live view
+  await canvas.goto(`/runs/${seeded.runId}`);
+  await expect(canvas.getByRole("link", { name: "Watch on canvas" })).toHaveAttribute("href", canvasHref);
 });
 
 test("reject needs a reason, then rejects with it", async ({ page }) => {

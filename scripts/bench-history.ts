@@ -4,6 +4,8 @@
 //   - the 30-day dashboard (every aggregation of getDashboard)
 //   - the detail of a 500-step run
 // Targets: list and dashboard < 300 ms, run detail < 1 s. Prints JSON.
+// After seeding, the rollup pass (lib/db/rollup.ts, as the runner does it every few seconds)
+// rolls the finished runs' steps up into StepDailyUsage; its duration is reported too.
 // Options: --runs N --steps N --keep (keep the file) --db <file> (reuse an already seeded file)
 //          --extra-indexes (also measure with the indexes proposed in docs/runs-and-dashboard.md)
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -12,6 +14,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { openDb } from "../lib/db/client";
 import { getDashboard, getRunDashboard, getStepDashboard } from "../lib/db/dashboard";
+import { rollUpFinishedRuns } from "../lib/db/rollup";
 import { getRunDetail, listRuns } from "../lib/db/runs-queries";
 import { seedHistory } from "./seed-history";
 
@@ -123,6 +126,11 @@ async function main() {
       workspaceSlug: `bench-${Date.now().toString(36)}`,
     });
   }
+  const rollupDb = await openDb({ provider: "sqlite", file, url: `file:${file}` });
+  const t0 = performance.now();
+  const rolled = await rollUpFinishedRuns(rollupDb, { batchSize: 1000 });
+  const rollup = { ...rolled, seconds: Math.round((performance.now() - t0) / 100) / 10 };
+  await rollupDb.close();
   const schemaIndexes = await measure(file, seed.workspaceId, seed.bigRunId);
   let withProposedIndexes: Awaited<ReturnType<typeof measure>> | null = null;
   if (flag("extra-indexes")) {
@@ -141,6 +149,7 @@ async function main() {
   const out = {
     machine: { node: process.version, platform: process.platform },
     seeded: seed,
+    rollup,
     schemaIndexes,
     schemaIndexesMeetsTargets: targets(schemaIndexes),
     withProposedIndexes,

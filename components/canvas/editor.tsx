@@ -34,6 +34,10 @@ import { VersionsPanel } from "./versions-panel";
 
 export interface EditorProps {
   workflow: { id: string; name: string; draft: WorkflowDoc; draftRevision: number; latestVersion: number | null };
+  /** `?run=<id>`: the run to watch, checked on the server to belong to this workflow and workspace */
+  run?: { id: string; status: string; version: number } | null;
+  /** `?run=` named a run that is not this workflow's (or does not exist) */
+  runMissing?: boolean;
   canEdit: boolean;
   canPublish: boolean;
   canRun: boolean;
@@ -56,7 +60,7 @@ export function isTypingTarget(target: EventTarget | null): boolean {
 
 export function Editor(props: EditorProps) {
   const [store] = useState(() => createEditorStore(props.workflow.draft, nodeCatalog));
-  const [runStore] = useState(() => createLiveRunStore());
+  const [runStore] = useState(() => createLiveRunStore(props.run?.id ?? null));
   return (
     <EditorStoreContext.Provider value={store}>
       <RunStoreContext.Provider value={runStore}>
@@ -68,18 +72,25 @@ export function Editor(props: EditorProps) {
   );
 }
 
-function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
+function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }: EditorProps) {
   const api = useEditorApi();
   const runApi = useRunApi();
   const router = useRouter();
   const flow = useReactFlow();
-  const [tab, setTab] = useState<Tab>("step");
+  const [tab, setTab] = useState<Tab>(run ? "run" : "step");
   const [paletteFrom, setPaletteFrom] = useState<{ nodeId: string; handle?: string | null } | null>(null);
   const [paletteFocus, setPaletteFocus] = useState(0);
   const [focusedNode, setFocusedNode] = useState<string | null>(null);
   const [runOpen, setRunOpen] = useState(false);
-  const [runId, setRunId] = useState<string | null>(null);
-  const [notice, setNotice] = useState<{ tone: "info" | "error"; text: string } | null>(null);
+  // the watched run (from ?run= or started here); its stream replays from seq 0, then follows live
+  const [runId, setRunId] = useState<string | null>(run?.id ?? null);
+  const [notice, setNotice] = useState<{ tone: "info" | "error"; text: string } | null>(() =>
+    runMissing
+      ? { tone: "error", text: "That run was not found in this workflow." }
+      : run && run.version !== workflow.latestVersion
+        ? { tone: "info", text: `This run used version ${run.version}; the canvas shows the current draft.` }
+        : null,
+  );
   const [versionsKey, setVersionsKey] = useState(0);
   const [hintDismissed, setHintDismissed] = useState(false);
   const findRef = useRef<HTMLInputElement>(null);
@@ -644,6 +655,10 @@ function EditorInner({ workflow, canEdit, canPublish, canRun }: EditorProps) {
           onStarted={(id) => {
             runApi.getState().reset(id);
             setRunId(id);
+            // keep watching this run after a reload (Next syncs its router with history.replaceState)
+            const url = new URL(window.location.href);
+            url.searchParams.set("run", id);
+            window.history.replaceState(null, "", url);
             void flow.fitView({ padding: 0.15, duration: 200, maxZoom: 1 });
             setTab("run");
             setVersionsKey((k) => k + 1);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { emptyRun, reduceRunEvents, takenKey } from "./run-state";
+import { edge, node, trigger, workflow } from "@/lib/engine/testing/builders";
+import { createTestEngine } from "@/lib/engine/testing/test-engine";
+import { createLiveRunStore, emptyRun, type RunEventMessage, reduceRunEvents, takenKey } from "./run-state";
 
 const ev = (seq: number, type: string, data: Record<string, unknown> = {}) => ({ seq, type, data });
 
@@ -65,5 +67,55 @@ describe("live run state from the event log", () => {
     expect(s.steps.b.status).toBe("skipped");
     expect(s.steps.c.status).toBe("cancelled");
     expect(s.status).toBe("cancelled");
+  });
+});
+
+describe("watching an existing run (the editor's ?run= view)", () => {
+  const refund = workflow(
+    [
+      trigger(),
+      node("approve", "approval", { title: "Refund {{ input.amount }}", assignees: { roles: ["approver"] } }),
+      node("paid", "end", { output: { outcome: "refunded" } }),
+      node("refused", "end", { output: { outcome: "refused" } }),
+    ],
+    [edge("start", "approve"), edge("approve", "paid", "approved"), edge("approve", "refused", "rejected")],
+  );
+  const messages = (events: { seq: number; type: string; data: unknown }[]): RunEventMessage[] =>
+    events.map((e) => ({ seq: e.seq, type: e.type, data: (e.data ?? {}) as Record<string, unknown> }));
+
+  it("replays a waiting run's log from seq 0, then follows it live to the end", async () => {
+    const t = createTestEngine();
+    const started = await t.engine.execute({ document: refund }, { amount: 80 });
+    expect(started.status).toBe("waiting");
+
+    // opened later on the canvas: the store is attached to the run before any event arrives
+    const live = createLiveRunStore(started.runId);
+    expect(live.getState()).toMatchObject({ runId: started.runId, status: "queued", lastSeq: 0 });
+    const past = await t.store.listEvents(started.runId, 0, 500);
+    live.getState().apply(messages(past));
+    const waiting = live.getState();
+    expect(waiting.status).toBe("waiting");
+    expect(waiting.lastSeq).toBe(past.at(-1)?.seq);
+    expect(waiting.steps.start.status).toBe("succeeded");
+    expect(waiting.steps.approve).toMatchObject({ status: "waiting", approvalId: started.approvals[0]?.id });
+    expect(waiting.steps.paid).toBeUndefined();
+
+    // someone approves in the inbox; the stream sends what follows (and a reconnect may resend some)
+    await t.engine.decide(started.approvals[0]!.id, { decision: "approve", by: "approver" });
+    const after = await t.store.listEvents(started.runId, waiting.lastSeq - 2, 500);
+    live.getState().apply(messages(after));
+    const done = live.getState();
+    expect(done.status).toBe("succeeded");
+    expect(done.steps.approve.status).toBe("succeeded");
+    expect(done.steps.paid.status).toBe("succeeded");
+    expect(done.steps.refused?.status).toBe("skipped");
+    expect(done.taken[takenKey("approve", "approved", "paid")]).toBe(true);
+
+    // replaying the whole log at once gives the same state as following it
+    const all = await t.store.listEvents(started.runId, 0, 500);
+    const replayed = reduceRunEvents(emptyRun(started.runId), messages(all));
+    expect(replayed.status).toBe(done.status);
+    expect(replayed.steps).toEqual(done.steps);
+    expect(replayed.taken).toEqual(done.taken);
   });
 });

@@ -218,9 +218,10 @@ export function reduceRunEvents(state: LiveRunState, events: RunEventMessage[]):
   return next;
 }
 
-export function createLiveRunStore(): LiveRunStore {
+/** `runId` attaches the store to a run from the start (the editor's `?run=` view); events replay from seq 0. */
+export function createLiveRunStore(runId: string | null = null): LiveRunStore {
   return createStore<LiveRunState & LiveRunActions>()((set, get) => ({
-    ...emptyRun(),
+    ...emptyRun(runId),
     reset: (runId) => set({ ...emptyRun(runId) }),
     apply: (events) => set(reduceRunEvents(get(), events)),
     setConnected: (connected) => set({ connected }),

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "./client";
 import { getDashboard } from "./dashboard";
-import { type HistoryFixture, insertHistoryFixture, percentileCont } from "./history-fixture";
+import { type FixtureStep, type HistoryFixture, insertHistoryFixture, percentileCont } from "./history-fixture";
+import { rollUpFinishedRuns } from "./rollup";
 import { TEST_DATABASES } from "./testing";
 
 type TestDb = Db & { dispose(): Promise<void> };
@@ -18,7 +19,48 @@ describe.each(TEST_DATABASES)("dashboard aggregations on $name", ({ open }) => {
   beforeAll(async () => {
     db = await open();
     fx = await insertHistoryFixture(db, { count: 300, seed: 7 });
+    // One rollup pass of 100 runs: the step figures below then come partly from StepDailyUsage,
+    // partly from the live steps of the runs not rolled up yet (and of unfinished runs).
+    const pass = await rollUpFinishedRuns(db, { batchSize: 100, maxBatches: 1 });
+    expect(pass.runs).toBe(100);
   });
+
+  /** Step charts against figures computed from the fixture's steps of the runs in [from, to). */
+  function expectStepFigures(d: Awaited<ReturnType<typeof getDashboard>>, from: Date, to: Date) {
+    const inRange = new Set(fx.runs.filter((r) => r.createdAt >= from && r.createdAt < to).map((r) => r.id));
+    const steps: FixtureStep[] = fx.steps.filter((s) => inRange.has(s.runId));
+    const modelTokens = sumBy(
+      steps.filter((s) => s.model),
+      (s) => s.model!,
+      (s) => s.inputTokens,
+    );
+    expect(new Map(d.byModel.map((g) => [g.key, g.inputTokens]))).toEqual(modelTokens);
+    const wfOf = new Map(fx.runs.map((r) => [r.id, r.workflowId]));
+    const agentCost = sumBy(
+      steps.filter((s) => s.nodeType === "agent"),
+      (s) => `${wfOf.get(s.runId)}:${s.nodeId}`,
+      (s) => s.costUsd,
+    );
+    const agentSteps = sumBy(
+      steps.filter((s) => s.nodeType === "agent"),
+      (s) => `${wfOf.get(s.runId)}:${s.nodeId}`,
+      () => 1,
+    );
+    expect(d.byAgentNode.length).toBe(Math.min(20, agentCost.size));
+    for (const g of d.byAgentNode) {
+      expect(g.costUsd).toBeCloseTo(agentCost.get(g.key)!, 9);
+      expect(g.steps).toBe(agentSteps.get(g.key));
+    }
+    const failures = sumBy(
+      steps.filter((s) => s.status === "failed"),
+      (s) => `${wfOf.get(s.runId)}:${s.nodeId}`,
+      () => 1,
+    );
+    const top = [...failures.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
+    expect(d.failingNodes.map((n) => n.failures)).toEqual(top.map(([, n]) => n));
+    for (const n of d.failingNodes) expect(failures.get(`${n.workflowId}:${n.nodeId}`)).toBe(n.failures);
+    return failures;
+  }
   afterAll(async () => {
     await db?.dispose();
   });
@@ -29,9 +71,6 @@ describe.each(TEST_DATABASES)("dashboard aggregations on $name", ({ open }) => {
     const now = new Date(fx.end.getTime() + 3600000);
     const d = await getDashboard(db, fx.workspaceId, { from, to }, now);
     const runs = fx.runs.filter((r) => r.createdAt >= from && r.createdAt < to);
-    // Step figures cover the steps of the runs created in the range.
-    const inRange = new Set(runs.map((r) => r.id));
-    const steps = fx.steps.filter((s) => inRange.has(s.runId));
     const count = (st: string) => runs.filter((r) => r.status === st).length;
     const finished = count("succeeded") + count("failed") + count("cancelled");
     expect(d.range.bucket).toBe("day");
@@ -81,30 +120,7 @@ describe.each(TEST_DATABASES)("dashboard aggregations on $name", ({ open }) => {
     );
     expect(new Map(d.byUser.map((g) => [g.key, g.runs]))).toEqual(userRuns);
 
-    const modelTokens = sumBy(
-      steps.filter((s) => s.model),
-      (s) => s.model!,
-      (s) => s.inputTokens,
-    );
-    expect(new Map(d.byModel.map((g) => [g.key, g.inputTokens]))).toEqual(modelTokens);
-
-    const wfOf = new Map(fx.runs.map((r) => [r.id, r.workflowId]));
-    const agentCost = sumBy(
-      steps.filter((s) => s.nodeType === "agent"),
-      (s) => `${wfOf.get(s.runId)}:${s.nodeId}`,
-      (s) => s.costUsd,
-    );
-    expect(d.byAgentNode.length).toBe(agentCost.size);
-    for (const g of d.byAgentNode) expect(g.costUsd).toBeCloseTo(agentCost.get(g.key)!, 9);
-
-    const failures = sumBy(
-      steps.filter((s) => s.status === "failed"),
-      (s) => `${wfOf.get(s.runId)}:${s.nodeId}`,
-      () => 1,
-    );
-    const top = [...failures.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
-    expect(d.failingNodes.map((n) => n.failures)).toEqual(top.map(([, n]) => n));
-    for (const n of d.failingNodes) expect(failures.get(`${n.workflowId}:${n.nodeId}`)).toBe(n.failures);
+    expectStepFigures(d, from, to);
 
     const pending = fx.approvals.filter((a) => a.status === "pending");
     expect(d.approvals.waiting).toBe(pending.length);
@@ -116,6 +132,57 @@ describe.each(TEST_DATABASES)("dashboard aggregations on $name", ({ open }) => {
     expect(d.approvals.decided).toBe(decided.length);
     const meanWait = decided.reduce((a, x) => a + (x.decidedAt!.getTime() - x.createdAt.getTime()), 0) / decided.length;
     expect(d.approvals.meanWaitMs).toBeCloseTo(meanWait, -1);
+  });
+
+  it("counts a run that ended after the last rollup pass exactly once, before and after the next pass", async () => {
+    // Whole days in the middle (from the rollup) and partial first/last days (live).
+    const from = new Date(fx.start.getTime() + 86400000 + 3 * 3600000);
+    const to = new Date(fx.end.getTime() - 86400000 - 5 * 3600000);
+    const run = fx.runs.find(
+      (r) => r.status === "running" && r.createdAt >= new Date(from.getTime() + 86400000) && r.createdAt < to,
+    );
+    expect(run).toBeDefined();
+    const step = fx.steps.find((s) => s.runId === run!.id && s.status === "running")!;
+    // The run fails now, after the rollup pass of beforeAll.
+    const endedAt = new Date(run!.createdAt.getTime() + 1000);
+    await db.prisma.step.update({
+      where: { id: step.id },
+      data: { status: "failed", endedAt, error: { message: "boom" } },
+    });
+    await db.prisma.run.update({ where: { id: run!.id }, data: { status: "failed", endedAt, durationMs: 1000 } });
+    Object.assign(step, { status: "failed", endedAt });
+    Object.assign(run!, { status: "failed", endedAt, durationMs: 1000 });
+
+    const before = await getDashboard(db, fx.workspaceId, { from, to });
+    const failures = expectStepFigures(before, from, to);
+    expect(failures.get(`${run!.workflowId}:${step.nodeId}`)).toBeGreaterThan(0);
+    const pending = await db.prisma.run.count({
+      where: { rolledUpAt: null, status: { in: ["succeeded", "failed", "cancelled"] } },
+    });
+    expect(pending).toBeGreaterThan(0);
+
+    // The next passes roll up everything that ended (this run included); figures do not change.
+    const pass = await rollUpFinishedRuns(db, { batchSize: 64 });
+    expect(pass.runs).toBe(pending);
+    expect(await db.prisma.run.findUnique({ where: { id: run!.id }, select: { rolledUpAt: true } })).not.toEqual({
+      rolledUpAt: null,
+    });
+    expect((await rollUpFinishedRuns(db)).runs).toBe(0);
+    const after = await getDashboard(db, fx.workspaceId, { from, to });
+    expectStepFigures(after, from, to);
+    expect(after.failingNodes).toEqual(before.failingNodes);
+    expect(after.byModel.map((g) => [g.key, g.steps, g.inputTokens, g.outputTokens])).toEqual(
+      before.byModel.map((g) => [g.key, g.steps, g.inputTokens, g.outputTokens]),
+    );
+    // The rollup holds the finished runs' steps: its failed-step total equals the fixture's.
+    const rolled = await db.prisma.stepDailyUsage.aggregate({
+      where: { workspaceId: fx.workspaceId, status: "failed" },
+      _sum: { steps: true },
+    });
+    const finished = new Set(
+      fx.runs.filter((r) => ["succeeded", "failed", "cancelled"].includes(r.status)).map((r) => r.id),
+    );
+    expect(rolled._sum.steps).toBe(fx.steps.filter((s) => s.status === "failed" && finished.has(s.runId)).length);
   });
 
   it("buckets by hour for short ranges", async () => {

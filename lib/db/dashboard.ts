@@ -8,6 +8,7 @@
 import { z } from "zod";
 import type { Db } from "./client";
 import { num, numOrNull, query, SqlBuilder } from "./history-sql";
+import { type StepFigureRow, stepFigureRows } from "./rollup";
 
 export const DashboardRangeSchema = z
   .object({ from: z.coerce.date(), to: z.coerce.date(), bucket: z.enum(["day", "hour"]).optional() })
@@ -114,7 +115,7 @@ function runRange(b: SqlBuilder, workspaceId: string, range: DashboardRange, ali
 /**
  * Continuous percentiles (linear interpolation, same definition as PostgreSQL's percentile_cont)
  * of finished runs' durations. PostgreSQL computes them itself; on SQLite we count, then read the
- * one or two neighbouring values with ORDER BY durationMs LIMIT 2 OFFSET k.
+ * neighbouring values of every percentile in one sorted pass (ROW_NUMBER() OVER (ORDER BY durationMs)).
  */
 export async function durationPercentiles(
   db: Db,
@@ -138,22 +139,27 @@ export async function durationPercentiles(
   const where = `${runRange(b, workspaceId, range)} AND r."durationMs" IS NOT NULL`;
   const n = knownCount ?? num((await query(db, b, `SELECT COUNT(*) AS n FROM ${b.t("Run")} r WHERE ${where}`))[0]?.n);
   if (!n) return ps.map(() => null);
-  const out: (number | null)[] = [];
-  for (const p of ps) {
+  // One sort for every percentile: the rank of each value, keeping only the neighbours we need.
+  const los = ps.map((p) => Math.floor(p * (n - 1)));
+  const wanted = [...new Set(los.flatMap((lo) => [lo, Math.min(lo + 1, n - 1)]))];
+  const b2 = new SqlBuilder(db);
+  const w2 = `${runRange(b2, workspaceId, range)} AND r."durationMs" IS NOT NULL`;
+  const rows = await query(
+    db,
+    b2,
+    `SELECT x.rn AS rn, x.d AS d FROM (
+       SELECT r."durationMs" AS d, ROW_NUMBER() OVER (ORDER BY r."durationMs") - 1 AS rn FROM ${b2.t("Run")} r WHERE ${w2}
+     ) x WHERE x.rn IN (${wanted.join(", ")})`,
+  );
+  const at = new Map(rows.map((r) => [num(r.rn), num(r.d)]));
+  return ps.map((p, i) => {
     const pos = p * (n - 1);
-    const lo = Math.floor(pos);
-    const b2 = new SqlBuilder(db);
-    const w2 = `${runRange(b2, workspaceId, range)} AND r."durationMs" IS NOT NULL`;
-    const rows = await query(
-      db,
-      b2,
-      `SELECT r."durationMs" AS d FROM ${b.t("Run")} r WHERE ${w2} ORDER BY r."durationMs" LIMIT 2 OFFSET ${lo}`,
-    );
-    const a = num(rows[0]?.d);
-    const z = rows[1] ? num(rows[1].d) : a;
-    out.push(a + (z - a) * (pos - lo));
-  }
-  return out;
+    const lo = los[i]!;
+    const a = at.get(lo);
+    if (a === undefined) return null;
+    const z = at.get(Math.min(lo + 1, n - 1)) ?? a;
+    return a + (z - a) * (pos - lo);
+  });
 }
 
 /** One grouped scan of the range's runs: (bucket, status, workflow) → counts and sums. */
@@ -206,71 +212,15 @@ export async function getRunGroups(db: Db, workspaceId: string, range: Dashboard
   return [...rows.map((r) => toRow(r, false)), ...daily.map((r) => toRow(r, true))];
 }
 
-/** Grouped step figures: agent rows (status "any") carry usage; failed rows carry failures. */
-export interface StepGroupRow {
-  workflowId: string;
-  nodeId: string;
-  nodeType: string;
-  model: string | null;
-  status: string;
-  steps: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
-
 /**
- * Step figures of the range's runs, in two indexed scans: agent steps (per workflow, node and
- * model: tokens and cost) and failed steps (per workflow and node). Both drive from the runs in
- * the range, so a chart's link to /runs?from&to&model=… or &failedNodeId=… lists what it counts.
- * The GROUP BY lists the step columns first so SQLite keeps the (workspaceId, createdAt) range
- * scan on Run instead of walking the workspace's runs in workflow order.
+ * Step figures of the range's runs (agent steps, steps with a model, failed steps) grouped by
+ * workflow, node, node type, model and status: StepDailyUsage for whole days plus the live
+ * steps of runs not rolled up yet and of the partial edge days (lib/db/rollup.ts), so the
+ * figures are exact and a chart's link to /runs?from&to&model=… or &failedNodeId=… lists
+ * what it counts.
  */
-export async function getStepGroups(db: Db, workspaceId: string, range: DashboardRange): Promise<StepGroupRow[]> {
-  const b = new SqlBuilder(db);
-  const agents = await query(
-    db,
-    b,
-    `SELECT r."workflowId" AS "workflowId", s."nodeId" AS "nodeId", s."model" AS model,
-       COUNT(*) AS steps, SUM(s."inputTokens") AS "inputTokens", SUM(s."outputTokens") AS "outputTokens",
-       SUM(s."costUsd") AS "costUsd"
-     FROM ${b.t("Run")} r JOIN ${b.t("Step")} s ON s."runId" = r."id"
-     WHERE ${runRange(b, workspaceId, range)} AND s."nodeType" = 'agent'
-     GROUP BY s."nodeId", s."model", r."workflowId"`,
-  );
-  const b2 = new SqlBuilder(db);
-  const failed = await query(
-    db,
-    b2,
-    `SELECT r."workflowId" AS "workflowId", s."nodeId" AS "nodeId", MIN(s."nodeType") AS "nodeType", COUNT(*) AS steps
-     FROM ${b2.t("Step")} s JOIN ${b2.t("Run")} r ON r."id" = s."runId"
-     WHERE s."workspaceId" = ${b2.p(workspaceId)} AND s."status" = 'failed' AND ${runRange(b2, workspaceId, range)}
-     GROUP BY s."nodeId", r."workflowId"`,
-  );
-  return [
-    ...agents.map((r) => ({
-      workflowId: String(r.workflowId),
-      nodeId: String(r.nodeId),
-      nodeType: "agent",
-      model: (r.model as string | null) ?? null,
-      status: "any",
-      steps: num(r.steps),
-      inputTokens: num(r.inputTokens),
-      outputTokens: num(r.outputTokens),
-      costUsd: num(r.costUsd),
-    })),
-    ...failed.map((r) => ({
-      workflowId: String(r.workflowId),
-      nodeId: String(r.nodeId),
-      nodeType: String(r.nodeType),
-      model: null,
-      status: "failed",
-      steps: num(r.steps),
-      inputTokens: 0,
-      outputTokens: 0,
-      costUsd: 0,
-    })),
-  ];
+export async function getStepGroups(db: Db, workspaceId: string, range: DashboardRange): Promise<StepFigureRow[]> {
+  return stepFigureRows(db, workspaceId, range);
 }
 
 export async function getByUser(db: Db, workspaceId: string, range: DashboardRange): Promise<UsageGroup[]> {
@@ -379,12 +329,12 @@ export function deriveRunCharts(rows: RunGroupRow[], workflowNames: Map<string, 
 }
 
 /** Pure: per-model, per-agent-node and most-failing-node series from the grouped step rows. */
-export function deriveStepCharts(rows: StepGroupRow[], workflowNames: Map<string, string>) {
+export function deriveStepCharts(rows: StepFigureRow[], workflowNames: Map<string, string>) {
   const byModel = new Map<string, StepGroup>();
   const byNode = new Map<string, NodeUsage>();
   const failing = new Map<string, FailingNode>();
   for (const r of rows) {
-    if (r.model && r.status === "any") {
+    if (r.model) {
       const m = byModel.get(r.model) ?? {
         key: r.model,
         label: r.model,
@@ -399,7 +349,7 @@ export function deriveStepCharts(rows: StepGroupRow[], workflowNames: Map<string
     }
     const nk = `${r.workflowId}:${r.nodeId}`;
     const wfName = workflowNames.get(r.workflowId) ?? r.workflowId;
-    if (r.nodeType === "agent" && r.status === "any") {
+    if (r.nodeType === "agent") {
       const n = byNode.get(nk) ?? {
         key: nk,
         label: `${wfName} · ${r.nodeId}`,

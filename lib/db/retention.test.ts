@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "./client";
-import { getDashboard } from "./dashboard";
+import { getDashboard, getStepDashboard } from "./dashboard";
 import { type HistoryFixture, insertHistoryFixture } from "./history-fixture";
 import { pruneAllWorkspaces, pruneWorkspaceRuns, retentionDaysOf } from "./retention";
 import { TEST_DATABASES } from "./testing";
@@ -22,6 +22,14 @@ describe.each(TEST_DATABASES)("retention on $name", ({ open }) => {
   it("prunes finished runs past the cut-off and keeps the dashboard totals", async () => {
     const range = { from: fx.start, to: fx.end };
     const before = await getDashboard(db, fx.workspaceId, range);
+    // Whole UTC days: the step charts of pruned runs come from StepDailyUsage.
+    const DAY = 86400000;
+    const days = {
+      from: new Date(Math.floor(fx.start.getTime() / DAY) * DAY),
+      to: new Date(Math.ceil(fx.end.getTime() / DAY) * DAY),
+    };
+    const stepsBefore = await getStepDashboard(db, fx.workspaceId, days);
+    expect(stepsBefore.failingNodes.length).toBeGreaterThan(0);
     const now = new Date(fx.start.getTime() + 5 * 86400000 + 3 * 3600000);
     const cutoff = new Date(now.getTime() - 2 * 86400000);
     const doomed = fx.runs.filter((r) => r.createdAt < cutoff && FINISHED.includes(r.status));
@@ -47,6 +55,14 @@ describe.each(TEST_DATABASES)("retention on $name", ({ open }) => {
     );
     expect(after.statusOverTime).toEqual(before.statusOverTime);
     expect(after.byWorkflow.map((g) => [g.key, g.runs])).toEqual(before.byWorkflow.map((g) => [g.key, g.runs]));
+
+    const stepsAfter = await getStepDashboard(db, fx.workspaceId, days);
+    const shape = (x: typeof stepsBefore) => ({
+      failing: x.failingNodes,
+      models: x.byModel.map((g) => [g.key, g.steps, g.inputTokens, g.outputTokens]),
+      nodes: x.byAgentNode.map((g) => [g.key, g.steps, g.inputTokens]),
+    });
+    expect(shape(stepsAfter)).toEqual(shape(stepsBefore));
 
     // Pruning again changes nothing and counts nothing twice.
     const again = await pruneWorkspaceRuns(db, fx.workspaceId, 2, now);

@@ -4,9 +4,14 @@
 // (day, workflow, status) → add to DailyUsage → delete the runs (steps, events and approvals go
 // with them by cascade). A crash between batches loses nothing and counts nothing twice.
 // Runs still going (queued, running, waiting) are never pruned, whatever their age.
+// Step figures survive too: the rollup pass (lib/db/rollup.ts) runs first, and only runs already
+// rolled up into StepDailyUsage are pruned (StepDailyUsage rows are never deleted by pruning).
 import { z } from "zod";
+import type { DbClient } from "./audit";
 import type { Db } from "./client";
+import type { Prisma } from "./generated/sqlite/client";
 import { num, query, SqlBuilder } from "./history-sql";
+import { rollUpFinishedRuns } from "./rollup";
 
 /** The retention part of Workspace.settings. Absent or null: keep runs forever. */
 export const RetentionSettingSchema = z.object({
@@ -38,6 +43,7 @@ export async function pruneWorkspaceRuns(
   const cutoff = new Date(now.getTime() - days * 86_400_000);
   let runsDeleted = 0;
   let batches = 0;
+  await rollUpFinishedRuns(db, { now });
   for (;;) {
     const b = new SqlBuilder(db);
     const ids = await query<{ id: string }>(
@@ -45,6 +51,7 @@ export async function pruneWorkspaceRuns(
       b,
       `SELECT r."id" AS id FROM ${b.t("Run")} r
        WHERE r."workspaceId" = ${b.p(workspaceId)} AND r."createdAt" < ${b.ts(cutoff)} AND r."status" IN ${FINISHED}
+         AND r."rolledUpAt" IS NOT NULL
        ORDER BY r."createdAt" LIMIT ${Math.max(1, Math.floor(batchSize))}`,
     );
     if (ids.length === 0) break;
@@ -83,7 +90,12 @@ export async function pruneWorkspaceRuns(
         });
       }
       const res = await tx.run.deleteMany({
-        where: { id: { in: batch }, workspaceId, status: { in: ["succeeded", "failed", "cancelled"] } },
+        where: {
+          id: { in: batch },
+          workspaceId,
+          status: { in: ["succeeded", "failed", "cancelled"] },
+          rolledUpAt: { not: null },
+        },
       });
       return res.count;
     });
@@ -103,4 +115,29 @@ export async function pruneAllWorkspaces(db: Db, now = new Date()): Promise<Prun
     if (days) out.push(await pruneWorkspaceRuns(db, ws.id, days, now));
   }
   return out;
+}
+
+/** The "Keep run history for N days" field: a whole number of days, or null to keep runs forever. */
+export const RetentionDaysInputSchema = z
+  .number({ error: "Enter a number of days" })
+  .int("Enter a whole number of days")
+  .min(1, "Keep runs for at least 1 day")
+  .max(3650, "At most 3650 days (10 years)")
+  .nullable();
+
+/** Sets (or clears, with null) `retentionDays` in Workspace.settings, keeping the other settings. */
+export async function setWorkspaceRetention(
+  db: DbClient,
+  workspaceId: string,
+  days: number | null,
+): Promise<{ before: number | null; after: number | null }> {
+  const ws = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { settings: true } });
+  const current =
+    ws.settings && typeof ws.settings === "object" && !Array.isArray(ws.settings)
+      ? (ws.settings as Record<string, unknown>)
+      : {};
+  const { retentionDays: _previous, ...rest } = current;
+  const next = days === null ? rest : { ...rest, retentionDays: days };
+  await db.workspace.update({ where: { id: workspaceId }, data: { settings: next as Prisma.InputJsonObject } });
+  return { before: retentionDaysOf(current), after: days };
 }

@@ -9,6 +9,7 @@ import {
   duplicateWorkflow,
   exportWorkflow,
   getWorkflow,
+  getWorkflowRun,
   importWorkflow,
   listVersions,
   listWorkflows,
@@ -188,5 +189,29 @@ describe.each(TEST_DATABASES)("workflows on $name", ({ open }) => {
     expect((await getWorkflow(db, scope.workspaceId, wf.id))?.draft).toEqual(v1.document);
     const stale = await restoreVersion(db, scope, { id: wf.id, version: 2, baseRevision: s2.revision });
     expect(stale.status).toBe("conflict");
+  });
+  it("finds a run for the editor's ?run= view only in its own workflow and workspace", async () => {
+    const wf = await createWorkflow(db, scope, { templateId: TEMPLATES[0].id });
+    const otherWf = await createWorkflow(db, scope, { name: "another" });
+    const published = await publishWorkflow(db, scope, { id: wf.id });
+    const run = await db.prisma.run.create({
+      data: {
+        workspaceId: scope.workspaceId,
+        workflowId: wf.id,
+        workflowVersionId: published.versionId,
+        status: "waiting",
+        trigger: "manual",
+        input: {},
+        state: {},
+      },
+    });
+    expect(await getWorkflowRun(db, scope.workspaceId, wf.id, run.id)).toEqual({
+      id: run.id,
+      status: "waiting",
+      version: published.version,
+    });
+    expect(await getWorkflowRun(db, scope.workspaceId, otherWf.id, run.id)).toBeNull();
+    expect(await getWorkflowRun(db, other.workspaceId, wf.id, run.id)).toBeNull();
+    expect(await getWorkflowRun(db, scope.workspaceId, wf.id, "no-such-run")).toBeNull();
   });
 });

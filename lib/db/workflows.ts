@@ -511,6 +511,23 @@ export async function getVersionDocument(
   return v.document as Record<string, unknown>;
 }
 
+/**
+ * A run of this workflow in this workspace (the editor's `?run=` view), or null when the run
+ * does not exist, belongs to another workflow or to another workspace.
+ */
+export async function getWorkflowRun(
+  db: Db,
+  workspaceId: string,
+  workflowId: string,
+  runId: string,
+): Promise<{ id: string; status: string; version: number } | null> {
+  const run = await db.prisma.run.findFirst({
+    where: { id: runId, workflowId, workspaceId },
+    select: { id: true, status: true, workflowVersion: { select: { version: true } } },
+  });
+  return run ? { id: run.id, status: run.status, version: run.workflowVersion.version } : null;
+}
+
 /** Makes a published version the draft again (a new draft revision; revision-checked like a save). */
 export async function restoreVersion(
   db: Db,

@@ -3,7 +3,13 @@
 // past their deadline (reaper), apply onTimeout to approvals past theirs (sweeper), and pick up
 // runs nobody is carrying on (decided approvals, expired leases). All of it goes through the
 // engine, whose leases make it safe for several processes to do the same at once.
+// Maintenance (its own timer, so a long prune never holds up the reaper): roll ended runs up
+// for the dashboard (lib/db/rollup.ts) every few seconds, and prune old runs per workspace
+// retention setting (lib/db/retention.ts) about daily, the first time shortly after start.
+// Both are idempotent and safe when several processes do them at once.
 import type { Db } from "../db/client";
+import { type PruneResult, pruneAllWorkspaces } from "../db/retention";
+import { type RollupResult, rollUpFinishedRuns } from "../db/rollup";
 import type { RunResult } from "../engine/types";
 import { type Runtime, sharedRuntime } from "./engine";
 import { expireDeadLocalLeases } from "./recovery";
@@ -17,7 +23,41 @@ export interface RunnerOptions {
   recoverIntervalMs?: number;
   /** Most recovered runs executed at once by this process (default 8); the rest wait for the next round. */
   maxConcurrentRecoveries?: number;
+  /** Maintenance tick: dashboard rollup + retention check (default: the sweep interval; 0 off). */
+  maintenanceIntervalMs?: number;
+  /** Retention pruning: first run this long after start (default 5 min), then every `retentionEveryMs` (default 24 h). */
+  retentionFirstDelayMs?: number;
+  retentionEveryMs?: number;
+  /** The clock of the maintenance schedule (tests). */
+  now?: () => Date;
+  /** Replace the maintenance jobs (tests). */
+  rollUp?: (db: Db) => Promise<RollupResult>;
+  prune?: (db: Db, now: Date) => Promise<PruneResult[]>;
   log?: (line: string) => void;
+}
+
+export interface MaintenanceResult {
+  rolledUp: number;
+  /** null when retention was not due */
+  pruned: PruneResult[] | null;
+}
+
+/**
+ * When an interval job is due: the first time `firstDelayMs` after `startMs`, then `everyMs`
+ * after the previous run STARTED (a failed run counts: it is retried at the next interval, not
+ * on every tick). Pure, for the runner and its tests.
+ */
+export function intervalSchedule(startMs: number, firstDelayMs: number, everyMs: number) {
+  let next = startMs + firstDelayMs;
+  return {
+    due: (nowMs: number) => nowMs >= next,
+    ran(nowMs: number) {
+      next = nowMs + everyMs;
+    },
+    get nextAt() {
+      return next;
+    },
+  };
 }
 
 export interface SweepResult {
@@ -34,6 +74,8 @@ export interface Runner {
   idle(): Promise<RunResult[]>;
   /** One sweep now (tests). */
   sweep(options?: { recover?: boolean }): Promise<SweepResult>;
+  /** One maintenance tick now: rollup, then retention if due (tests). */
+  maintain(): Promise<MaintenanceResult>;
   /** Stops the timers and waits for a sweep in progress (recovered runs keep executing until the engine shuts down). */
   stop(): Promise<void>;
 }
@@ -44,6 +86,15 @@ export function startRunner(runtime: Runtime, options: RunnerOptions = {}): Runn
   const sweepEvery = options.sweepIntervalMs ?? 5000;
   const recoverEvery = options.recoverIntervalMs ?? 10_000;
   const maxConcurrent = options.maxConcurrentRecoveries ?? 8;
+  const maintainEvery = options.maintenanceIntervalMs ?? sweepEvery;
+  const now = options.now ?? (() => new Date());
+  const rollUp = options.rollUp ?? ((db: Db) => rollUpFinishedRuns(db, { maxBatches: 20 }));
+  const prune = options.prune ?? ((db: Db, at: Date) => pruneAllWorkspaces(db, at));
+  const retention = intervalSchedule(
+    now().getTime(),
+    options.retentionFirstDelayMs ?? 5 * 60_000,
+    options.retentionEveryMs ?? 24 * 3_600_000,
+  );
   const inFlight = new Map<string, Promise<RunResult | null>>();
   const timers: ReturnType<typeof setInterval>[] = [];
   let stopped = false;
@@ -103,6 +154,25 @@ export function startRunner(runtime: Runtime, options: RunnerOptions = {}): Runn
     return { recovering: [...inFlight.keys()].filter((id) => !before.has(id)), reaped, expired };
   }
 
+  let maintaining: Promise<MaintenanceResult> | null = null;
+  function maintain(): Promise<MaintenanceResult> {
+    maintaining ??= (async () => {
+      const rolled = await guarded("dashboard rollup", { runs: 0, batches: 0 }, () => rollUp(runtime.db));
+      let pruned: PruneResult[] | null = null;
+      const at = now();
+      if (retention.due(at.getTime())) {
+        retention.ran(at.getTime());
+        pruned = await guarded("retention", [], () => prune(runtime.db, at));
+        const deleted = pruned.reduce((a, p) => a + p.runsDeleted, 0);
+        if (deleted) log(`[runner] retention pruned ${deleted} run(s) in ${pruned.length} workspace(s)`);
+      }
+      return { rolledUp: rolled.runs, pruned };
+    })().finally(() => {
+      maintaining = null;
+    });
+    return maintaining;
+  }
+
   const ready =
     options.recoverOnStart === false
       ? Promise.resolve([])
@@ -131,14 +201,24 @@ export function startRunner(runtime: Runtime, options: RunnerOptions = {}): Runn
     timers.push(t);
   }
 
+  if (maintainEvery > 0) {
+    const t = setInterval(() => {
+      if (!stopped && !maintaining) void maintain();
+    }, maintainEvery);
+    t.unref?.();
+    timers.push(t);
+  }
+
   return {
     ready,
     idle: () => settled([...inFlight.values()]),
     sweep: (o) => serial(() => sweep(o)),
+    maintain,
     async stop() {
       stopped = true;
       for (const t of timers) clearInterval(t);
       await current;
+      await maintaining;
     },
   };
 }

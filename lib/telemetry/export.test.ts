@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HistoryFixture, insertHistoryFixture } from "@/lib/db/history-fixture";
 import { openTestSqlite } from "@/lib/db/testing";
 import { createRunEventHub } from "@/lib/engine/notifier";
-import { attachRunTelemetry, exportStoredRun, telemetryFromEnv } from "./export";
+import { attachRunTelemetry, exportStoredRun, startRunTelemetryFromEnv, telemetryFromEnv } from "./export";
 import { createRunTelemetry, traceIdForRun } from "./run-trace";
 
 type OtlpValue = { stringValue?: string; intValue?: string | number; doubleValue?: number; boolValue?: boolean };
@@ -117,6 +117,28 @@ describe("OpenTelemetry export of runs", () => {
     await telemetry.shutdown();
     expect(receiver.spans.some((s) => s.traceId === traceIdForRun(b!.id))).toBe(true);
     expect(receiver.spans.some((s) => s.traceId === traceIdForRun(a!.id))).toBe(false);
+  });
+
+  it("start-up helper: exports finished runs once per hub when the endpoint is set, nothing otherwise", async () => {
+    receiver.spans.length = 0;
+    const hub = createRunEventHub();
+    expect(startRunTelemetryFromEnv(db, hub, {})).toBeNull();
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
+    const handle = startRunTelemetryFromEnv(db, hub, env)!;
+    expect(handle).not.toBeNull();
+    // The web server and the worker start-up may both call it in one process: one subscription.
+    expect(startRunTelemetryFromEnv(db, hub, env)).toBe(handle);
+    const run = fx.runs[2]!;
+    hub.publish(run.id, [{ runId: run.id, seq: 1, type: "run.failed", data: {}, createdAt: new Date() }] as never);
+    await new Promise((r) => setTimeout(r, 200));
+    await handle.telemetry.flush();
+    await handle.stop();
+    const roots = receiver.spans.filter((s) => s.traceId === traceIdForRun(run.id) && !s.parentSpanId);
+    expect(roots).toHaveLength(1);
+    // After stop, nothing more is exported and a new start works again.
+    const again = startRunTelemetryFromEnv(db, hub, env)!;
+    expect(again).not.toBe(handle);
+    await again.stop();
   });
 
   it("is off unless OTEL_EXPORTER_OTLP_ENDPOINT is set", () => {

@@ -1,10 +1,11 @@
 // Wiring: export each run as a trace when it finishes (when OTEL_EXPORTER_OTLP_ENDPOINT is set).
-// attachRunTelemetry(db, notifier) subscribes to the runtime's run events; the lead wires it in
-// the runtime (see docs/runs-and-dashboard.md). Export failures are logged, never thrown into a run.
-import type { Db } from "@/lib/db/client";
-import { getRunDetail } from "@/lib/db/runs-queries";
-import type { RunEventRecord } from "@/lib/engine/ports";
-import { readEnv } from "@/lib/env";
+// attachRunTelemetry(db, notifier) subscribes to the runtime's run events; startRunTelemetryFromEnv
+// is what the process start-up paths call (instrumentation.ts, lib/worker/worker.ts). Export
+// failures are logged, never thrown into a run.
+import type { Db } from "../db/client";
+import { getRunDetail } from "../db/runs-queries";
+import type { RunEventRecord } from "../engine/ports";
+import { readEnv } from "../env";
 import { createRunTelemetry, type RunTelemetry } from "./run-trace";
 
 const TERMINAL_EVENTS = new Set(["run.succeeded", "run.failed", "run.cancelled"]);
@@ -72,4 +73,40 @@ export function attachRunTelemetry(
       console.error(`[telemetry] exporting run ${runId} failed`, error),
     );
   });
+}
+
+export interface RunTelemetryHandle {
+  telemetry: RunTelemetry;
+  /** Unsubscribes, sends what is buffered and shuts the exporter down. */
+  stop(): Promise<void>;
+}
+
+const started = new WeakMap<object, RunTelemetryHandle>();
+
+/**
+ * Process start-up (the web server's instrumentation and `switchboard worker`): when
+ * OTEL_EXPORTER_OTLP_ENDPOINT is set, export every run this process finishes; otherwise null.
+ * Idempotent per hub, so a process that starts both paths exports each run once.
+ */
+export function startRunTelemetryFromEnv(
+  db: Db,
+  hub: Parameters<typeof attachRunTelemetry>[1],
+  env: Record<string, string | undefined> = process.env,
+): RunTelemetryHandle | null {
+  const existing = started.get(hub);
+  if (existing) return existing;
+  const telemetry = telemetryFromEnv(env);
+  if (!telemetry) return null;
+  const unsubscribe = attachRunTelemetry(db, hub, telemetry);
+  const handle: RunTelemetryHandle = {
+    telemetry,
+    async stop() {
+      if (started.get(hub) !== handle) return;
+      started.delete(hub);
+      unsubscribe();
+      await telemetry.shutdown().catch(() => {});
+    },
+  };
+  started.set(hub, handle);
+  return handle;
 }

@@ -13,6 +13,7 @@ import { PrismaRunStore } from "../db/run-store";
 import type { RunResult } from "../engine/types";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/engine";
 import { type Runner, startRunner } from "../runtime/runner";
+import { startRunTelemetryFromEnv } from "../telemetry/export";
 import { HandoffStore } from "./handoff-store";
 
 export interface WorkerOptions {
@@ -59,6 +60,8 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
     store,
   });
   const owner = runtime.owner;
+  // OpenTelemetry export of the runs this worker finishes, when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const telemetry = startRunTelemetryFromEnv(db, runtime.notifier);
   const runner: Runner | null =
     options.sweeps === false ? null : startRunner(runtime, { recoverOnStart: false, recoverIntervalMs: 0, log });
 
@@ -136,6 +139,7 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
       await runner?.stop();
       await runtime.engine.shutdown();
       await Promise.allSettled([...active.values()]);
+      await telemetry?.stop();
       await inner.close();
       log(`[worker] ${owner} stopped after ${executed} run(s)`);
     })();

@@ -1,5 +1,5 @@
 "use server";
-// Settings actions: workspace name, members, API keys. Each goes through authedAction (session,
+// Settings actions: workspace name, run history retention, members, API keys. Each goes through authedAction (session,
 // role, workspace, zod) and writes its audit entry in the same transaction as the change.
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
@@ -7,6 +7,7 @@ import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { RoleSchema } from "@/lib/auth/roles";
 import { createApiKey, revokeApiKey } from "@/lib/db/api-keys";
 import { recordAudit } from "@/lib/db/audit";
+import { RetentionDaysInputSchema, setWorkspaceRetention } from "@/lib/db/retention";
 import { addMember, changeMemberRole, removeMember } from "@/lib/db/users";
 import { renameWorkspace } from "@/lib/db/workspaces";
 import { authedAction } from "@/lib/server/action";
@@ -36,6 +37,29 @@ export const renameWorkspaceAction = authedAction(
     });
     revalidatePath("/", "layout");
     return { name: result.name };
+  },
+);
+
+/** "Keep run history for N days" (null: keep forever). The runner prunes about daily. */
+export const setRetentionAction = authedAction(
+  { action: "settings.manage", input: z.object({ retentionDays: RetentionDaysInputSchema }) },
+  async ({ actor, input, db }) => {
+    const result = await db.prisma.$transaction(async (tx) => {
+      const change = await setWorkspaceRetention(tx, actor.workspaceId, input.retentionDays);
+      const says = (d: number | null) => (d === null ? "forever" : `${d} days`);
+      await recordAudit(tx, {
+        workspaceId: actor.workspaceId,
+        actor,
+        action: "workspace.retention_changed",
+        targetType: "workspace",
+        targetId: actor.workspaceId,
+        summary: `Run history kept ${says(change.after)} (was ${says(change.before)})`,
+        data: { from: change.before, to: change.after },
+      });
+      return change;
+    });
+    revalidatePath("/settings");
+    return { retentionDays: result.after };
   },
 );
 

@@ -4,12 +4,14 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/policy";
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES } from "@/lib/auth/roles";
 import { listApiKeys } from "@/lib/db/api-keys";
+import { retentionDaysOf } from "@/lib/db/retention";
 import { listMembers } from "@/lib/db/users";
 import { getWorkspace } from "@/lib/db/workspaces";
 import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
 import { ApiKeysSection } from "./api-keys-section";
 import { MembersSection } from "./members-section";
+import { RetentionForm } from "./retention-form";
 import { WorkspaceNameForm } from "./workspace-name-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -21,8 +23,9 @@ export default async function SettingsPage() {
   const canManageSettings = can(actor, "settings.manage");
   const canManageMembers = can(actor, "member.manage");
   const canManageKeys = can(actor, "apikey.manage");
-  const [workspace, members, keys] = await Promise.all([
+  const [workspace, settings, members, keys] = await Promise.all([
     getWorkspace(db.prisma, actor.workspaceId),
+    db.prisma.workspace.findUnique({ where: { id: actor.workspaceId }, select: { settings: true } }),
     can(actor, "member.read") ? listMembers(db.prisma, actor.workspaceId) : Promise.resolve([]),
     canManageKeys ? listApiKeys(db.prisma, actor.workspaceId) : Promise.resolve([]),
   ]);
@@ -41,6 +44,11 @@ export default async function SettingsPage() {
         <Card aria-labelledby="workspace-heading">
           <CardHeader title="Workspace" />
           <WorkspaceNameForm name={workspace.name} canEdit={canManageSettings} />
+        </Card>
+
+        <Card aria-label="Run history">
+          <CardHeader title="Run history" />
+          <RetentionForm retentionDays={retentionDaysOf(settings?.settings)} canEdit={canManageSettings} />
         </Card>
 
         <MembersSection

@@ -91,7 +91,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
               </Link>{" "}
               <span className="text-zinc-500">({detail.run.status})</span> ·{" "}
               <Link href={runHref(detail.workflowId, detail.runId)} className="text-blue-800 hover:underline">
-                watch on the canvas
+                Open the run on the canvas
               </Link>
             </dd>
             <dt className="text-zinc-500">Step</dt>

@@ -87,7 +87,14 @@ export default async function RunPage({
                   {run.retryOfRunId}
                 </Link>
               </>
-            ) : null}
+            ) : null}{" "}
+            ·{" "}
+            <Link
+              href={`/workflows/${encodeURIComponent(run.workflowId)}?run=${encodeURIComponent(run.id)}`}
+              className="text-blue-700 hover:underline"
+            >
+              Watch on canvas
+            </Link>
           </p>
           {["queued", "running", "waiting"].includes(run.status) ? (
             <LiveRefresh runId={run.id} afterSeq={run.lastSeq} />

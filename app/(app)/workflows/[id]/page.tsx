@@ -1,14 +1,18 @@
 // The workflow editor page: loads the draft on the server, then the client editor takes over.
+// `?run=<runId>` opens that run's live view: the run must belong to this workflow and workspace.
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { z } from "zod";
 import { EditorClient } from "@/components/canvas/editor-client";
 import { can } from "@/lib/auth/policy";
 import type { WorkflowDoc } from "@/lib/canvas/types";
 import { getDb } from "@/lib/db/client";
-import { getWorkflow } from "@/lib/db/workflows";
+import { getWorkflow, getWorkflowRun } from "@/lib/db/workflows";
 import { requirePageActor } from "@/lib/server/session";
 
 export const dynamic = "force-dynamic";
+
+const RunParam = z.string().min(1).max(100);
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { id } = await params;
@@ -17,12 +21,27 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: `${wf?.name ?? "Workflow"} · Switchboard` };
 }
 
-export default async function WorkflowEditorPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function WorkflowEditorPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { id } = await params;
-  const actor = await requirePageActor(`/workflows/${id}`);
-  const wf = await getWorkflow(await getDb(), actor.workspaceId, id);
+  const sp = await searchParams;
+  const requestedRun = RunParam.safeParse(sp.run);
+  const actor = await requirePageActor(
+    requestedRun.success ? `/workflows/${id}?run=${encodeURIComponent(requestedRun.data)}` : `/workflows/${id}`,
+  );
+  const db = await getDb();
+  const wf = await getWorkflow(db, actor.workspaceId, id);
   if (!wf) notFound();
   const scope = { workspaceId: actor.workspaceId };
+  const run =
+    requestedRun.success && can(actor, "run.read", scope)
+      ? await getWorkflowRun(db, actor.workspaceId, wf.id, requestedRun.data)
+      : null;
   return (
     <EditorClient
       key={wf.id}
@@ -33,6 +52,8 @@ export default async function WorkflowEditorPage({ params }: { params: Promise<{
         draftRevision: wf.draftRevision,
         latestVersion: wf.latestVersion,
       }}
+      run={run}
+      runMissing={sp.run !== undefined && !run}
       canEdit={can(actor, "workflow.update", scope)}
       canPublish={can(actor, "workflow.publish", scope)}
       canRun={can(actor, "run.start", scope)}
