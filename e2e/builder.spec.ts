@@ -1,6 +1,6 @@
 // The workflow builder, as a person uses it: by roles, labels and visible text only.
 import { readFileSync } from "node:fs";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Locator, type Page, test } from "@playwright/test";
 import { signInAs } from "./support/auth";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/workflows/${name}`, import.meta.url), "utf8");
@@ -162,7 +162,7 @@ test("build by drag and drop, see and fix a validation error, undo and redo, rel
   const settings = page.getByRole("region", { name: "Settings for Transform" });
   await settings.getByLabel(/^Expression/).fill("$uppercase(input.message)");
   // connect Start → Transform by keyboard-free pointer: drag from the Start handle to the transform
-  await page.getByLabel("Start: next").dragTo(page.getByLabel("Into Transform"));
+  await dragConnection(page, page.getByLabel("Start: next"), page.getByLabel("Into Transform"));
   await expect(editor.tab("Checklist ✓")).toBeVisible();
 
   // undo / redo with the keyboard on the canvas (not in a field)
@@ -302,3 +302,18 @@ test("a conflicting save from a second page is detected, never overwritten", asy
   await page.reload();
   await expect(page.getByLabel("Workflow name")).toHaveValue("Edited twice — by page one");
 });
+
+/**
+ * Drags a connection from one handle to another the way a person does: press, move in small
+ * steps, release. (A one-step `dragTo` can skip React Flow's connection start on a busy machine.)
+ */
+async function dragConnection(page: Page, from: Locator, to: Locator) {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  if (!a || !b) throw new Error("handle not visible");
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2 + 10, { steps: 3 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 15 });
+  await page.mouse.up();
+}

@@ -170,6 +170,25 @@ describe.each(TEST_DATABASES)("dashboard aggregations on $name", ({ open }) => {
     expect((await rollUpFinishedRuns(db)).runs).toBe(0);
     const after = await getDashboard(db, fx.workspaceId, { from, to });
     expectStepFigures(after, from, to);
+    // Run-level figures too: from RunDailyUsage now, from the live rows before; same numbers.
+    const runsIn = fx.runs.filter((r) => r.createdAt >= from && r.createdAt < to);
+    const userRuns = sumBy(
+      runsIn,
+      (r) => r.startedById ?? "",
+      () => 1,
+    );
+    for (const d of [before, after]) {
+      expect(d.summary.runs).toBe(runsIn.length);
+      expect(d.summary.failed).toBe(runsIn.filter((r) => r.status === "failed").length);
+      expect(d.summary.inputTokens).toBe(runsIn.reduce((a, r) => a + r.inputTokens, 0));
+      expect(d.summary.costUsd).toBeCloseTo(
+        runsIn.reduce((a, r) => a + r.costUsd, 0),
+        9,
+      );
+      expect(new Map(d.byUser.map((g) => [g.key, g.runs]))).toEqual(userRuns);
+      expect(d.summary.prunedRuns).toBe(0);
+    }
+    expect(after.statusOverTime).toEqual(before.statusOverTime);
     expect(after.failingNodes).toEqual(before.failingNodes);
     expect(after.byModel.map((g) => [g.key, g.steps, g.inputTokens, g.outputTokens])).toEqual(
       before.byModel.map((g) => [g.key, g.steps, g.inputTokens, g.outputTokens]),
@@ -199,24 +218,17 @@ describe.each(TEST_DATABASES)("dashboard aggregations on $name", ({ open }) => {
     expect(new Map(d.usageOverTime.map((b) => [b.bucket, b.runs]))).toEqual(want);
   });
 
-  it("adds DailyUsage aggregates of pruned runs to the totals", async () => {
+  it("adds the aggregates of pruned runs to the totals (RunDailyUsage for whole days, DailyUsage counts them)", async () => {
     const from = new Date(fx.start.getTime() - 5 * 86400000);
     const to = fx.end;
     const before = await getDashboard(db, fx.workspaceId, { from, to });
     const day = new Date(fx.start.getTime() - 3 * 86400000).toISOString().slice(0, 10);
-    await db.prisma.dailyUsage.create({
-      data: {
-        workspaceId: fx.workspaceId,
-        day,
-        workflowId: fx.workflows[0]!.id,
-        status: "succeeded",
-        runs: 40,
-        inputTokens: 1000,
-        outputTokens: 500,
-        costUsd: 2.5,
-        durationMs: 40000,
-      },
-    });
+    // What retention leaves behind for 40 pruned runs of one day: their rollup (written before
+    // pruning) and their DailyUsage row.
+    const usage = { runs: 40, inputTokens: 1000, outputTokens: 500, costUsd: 2.5, durationMs: 40000 };
+    const key = { workspaceId: fx.workspaceId, day, workflowId: fx.workflows[0]!.id, status: "succeeded" };
+    await db.prisma.dailyUsage.create({ data: { ...key, ...usage } });
+    await db.prisma.runDailyUsage.create({ data: { ...key, startedById: "", ...usage, durationCount: 40 } });
     const after = await getDashboard(db, fx.workspaceId, { from, to });
     expect(after.summary.runs).toBe(before.summary.runs + 40);
     expect(after.summary.succeeded).toBe(before.summary.succeeded + 40);

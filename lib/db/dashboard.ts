@@ -2,9 +2,12 @@
 // loading runs into memory. Times are UTC; buckets are "YYYY-MM-DD" (day) or "YYYY-MM-DDTHH" (hour).
 // Runs are counted by createdAt in [from, to); step figures (model, agent node, failing nodes)
 // cover the steps OF those runs, so every chart's link to /runs?from&to&… lists exactly what it counts.
-// Ranges older than the retention cut-off come from DailyUsage (written by lib/db/retention.ts
-// before runs are pruned): counts, tokens, cost and mean duration merge additively; percentiles,
-// per-node, per-model and per-user figures cover the runs still stored.
+// Whole UTC days of a day-bucketed range come from the rollups (RunDailyUsage, StepDailyUsage;
+// lib/db/rollup.ts) plus the live rows of runs not rolled up yet; partial first/last days and
+// hour-bucketed ranges are read live. All in one statement per figure, so they are exact.
+// Pruned runs (lib/db/retention.ts rolls them up first) stay in the rollups; on partial edge days
+// and hour ranges DailyUsage adds their counts, tokens, cost and mean duration. Percentiles cover
+// the runs still stored (rollups keep sums, not distributions).
 import { z } from "zod";
 import type { Db } from "./client";
 import { num, numOrNull, query, SqlBuilder } from "./history-sql";
@@ -101,13 +104,6 @@ function dayString(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** DailyUsage rows inside the range (whole days whose day string is in [from, to)). */
-function dailyWhere(b: SqlBuilder, workspaceId: string, range: DashboardRange): string {
-  return `d."workspaceId" = ${b.p(workspaceId)} AND d."day" >= ${b.p(dayString(range.from))} AND d."day" < ${b.p(
-    dayString(new Date(range.to.getTime() + 86400000 - 1)),
-  )}`;
-}
-
 function runRange(b: SqlBuilder, workspaceId: string, range: DashboardRange, alias = "r"): string {
   return `${alias}."workspaceId" = ${b.p(workspaceId)} AND ${alias}."createdAt" >= ${b.ts(range.from)} AND ${alias}."createdAt" < ${b.ts(range.to)}`;
 }
@@ -177,28 +173,75 @@ export interface RunGroupRow {
   pruned: boolean;
 }
 
-export async function getRunGroups(db: Db, workspaceId: string, range: DashboardRange): Promise<RunGroupRow[]> {
+const DAY_MS = 86_400_000;
+
+/**
+ * The run-level sources of a range as one UNION ALL (one statement, one snapshot), every part
+ * with the columns bucket, status, workflowId, startedById ("" = none), runs, inputTokens,
+ * outputTokens, costUsd, durationSum, durationCount, pruned (1 = DailyUsage):
+ * - day buckets with whole UTC days inside the range: RunDailyUsage for those days (stored and
+ *   pruned runs that were rolled up), the live runs of those days not rolled up yet (running,
+ *   waiting, or ended since the last pass), and, for the partial first and last days, the live
+ *   runs plus the DailyUsage of runs pruned from those days;
+ * - otherwise (hour buckets, ranges without a whole day): the live runs plus DailyUsage.
+ */
+function runSources(b: SqlBuilder, workspaceId: string, range: DashboardRange): string {
   const unit = defaultBucket(range);
+  const ws = b.p(workspaceId);
+  const live = (from: Date, to: Date, notRolledUp: boolean) =>
+    `SELECT ${b.bucket(`r."createdAt"`, unit)} AS bucket, r."status" AS status, r."workflowId" AS "workflowId",
+       COALESCE(r."startedById", '') AS "startedById", 1 AS runs, r."inputTokens" AS "inputTokens",
+       r."outputTokens" AS "outputTokens", r."costUsd" AS "costUsd", COALESCE(r."durationMs", 0) AS "durationSum",
+       CASE WHEN r."durationMs" IS NULL THEN 0 ELSE 1 END AS "durationCount", 0 AS pruned
+     FROM ${b.t("Run")} r${notRolledUp && b.provider === "sqlite" ? ` INDEXED BY "Run_rolledUpAt_workspaceId_createdAt_idx"` : ""}
+     WHERE r."workspaceId" = ${ws} AND r."createdAt" >= ${b.ts(from)} AND r."createdAt" < ${b.ts(to)}
+       ${notRolledUp ? `AND r."rolledUpAt" IS NULL` : ""}`;
+  const pruned = (daysWhere: string) =>
+    `SELECT ${unit === "hour" ? `d."day" || 'T00'` : `d."day"`} AS bucket, d."status" AS status,
+       d."workflowId" AS "workflowId", '' AS "startedById", d."runs" AS runs, d."inputTokens" AS "inputTokens",
+       d."outputTokens" AS "outputTokens", d."costUsd" AS "costUsd", d."durationMs" AS "durationSum",
+       d."runs" AS "durationCount", 1 AS pruned
+     FROM ${b.t("DailyUsage")} d WHERE d."workspaceId" = ${ws} AND ${daysWhere}`;
+  const firstWhole = new Date(Math.ceil(range.from.getTime() / DAY_MS) * DAY_MS);
+  const lastWhole = new Date(Math.floor(range.to.getTime() / DAY_MS) * DAY_MS);
+  if (unit === "hour" || firstWhole >= lastWhole) {
+    return [live(range.from, range.to, false), pruned(dailyDays(b, range))].join("\n     UNION ALL\n     ");
+  }
+  const parts = [
+    `SELECT u."day" AS bucket, u."status" AS status, u."workflowId" AS "workflowId", u."startedById" AS "startedById",
+       u."runs" AS runs, u."inputTokens" AS "inputTokens", u."outputTokens" AS "outputTokens", u."costUsd" AS "costUsd",
+       u."durationMs" AS "durationSum", u."durationCount" AS "durationCount", 0 AS pruned
+     FROM ${b.t("RunDailyUsage")} u
+     WHERE u."workspaceId" = ${ws} AND u."day" >= ${b.p(dayString(firstWhole))} AND u."day" < ${b.p(dayString(lastWhole))}`,
+    live(firstWhole, lastWhole, true),
+  ];
+  if (range.from < firstWhole) {
+    parts.push(live(range.from, firstWhole, false), pruned(`d."day" = ${b.p(dayString(range.from))}`));
+  }
+  if (lastWhole < range.to) {
+    parts.push(live(lastWhole, range.to, false), pruned(`d."day" = ${b.p(dayString(lastWhole))}`));
+  }
+  return parts.join("\n     UNION ALL\n     ");
+}
+
+/** DailyUsage days of a range (whole days whose day string is in [from, to)). */
+function dailyDays(b: SqlBuilder, range: DashboardRange): string {
+  return `d."day" >= ${b.p(dayString(range.from))} AND d."day" < ${b.p(dayString(new Date(range.to.getTime() + DAY_MS - 1)))}`;
+}
+
+export async function getRunGroups(db: Db, workspaceId: string, range: DashboardRange): Promise<RunGroupRow[]> {
   const b = new SqlBuilder(db);
   const rows = await query(
     db,
     b,
-    `SELECT ${b.bucket(`r."createdAt"`, unit)} AS bucket, r."status" AS status, r."workflowId" AS "workflowId",
-       COUNT(*) AS runs, SUM(r."inputTokens") AS "inputTokens", SUM(r."outputTokens") AS "outputTokens",
-       SUM(r."costUsd") AS "costUsd", SUM(r."durationMs") AS "durationSum", COUNT(r."durationMs") AS "durationCount"
-     FROM ${b.t("Run")} r WHERE ${runRange(b, workspaceId, range)} GROUP BY 1, 2, 3`,
+    `SELECT x.bucket AS bucket, x.status AS status, x."workflowId" AS "workflowId", x.pruned AS pruned,
+       SUM(x.runs) AS runs, SUM(x."inputTokens") AS "inputTokens", SUM(x."outputTokens") AS "outputTokens",
+       SUM(x."costUsd") AS "costUsd", SUM(x."durationSum") AS "durationSum", SUM(x."durationCount") AS "durationCount"
+     FROM (${runSources(b, workspaceId, range)}) x
+     GROUP BY x.bucket, x.status, x."workflowId", x.pruned`,
   );
-  const b2 = new SqlBuilder(db);
-  const daily = await query(
-    db,
-    b2,
-    `SELECT d."day" AS bucket, d."status" AS status, d."workflowId" AS "workflowId", SUM(d."runs") AS runs,
-       SUM(d."inputTokens") AS "inputTokens", SUM(d."outputTokens") AS "outputTokens", SUM(d."costUsd") AS "costUsd",
-       SUM(d."durationMs") AS "durationSum", SUM(d."runs") AS "durationCount"
-     FROM ${b2.t("DailyUsage")} d WHERE ${dailyWhere(b2, workspaceId, range)} GROUP BY 1, 2, 3`,
-  );
-  const toRow = (r: Record<string, unknown>, pruned: boolean): RunGroupRow => ({
-    bucket: pruned && unit === "hour" ? `${r.bucket}T00` : String(r.bucket),
+  return rows.map((r) => ({
+    bucket: String(r.bucket),
     status: String(r.status),
     workflowId: String(r.workflowId),
     runs: num(r.runs),
@@ -207,9 +250,19 @@ export async function getRunGroups(db: Db, workspaceId: string, range: Dashboard
     costUsd: num(r.costUsd),
     durationSum: num(r.durationSum),
     durationCount: num(r.durationCount),
-    pruned,
-  });
-  return [...rows.map((r) => toRow(r, false)), ...daily.map((r) => toRow(r, true))];
+    pruned: num(r.pruned) === 1,
+  }));
+}
+
+/** Runs of the range pruned by retention (DailyUsage keeps them per day). */
+async function prunedRunsIn(db: Db, workspaceId: string, range: DashboardRange): Promise<number> {
+  const b = new SqlBuilder(db);
+  const [row] = await query(
+    db,
+    b,
+    `SELECT SUM(d."runs") AS n FROM ${b.t("DailyUsage")} d WHERE d."workspaceId" = ${b.p(workspaceId)} AND ${dailyDays(b, range)}`,
+  );
+  return num(row?.n);
 }
 
 /**
@@ -228,9 +281,9 @@ export async function getByUser(db: Db, workspaceId: string, range: DashboardRan
   const rows = await query(
     db,
     b,
-    `SELECT r."startedById" AS key, COUNT(*) AS runs, SUM(r."inputTokens") AS "inputTokens",
-       SUM(r."outputTokens") AS "outputTokens", SUM(r."costUsd") AS "costUsd"
-     FROM ${b.t("Run")} r WHERE ${runRange(b, workspaceId, range)} GROUP BY r."startedById"`,
+    `SELECT x."startedById" AS key, SUM(x.runs) AS runs, SUM(x."inputTokens") AS "inputTokens",
+       SUM(x."outputTokens") AS "outputTokens", SUM(x."costUsd") AS "costUsd"
+     FROM (${runSources(b, workspaceId, range)}) x WHERE x.pruned = 0 GROUP BY x."startedById"`,
   );
   const ids = rows.map((r) => r.key).filter((k): k is string => typeof k === "string");
   const users = ids.length
@@ -318,7 +371,6 @@ export function deriveRunCharts(rows: RunGroupRow[], workflowNames: Map<string, 
       successRate: finished ? totals.succeeded / finished : null,
       meanDurationMs: durationCount ? durationSum / durationCount : null,
       prunedRuns,
-      storedDurationCount: rows.filter((r) => !r.pruned).reduce((a, r) => a + r.durationCount, 0),
     },
     statusOverTime: [...statusOverTime.values()].sort(
       (a, b) => a.bucket.localeCompare(b.bucket) || a.status.localeCompare(b.status),
@@ -451,17 +503,14 @@ export async function getRunDashboard(
       runRows.map((r) => r.workflowId),
     ),
   );
-  const [p50, p95] = await durationPercentiles(
-    db,
-    workspaceId,
-    range,
-    [0.5, 0.95],
-    runCharts.totals.storedDurationCount,
-  );
-  const { storedDurationCount: _, ...totals } = runCharts.totals;
+  // Percentiles need the stored runs themselves (rollups keep sums, not distributions).
+  const [p50, p95] = await durationPercentiles(db, workspaceId, range, [0.5, 0.95]);
+  const totals = runCharts.totals;
+  // Pruned runs of whole days are inside RunDailyUsage; DailyUsage still says how many there were.
+  const prunedRuns = await prunedRunsIn(db, workspaceId, range);
   return {
     range: { from: range.from.toISOString(), to: range.to.toISOString(), bucket: defaultBucket(range) },
-    summary: { ...totals, p50DurationMs: p50 ?? null, p95DurationMs: p95 ?? null },
+    summary: { ...totals, prunedRuns, p50DurationMs: p50 ?? null, p95DurationMs: p95 ?? null },
     statusOverTime: runCharts.statusOverTime,
     usageOverTime: runCharts.usageOverTime,
     byWorkflow: runCharts.byWorkflow,

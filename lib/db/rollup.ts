@@ -1,11 +1,12 @@
-// Step rollups: the dashboard's step-level charts (per model, per agent node, failing nodes) read
-// StepDailyUsage instead of grouping hundreds of thousands of Step rows.
+// Rollups: the dashboard reads RunDailyUsage (run counts, usage, durations per day, workflow,
+// status and starter) and StepDailyUsage (per model, per agent node, failing nodes) for the whole
+// days of a range instead of grouping tens of thousands of Run and hundreds of thousands of Step rows.
 //
-// A run's steps are added to StepDailyUsage once, after the run has ended (its steps no longer
+// A run is added to both once, after the run has ended (its steps no longer
 // change), by `rollUpFinishedRuns`: in ONE transaction it claims a batch of ended runs that are
 // not rolled up yet (sets Run.rolledUpAt; on PostgreSQL with FOR UPDATE SKIP LOCKED, so two
-// processes never claim the same run) and adds their grouped steps with one
-// INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE. A crash rolls the whole batch back, so a
+// processes never claim the same run) and adds the grouped runs and steps with one
+// INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE per table. A crash rolls the whole batch back, so a
 // run is counted exactly once. The runner calls it every few seconds; retention calls it before
 // pruning (pruned runs keep their rollups).
 //
@@ -77,6 +78,26 @@ export async function rollUpFinishedRuns(
              "inputTokens" = u."inputTokens" + excluded."inputTokens",
              "outputTokens" = u."outputTokens" + excluded."outputTokens",
              "costUsd" = u."costUsd" + excluded."costUsd"`,
+        );
+        const r2 = new SqlBuilder(db);
+        await query(
+          txDb,
+          r2,
+          `INSERT INTO ${r2.t("RunDailyUsage")} AS u ("workspaceId", "day", "workflowId", "status", "startedById",
+             "runs", "inputTokens", "outputTokens", "costUsd", "durationMs", "durationCount")
+           SELECT r."workspaceId", ${r2.bucket(`r."createdAt"`, "day")}, r."workflowId", r."status",
+             COALESCE(r."startedById", ''), COUNT(*), SUM(r."inputTokens"), SUM(r."outputTokens"), SUM(r."costUsd"),
+             COALESCE(SUM(r."durationMs"), 0), COUNT(r."durationMs")
+           FROM ${r2.t("Run")} r
+           WHERE r."id" IN (${ids.map((r) => r2.p(r.id)).join(", ")})
+           GROUP BY 1, 2, 3, 4, 5
+           ON CONFLICT ("workspaceId", "day", "workflowId", "status", "startedById") DO UPDATE SET
+             "runs" = u."runs" + excluded."runs",
+             "inputTokens" = u."inputTokens" + excluded."inputTokens",
+             "outputTokens" = u."outputTokens" + excluded."outputTokens",
+             "costUsd" = u."costUsd" + excluded."costUsd",
+             "durationMs" = u."durationMs" + excluded."durationMs",
+             "durationCount" = u."durationCount" + excluded."durationCount"`,
         );
         return ids.length;
       },
