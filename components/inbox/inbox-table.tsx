@@ -60,13 +60,21 @@ export function InboxTable({
 
   if (rows.length === 0) {
     return (
-      <p className="rounded border border-dashed border-zinc-300 p-8 text-center text-zinc-500">
-        {tab === "waiting"
-          ? "Nothing is waiting for you."
-          : tab === "decided"
-            ? "You have not decided anything yet."
-            : "No approvals."}
-      </p>
+      <div className="rounded border border-dashed border-zinc-300 p-8 text-center text-zinc-500">
+        <p>
+          {tab === "waiting"
+            ? "Nothing is waiting for you."
+            : tab === "decided"
+              ? "You have not decided anything yet."
+              : "No approvals."}
+        </p>
+        {tab === "waiting" ? (
+          <p className="mt-2 text-sm">
+            When a run reaches an Approval step assigned to you or your role, it pauses and appears here. To see one,
+            open the “Draft, approve, send” workflow and run it.
+          </p>
+        ) : null}
+      </div>
     );
   }
 

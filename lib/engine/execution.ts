@@ -435,26 +435,7 @@ export class RunExecution {
     if (wake) {
       this.wakes.delete(t);
     } else {
-      this.putStep({
-        id: this.deps.ids.id("step"),
-        runId: this.runId,
-        workspaceId: this.run.workspaceId,
-        nodeId: node.id,
-        nodeType: node.type,
-        visit: t.visit,
-        attempt: t.attempt,
-        status: "running",
-        idempotencyKey: `${this.runId}:${node.id}:${t.visit}`,
-        input: null,
-        output: null,
-        error: null,
-        model: null,
-        simulated: false,
-        usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
-        startedAt: now,
-        endedAt: null,
-        durationMs: null,
-      });
+      this.putStep(this.syntheticStep(node, t, now));
       this.nodesCtx[node.id] = { output: this.nodesCtx[node.id]?.output ?? null, status: "running" };
       this.emit("step.started", { nodeId: node.id, nodeType: node.type, visit: t.visit, attempt: t.attempt });
     }

@@ -111,8 +111,9 @@ export default async function DashboardPage({
       <RangePicker range={range} />
       {s.prunedRuns ? (
         <p className="mb-3 text-sm text-slate-600">
-          {s.prunedRuns.toLocaleString("en-US")} runs in this range were pruned by retention; their counts, tokens and
-          cost are included from daily totals, but not in percentiles or the per-user, per-model and per-node charts.
+          {s.prunedRuns.toLocaleString("en-US")} runs in this range were pruned by retention; their counts, tokens, cost
+          and chart figures are included from daily totals, but not in the percentiles (nor per user, model or node on a
+          partial first or last day).
         </p>
       ) : null}
       <ul aria-label="Summary" className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-8">

@@ -83,7 +83,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
           description={
             filtered
               ? "Try a wider date range or clear a filter."
-              : "Runs appear here as soon as a workflow is started."
+              : "Runs appear here as soon as a workflow is started: open one under Workflows and press Run."
           }
         />
       ) : (
