@@ -49,7 +49,9 @@ describe("migrate on SQLite", () => {
     const db = new Database(file);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all();
     expect(tables).toEqual([{ name: "Widget" }, { name: "_prisma_migrations" }]);
-    expect(db.prepare(`SELECT migration_name FROM "_prisma_migrations"`).all()).toEqual([{ migration_name: "001_widgets" }]);
+    expect(db.prepare(`SELECT migration_name FROM "_prisma_migrations"`).all()).toEqual([
+      { migration_name: "001_widgets" },
+    ]);
     db.close();
   });
 });
