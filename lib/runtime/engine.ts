@@ -76,7 +76,19 @@ export function lastSeqReader(db: Db) {
   };
 }
 
-const processNotifiers = new WeakMap<Db, RuntimeNotifier>();
+/**
+ * Per-process registries live on globalThis: Next bundles instrumentation.ts, route handlers and
+ * server actions separately, each with its own copy of this module, and they must still share one
+ * engine and one notifier per database (getDb() already returns one Db per process).
+ */
+export function processRegistry<V>(name: string): WeakMap<Db, V> {
+  const slot = globalThis as unknown as Record<symbol, WeakMap<Db, V> | undefined>;
+  const key = Symbol.for(`switchboard.${name}`);
+  slot[key] ??= new WeakMap<Db, V>();
+  return slot[key];
+}
+
+const processNotifiers = processRegistry<RuntimeNotifier>("processNotifiers");
 
 /** The process-wide notifier for a database: every engine of the process publishes into it. */
 export function processNotifier(db: Db): RuntimeNotifier {
@@ -129,7 +141,7 @@ export function createRuntime(db: Db, options: RuntimeOptions = {}): Runtime {
   };
 }
 
-const sharedRuntimes = new WeakMap<Db, Runtime>();
+const sharedRuntimes = processRegistry<Runtime>("sharedRuntimes");
 
 /**
  * The engine for a database. Without options it is the process's shared engine (one per Db:
@@ -137,13 +149,7 @@ const sharedRuntimes = new WeakMap<Db, Runtime>();
  * shared); with options a new one is built.
  */
 export async function createEngineFor(db: Db, options?: RuntimeOptions): Promise<Engine> {
-  if (options) return createRuntime(db, options).engine;
-  let rt = sharedRuntimes.get(db);
-  if (!rt) {
-    rt = createRuntime(db, { role: "web" });
-    sharedRuntimes.set(db, rt);
-  }
-  return rt.engine;
+  return options ? createRuntime(db, options).engine : sharedRuntime(db).engine;
 }
 
 /** The shared runtime of `createEngineFor(db)` (for the runner and SSE routes). */

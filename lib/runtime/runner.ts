@@ -11,7 +11,7 @@ import type { Db } from "../db/client";
 import { type PruneResult, pruneAllWorkspaces } from "../db/retention";
 import { type RollupResult, rollUpFinishedRuns } from "../db/rollup";
 import type { RunResult } from "../engine/types";
-import { type Runtime, sharedRuntime } from "./engine";
+import { processRegistry, type Runtime, sharedRuntime } from "./engine";
 import { expireDeadLocalLeases } from "./recovery";
 
 export interface RunnerOptions {
@@ -223,7 +223,7 @@ export function startRunner(runtime: Runtime, options: RunnerOptions = {}): Runn
   };
 }
 
-const processRunners = new WeakMap<Db, Runner>();
+const processRunners = processRegistry<Runner>("processRunners");
 
 /**
  * Starts the runner of the process's shared engine (`createEngineFor(db)`) once per process:
