@@ -162,6 +162,8 @@ test("build by drag and drop, see and fix a validation error, undo and redo, rel
   const settings = page.getByRole("region", { name: "Settings for Transform" });
   await settings.getByLabel(/^Expression/).fill("$uppercase(input.message)");
   // connect Start → Transform by keyboard-free pointer: drag from the Start handle to the transform
+  // leave the field first (as a person does), so its edit is committed before the drag starts
+  await settings.getByLabel(/^Expression/).press("Tab");
   await dragConnection(page, page.getByLabel("Start: next"), page.getByLabel("Into Transform"));
   await expect(editor.tab("Checklist ✓")).toBeVisible();
 

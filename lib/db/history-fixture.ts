@@ -220,23 +220,27 @@ export async function insertHistoryFixture(
       waitingOnPerson: status === "waiting",
     });
   }
-  await p.run.createMany({ data: runs.map((r) => ({ ...r, state: {} })) });
-  await p.step.createMany({
-    data: steps.map((s) => ({
-      ...s,
-      error: s.error === null ? undefined : (s.error as object),
-      output: s.output === null ? undefined : (s.output as object),
-    })),
-  });
-  await p.approval.createMany({
-    data: approvals.map((a) => ({
-      ...a,
-      visit: 1,
-      title: "Approve",
-      assigneeRoles: ["approver"],
-      assigneeUserIds: [],
-    })),
-  });
+  // One transaction, as the engine commits a run's steps with its final status: a rollup pass
+  // running meanwhile (the e2e server's runner) must never see a finished run without its steps.
+  await p.$transaction([
+    p.run.createMany({ data: runs.map((r) => ({ ...r, state: {} })) }),
+    p.step.createMany({
+      data: steps.map((s) => ({
+        ...s,
+        error: s.error === null ? undefined : (s.error as object),
+        output: s.output === null ? undefined : (s.output as object),
+      })),
+    }),
+    p.approval.createMany({
+      data: approvals.map((a) => ({
+        ...a,
+        visit: 1,
+        title: "Approve",
+        assigneeRoles: ["approver"],
+        assigneeUserIds: [],
+      })),
+    }),
+  ]);
   // A run in another workspace that must never show up.
   const owf = await p.workflow.create({ data: { workspaceId: other.id, name: "Foreign", draft: {} } });
   const ov = await p.workflowVersion.create({
