@@ -14,7 +14,11 @@ const ROLE_LABEL: Record<E2ERole, string> = {
 function collectErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("console", (msg) => {
-    if (msg.type() === "error") errors.push(msg.text());
+    // "Failed to load resource" names no URL; the response listener below does.
+    if (msg.type() === "error") errors.push(`${msg.text()} ${msg.location().url ?? ""}`.trim());
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) errors.push(`HTTP ${response.status()} ${response.url()}`);
   });
   page.on("pageerror", (err) => errors.push(err.message));
   return errors;
