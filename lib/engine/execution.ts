@@ -105,6 +105,9 @@ const DEFAULT_BUDGET_WAIT_MS = 7 * 24 * 3_600_000;
 
 const stepKey = (nodeId: string, visit: number, attempt: number) => `${nodeId}\u0000${visit}\u0000${attempt}`;
 
+
+/** Why a run's timers (lease renewal, deadline, retry waits) stop: the run returned. */
+const TIMERS_STOPPED = new Error("The run returned; its timers stopped.");
 export class RunExecution {
   readonly runId: string;
   readonly run: RunRecord;
@@ -357,7 +360,8 @@ export class RunExecution {
       }
       throw e;
     } finally {
-      this.timers.abort();
+      // a shared reason: abort() without one builds a DOMException (with a stack) on every run
+      this.timers.abort(TIMERS_STOPPED);
     }
   }
 
