@@ -299,13 +299,7 @@ export class PrismaRunStore implements RunStore {
   }
 
   private eventStmts(runId: string, firstSeq: number, events: RunEventInput[], now: Date): Stmt[] {
-    const rows = events.map((e, i): Param[] => [
-      runId,
-      firstSeq + i,
-      e.type,
-      JSON.stringify(e.data ?? {}),
-      now,
-    ]);
+    const rows = events.map((e, i): Param[] => [runId, firstSeq + i, e.type, JSON.stringify(e.data ?? {}), now]);
     return rows.length ? this.insertStmts("RunEvent", EVENT_COLUMNS, rows) : [];
   }
 

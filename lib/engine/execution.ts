@@ -105,7 +105,6 @@ const DEFAULT_BUDGET_WAIT_MS = 7 * 24 * 3_600_000;
 
 const stepKey = (nodeId: string, visit: number, attempt: number) => `${nodeId}\u0000${visit}\u0000${attempt}`;
 
-
 /** Why a run's timers (lease renewal, deadline, retry waits) stop: the run returned. */
 const TIMERS_STOPPED = new Error("The run returned; its timers stopped.");
 export class RunExecution {
