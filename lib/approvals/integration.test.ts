@@ -265,7 +265,7 @@ describe.each(TEST_DATABASES)("inbox with the real engine on $name", ({ name, op
       const t0 = performance.now();
       await decideApproval(deps, fx.users.approver, { approvalId, decision: "approve" });
       await waitFor(
-        () => p.db.prisma.runEvent.findFirst({ where: { runId, type: "run.resumed" }, select: { id: true } }),
+        () => p.db.prisma.runEvent.findFirst({ where: { runId, type: "run.resumed" }, select: { seq: true } }),
         (e) => e !== null,
       );
       const resumed = performance.now() - t0;

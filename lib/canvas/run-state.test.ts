@@ -46,6 +46,28 @@ describe("live run state from the event log", () => {
     expect(s.costUsd).toBeCloseTo(0.01);
   });
 
+  it("reads usage, the run's total and the taken edges from step.succeeded (one event per finished step)", () => {
+    const s = reduceRunEvents(emptyRun("r1"), [
+      ev(1, "run.started"),
+      ev(2, "step.started", { nodeId: "a1", visit: 1, attempt: 1 }),
+      ev(3, "step.succeeded", {
+        nodeId: "a1",
+        visit: 1,
+        attempt: 1,
+        outcome: "default",
+        usage: { inputTokens: 8, outputTokens: 4, costUsd: 0.02 },
+        total: { inputTokens: 8, outputTokens: 4, costUsd: 0.02 },
+        edges: [{ id: "e2", target: "a2" }],
+      }),
+    ]);
+    expect(s.steps.a1).toMatchObject({ status: "succeeded", inputTokens: 8, outputTokens: 4 });
+    expect(s.steps.a1.costUsd).toBeCloseTo(0.02);
+    expect(s.inputTokens + s.outputTokens).toBe(12);
+    expect(s.taken[takenKey("a1", "default", "a2")]).toBe(true);
+    expect(s.taken["a1|*|a2"]).toBe(true);
+    expect(s.taken.e2).toBe(true);
+  });
+
   it("keeps a failed step's error and the run's", () => {
     const s = reduceRunEvents(emptyRun("r"), [
       ev(1, "step.started", { nodeId: "a" }),

@@ -67,6 +67,34 @@ export function takenKey(source: string, handle: string | null | undefined, targ
   return `${source}|${handle && handle !== "default" ? handle : ""}|${target}`;
 }
 
+function withTotal(state: LiveRunState, total: Record<string, unknown>): LiveRunState {
+  return {
+    ...state,
+    inputTokens: num(total.inputTokens),
+    outputTokens: num(total.outputTokens),
+    costUsd: num(total.costUsd),
+  };
+}
+
+/** Marks edges taken: `edges` of an edge.taken event, or of a step.succeeded event (its `outcome`). */
+function withTaken(
+  state: LiveRunState,
+  source: string | undefined,
+  handle: string | undefined,
+  edges: unknown[],
+): LiveRunState {
+  const keys: Record<string, true> = {};
+  for (const e of edges as { id?: string; target?: string }[]) {
+    if (!e || typeof e !== "object") continue;
+    if (source && e.target) {
+      keys[takenKey(source, handle, e.target)] = true;
+      keys[`${source}|*|${e.target}`] = true;
+    }
+    if (e.id) keys[e.id] = true;
+  }
+  return { ...state, taken: { ...state.taken, ...keys } };
+}
+
 /** Applies events in seq order (duplicates from a reconnect are ignored). Pure. */
 export function reduceRunEvents(state: LiveRunState, events: RunEventMessage[]): LiveRunState {
   let next = state;
@@ -139,6 +167,9 @@ export function reduceRunEvents(state: LiveRunState, events: RunEventMessage[]):
         break;
       case "step.succeeded":
         step("succeeded");
+        // the run's running total and the taken edges ride along (no separate usage / edge.taken events)
+        if (d.total && typeof d.total === "object") next = withTotal(next, d.total as Record<string, unknown>);
+        if (nodeId && Array.isArray(d.edges)) next = withTaken(next, nodeId, str(d.outcome), d.edges);
         break;
       case "step.failed":
       case "step.interrupted":
@@ -160,32 +191,22 @@ export function reduceRunEvents(state: LiveRunState, events: RunEventMessage[]):
         }
         break;
       case "edge.taken": {
-        const source = str(d.source) ?? str(d.from);
-        const handle = str(d.outcome) ?? str(d.sourceHandle) ?? str(d.handle);
-        const keys: Record<string, true> = {};
-        const targets: { id?: string; target?: string }[] = Array.isArray(d.edges)
-          ? (d.edges as { id?: string; target?: string }[])
+        const targets: unknown[] = Array.isArray(d.edges)
+          ? d.edges
           : [{ id: str(d.edgeId) ?? str(d.id), target: str(d.target) ?? str(d.to) }];
-        for (const e of targets) {
-          if (source && e.target) {
-            keys[takenKey(source, handle, e.target)] = true;
-            keys[`${source}|*|${e.target}`] = true;
-          }
-          if (e.id) keys[e.id] = true;
-        }
-        next = { ...next, taken: { ...next.taken, ...keys } };
+        next = withTaken(
+          next,
+          str(d.source) ?? str(d.from),
+          str(d.outcome) ?? str(d.sourceHandle) ?? str(d.handle),
+          targets,
+        );
         break;
       }
       case "usage": {
-        // the engine sends the step's usage and the run's running total
+        // runs recorded before step.succeeded carried the usage: the step's usage and the run's running total
         const total = d.total as Record<string, unknown> | undefined;
         if (total) {
-          next = {
-            ...next,
-            inputTokens: num(total.inputTokens),
-            outputTokens: num(total.outputTokens),
-            costUsd: num(total.costUsd),
-          };
+          next = withTotal(next, total);
         } else {
           next = {
             ...next,

@@ -120,7 +120,7 @@ const STEP_PG_TYPES = [
   "int",
 ];
 
-const EVENT_COLUMNS = ["id", "runId", "seq", "type", "data", "createdAt"] as const;
+const EVENT_COLUMNS = ["runId", "seq", "type", "data", "createdAt"] as const;
 
 const APPROVAL_COLUMNS = [
   "id",
@@ -299,14 +299,7 @@ export class PrismaRunStore implements RunStore {
   }
 
   private eventStmts(runId: string, firstSeq: number, events: RunEventInput[], now: Date): Stmt[] {
-    const rows = events.map((e, i): Param[] => [
-      `${runId}:${firstSeq + i}`,
-      runId,
-      firstSeq + i,
-      e.type,
-      JSON.stringify(e.data ?? {}),
-      now,
-    ]);
+    const rows = events.map((e, i): Param[] => [runId, firstSeq + i, e.type, JSON.stringify(e.data ?? {}), now]);
     return rows.length ? this.insertStmts("RunEvent", EVENT_COLUMNS, rows) : [];
   }
 
@@ -615,7 +608,7 @@ export class PrismaRunStore implements RunStore {
       );
     }
     if (events.length) {
-      params.push(lease.runId, events.length, lease.runId, events.length);
+      params.push(lease.runId, events.length);
       const rows = events
         .map((e, i) => {
           params.push(e.type, JSON.stringify(e.data ?? {}), now);
@@ -623,7 +616,7 @@ export class PrismaRunStore implements RunStore {
         })
         .join(", ");
       ctes.push(
-        `e AS (INSERT INTO ${this.t("RunEvent")} ("id", "runId", "seq", "type", "data", "createdAt") SELECT ?::text || ':' || (r."lastSeq" - ?::int + v.k), ?::text, r."lastSeq" - ?::int + v.k, v.t, v.d, v.c FROM r, (VALUES ${rows}) AS v (k, t, d, c))`,
+        `e AS (INSERT INTO ${this.t("RunEvent")} ("runId", "seq", "type", "data", "createdAt") SELECT ?::text, r."lastSeq" - ?::int + v.k, v.t, v.d, v.c FROM r, (VALUES ${rows}) AS v (k, t, d, c))`,
       );
     }
     const rows = await this.sql.all({ sql: `WITH ${ctes.join(", ")} SELECT "lastSeq" FROM r`, params });

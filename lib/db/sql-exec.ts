@@ -248,14 +248,13 @@ function sqliteParam(value: Param): string | number | null {
   return value;
 }
 
-// A commit stamps many rows with the same Date object: convert each one once.
-let lastDate: Date | null = null;
+// A commit stamps many rows with the same instant (often distinct Date objects within one
+// millisecond): convert each instant once.
 let lastDateTime = Number.NaN;
 let lastDateText = "";
 function sqliteDate(d: Date): string {
   const time = d.getTime();
-  if (d !== lastDate || time !== lastDateTime) {
-    lastDate = d;
+  if (time !== lastDateTime) {
     lastDateTime = time;
     lastDateText = d.toISOString().replace("Z", "+00:00");
   }

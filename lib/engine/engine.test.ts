@@ -41,7 +41,16 @@ describe("engine: runs", () => {
     const types = events.map((e) => e.type);
     expect(types[0]).toBe("run.started");
     expect(types.at(-1)).toBe("run.succeeded");
-    for (const type of ["step.started", "step.succeeded", "edge.taken", "usage"]) expect(types).toContain(type);
+    for (const type of ["step.started", "step.succeeded"]) expect(types).toContain(type);
+    // usage and the taken edges ride on step.succeeded: one event per finished step
+    expect(types).not.toContain("edge.taken");
+    expect(types).not.toContain("usage");
+    const a1 = events.find((e) => e.type === "step.succeeded" && e.data.nodeId === "a1")!;
+    expect(a1.data.edges).toEqual([{ id: expect.any(String), target: "a2" }]);
+    expect((a1.data.usage as { inputTokens: number }).inputTokens).toBeGreaterThan(0);
+    expect((a1.data.total as { inputTokens: number }).inputTokens).toBe(
+      (a1.data.usage as { inputTokens: number }).inputTokens,
+    );
     expect(t.published.filter((e) => e.runId === r.runId).map((e) => e.seq)).toEqual(events.map((e) => e.seq));
     // a1 starts after start succeeded, and its edge was taken in between
     const i = (type: string, nodeId: string) => events.findIndex((e) => e.type === type && e.data.nodeId === nodeId);

@@ -105,6 +105,8 @@ const DEFAULT_BUDGET_WAIT_MS = 7 * 24 * 3_600_000;
 
 const stepKey = (nodeId: string, visit: number, attempt: number) => `${nodeId}\u0000${visit}\u0000${attempt}`;
 
+/** Why a run's timers (lease renewal, deadline, retry waits) stop: the run returned. */
+const TIMERS_STOPPED = new Error("The run returned; its timers stopped.");
 export class RunExecution {
   readonly runId: string;
   readonly run: RunRecord;
@@ -357,7 +359,8 @@ export class RunExecution {
       }
       throw e;
     } finally {
-      this.timers.abort();
+      // a shared reason: abort() without one builds a DOMException (with a stack) on every run
+      this.timers.abort(TIMERS_STOPPED);
     }
   }
 
@@ -603,6 +606,17 @@ export class RunExecution {
     });
     this.nodesCtx[node.id] = { output, status: "succeeded" };
     const outcome = r.outcome ?? node.def.primaryOutcome(node.config) ?? "default";
+    const used = usage.inputTokens || usage.outputTokens || usage.costUsd;
+    if (used) {
+      this.usage = {
+        inputTokens: this.usage.inputTokens + usage.inputTokens,
+        outputTokens: this.usage.outputTokens + usage.outputTokens,
+        costUsd: this.usage.costUsd + usage.costUsd,
+      };
+    }
+    // One event per finished step: the step's usage and the run's running total ride along
+    // (`usage`, `total`), and route() adds the taken edges (`edges`) — not separate `usage` and
+    // `edge.taken` rows (each event row is a write; docs/benchmarks.md).
     this.emit("step.succeeded", {
       nodeId: node.id,
       visit: t.visit,
@@ -610,15 +624,8 @@ export class RunExecution {
       outcome,
       durationMs: now.getTime() - prev.startedAt.getTime(),
       ...(r.simulated ? { simulated: true } : {}),
+      ...(used ? { usage: { ...usage }, total: { ...this.usage } } : {}),
     });
-    if (usage.inputTokens || usage.outputTokens || usage.costUsd) {
-      this.usage = {
-        inputTokens: this.usage.inputTokens + usage.inputTokens,
-        outputTokens: this.usage.outputTokens + usage.outputTokens,
-        costUsd: this.usage.costUsd + usage.costUsd,
-      };
-      this.emit("usage", { nodeId: node.id, visit: t.visit, ...usage, total: { ...this.usage } });
-    }
     if (r.vars && Object.keys(r.vars).length > 0) this.state.vars = { ...this.state.vars, ...r.vars };
     if (r.conversation && r.conversation.length > 0) this.conversation = this.conversation.concat(r.conversation);
     if (r.runOutput) this.state.output = r.runOutput.value;
@@ -818,13 +825,21 @@ export class RunExecution {
       if (e.outcome === outcome && (chosenTarget === null || e.target === chosenTarget)) taken.push(e);
       else if (!e.back) skipped.push(e);
     }
-    if (taken.length > 0)
-      this.emit("edge.taken", {
-        source: node.id,
-        visit,
-        outcome,
-        edges: taken.map((e) => ({ id: e.id, target: e.target })),
-      });
+    if (taken.length > 0) {
+      const edges = taken.map((e) => ({ id: e.id, target: e.target }));
+      // Routing right after the step succeeded (not yet committed): the edges go into that
+      // step.succeeded event (its `outcome` is this outcome). Otherwise an edge.taken event.
+      const last = this.bufEvents[this.bufEvents.length - 1];
+      if (
+        last?.type === "step.succeeded" &&
+        last.data.nodeId === node.id &&
+        last.data.visit === visit &&
+        last.data.outcome === outcome &&
+        last.data.edges === undefined
+      )
+        last.data.edges = edges;
+      else this.emit("edge.taken", { source: node.id, visit, outcome, edges });
+    }
     const queue: [CompiledEdge, 0 | 1][] = [];
     for (const e of taken) {
       if (e.back) this.reenter(e, queue);

@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "Step_runId_startedAt_idx";
