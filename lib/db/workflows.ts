@@ -85,6 +85,19 @@ function containsText(db: Db, q: string): Prisma.StringFilter {
   return (db.provider === "postgresql" ? { contains: q, mode: "insensitive" } : { contains: q }) as Prisma.StringFilter;
 }
 
+/** The columns a workflow list row and the editor header need (the latest version number included). */
+const WORKFLOW_SUMMARY_SELECT = {
+  id: true,
+  name: true,
+  description: true,
+  createdAt: true,
+  updatedAt: true,
+  updatedById: true,
+  draftRevision: true,
+  draft: true,
+  versions: { orderBy: { version: "desc" as const }, take: 1, select: { version: true } },
+} as const;
+
 export async function listWorkflows(
   db: Db,
   workspaceId: string,
@@ -101,17 +114,7 @@ export async function listWorkflows(
     },
     orderBy: [orderBy, { id: "asc" }],
     take: opts.limit ?? 500,
-    select: {
-      id: true,
-      name: true,
-      description: true,
-      createdAt: true,
-      updatedAt: true,
-      updatedById: true,
-      draftRevision: true,
-      draft: true,
-      versions: { orderBy: { version: "desc" }, take: 1, select: { version: true } },
-    },
+    select: WORKFLOW_SUMMARY_SELECT,
   });
   // SQLite's contains is case-insensitive for ASCII, PostgreSQL's is not: filter again here.
   const needle = q?.toLowerCase();
@@ -141,17 +144,7 @@ export async function listWorkflows(
 export async function getWorkflow(db: Db, workspaceId: string, id: string): Promise<WorkflowDetail | null> {
   const r = await db.prisma.workflow.findFirst({
     where: { id, workspaceId, deletedAt: null },
-    select: {
-      id: true,
-      name: true,
-      description: true,
-      createdAt: true,
-      updatedAt: true,
-      updatedById: true,
-      draftRevision: true,
-      draft: true,
-      versions: { orderBy: { version: "desc" }, take: 1, select: { version: true } },
-    },
+    select: WORKFLOW_SUMMARY_SELECT,
   });
   if (!r) return null;
   const who = await names(db, [r.updatedById]);
