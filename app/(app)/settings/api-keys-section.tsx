@@ -8,11 +8,11 @@ import { Dialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field, type FormError, fieldError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Select } from "@/components/ui/select";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
-import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/roles";
+import { ROLE_LABELS, type Role } from "@/lib/auth/roles";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
+import { RoleField } from "./role-field";
 
 export type ApiKeyRow = {
   id: string;
@@ -200,15 +200,7 @@ function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose:
         >
           <Input name="name" required autoComplete="off" />
         </Field>
-        <Field label="Role" error={fieldError(error?.fieldErrors, "role")}>
-          <Select name="role" defaultValue="editor">
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
-          </Select>
-        </Field>
+        <RoleField defaultRole="editor" error={error} />
         <div className="flex justify-end gap-3 pt-2">
           <Button variant="secondary" onClick={close}>
             Cancel

@@ -12,6 +12,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/roles";
 import { addMemberAction, changeMemberRoleAction, removeMemberAction } from "./actions";
+import { RoleField } from "./role-field";
 
 export type MemberRow = { userId: string; email: string; name: string; role: Role; joinedAt: string };
 
@@ -229,15 +230,7 @@ function AddMemberDialog({ open, onClose, onAdded }: { open: boolean; onClose: (
         <Field label="Name" error={fieldError(error?.fieldErrors, "name")}>
           <Input name="name" required autoComplete="off" />
         </Field>
-        <Field label="Role" error={fieldError(error?.fieldErrors, "role")}>
-          <Select name="role" defaultValue="viewer">
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
-          </Select>
-        </Field>
+        <RoleField defaultRole="viewer" error={error} />
         <div className="flex justify-end gap-3 pt-2">
           <Button variant="secondary" onClick={close}>
             Cancel
