@@ -13,7 +13,7 @@ const postgresSchema = join(root, "prisma/postgres/schema.prisma");
 
 export function derivePostgresSchema(text) {
   return text
-    .replace('output       = "../lib/db/generated/sqlite"', 'output       = "../../lib/db/generated/postgres"')
+    .replace(/(output\s*=\s*)"\.\.\/lib\/db\/generated\/sqlite"/, '$1"../../lib/db/generated/postgres"')
     .replace('provider = "sqlite"', 'provider = "postgresql"')
     .replace(
       /^\/\/ Switchboard data model\..*?\n\n/s,

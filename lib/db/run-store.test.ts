@@ -263,6 +263,27 @@ describe.each(VARIANTS)("PrismaRunStore on $name", ({ open, direct, backend }) =
     expect(await store.listSteps(c.run.id)).toHaveLength(1);
   });
 
+  it.runIf(backend === "sqlite-direct")(
+    "takes a commit source at the group commit, so what happened meanwhile rides along",
+    async () => {
+      const { lease, run } = await store.createRun(runInput());
+      const buffered: string[] = ["a"];
+      const pending = store.commit(
+        lease!,
+        () => ({
+          run: { stepCount: buffered.length },
+          steps: buffered.map((nodeId) => step(run.id, { nodeId, idempotencyKey: `${run.id}:${nodeId}:1` })),
+        }),
+        at(2),
+      );
+      // still in the same turn of the event loop: the group commit has not started
+      buffered.push("b", "c");
+      await pending;
+      expect((await store.listSteps(run.id)).map((s) => s.nodeId).sort()).toEqual(["a", "b", "c"]);
+      expect(await store.loadRun(run.id)).toMatchObject({ stepCount: 3 });
+    },
+  );
+
   it("hands the lease out once, again after expiry, and always on force", async () => {
     const { run } = await store.createRun(runInput({ lease: undefined, status: "queued" }));
     const a = await store.acquireLease(run.id, "A", 1000, at(0));

@@ -26,6 +26,7 @@ import type {
   Assignees,
   CommitInput,
   CommitResult,
+  CommitSource,
   CreateRunInput,
   CreateRunResult,
   DecideApprovalInput,
@@ -38,6 +39,7 @@ import type {
   StepRecord,
   StepUpsert,
 } from "../engine/ports";
+import { takeCommitInput } from "../engine/ports";
 import type { WorkflowDocument } from "../workflow/schema";
 import type { Db } from "./client";
 import { RUN_QUEUE_CHANNEL } from "./run-queue";
@@ -67,6 +69,8 @@ export interface PrismaRunStoreOptions {
 }
 
 const MAX_ROWS_PER_INSERT = 400;
+/** SQLite: rows per INSERT; each row count up to this is its own prepared statement. */
+const SQLITE_ROWS_PER_INSERT = 32;
 
 const STEP_COLUMNS = [
   "id",
@@ -239,29 +243,30 @@ export class PrismaRunStore implements RunStore {
   private readonly insertSql = new Map<string, string>();
 
   /**
-   * INSERTs for `rows`. Over the network (PostgreSQL, Prisma) rows go in multi-row statements,
-   * because round trips are what costs; on the direct SQLite path each row is one execution of
-   * the same cached prepared statement (no SQL text to build, no parameter array to flatten).
+   * INSERTs for `rows`, several rows per statement: over the network (PostgreSQL, Prisma) because
+   * round trips are what costs, on SQLite because each statement execution has a fixed cost
+   * (binding, stepping, resetting) that a multi-row insert pays once. The SQL text for each
+   * row count is built once (SQLite keeps one prepared statement per text).
    */
   private insertStmts(table: string, columns: readonly string[], rows: Param[][], suffix = ""): Stmt[] {
-    const head = `INSERT INTO ${this.t(table)} (${columns.map(q).join(", ")}) VALUES `;
-    const tuple = `(${columns.map(() => "?").join(", ")})`;
-    if (this.sql.kind === "sqlite-direct") {
-      const key = `${table}\u0000${suffix}`;
-      let sql = this.insertSql.get(key);
-      if (!sql) {
-        sql = `${head}${tuple}${suffix}`;
-        this.insertSql.set(key, sql);
-      }
-      const one = sql;
-      return rows.map((params) => ({ sql: one, params }));
-    }
+    const max = this.sql.kind === "sqlite-direct" ? SQLITE_ROWS_PER_INSERT : MAX_ROWS_PER_INSERT;
     const out: Stmt[] = [];
-    for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT) {
-      const chunk = rows.slice(i, i + MAX_ROWS_PER_INSERT);
-      out.push({ sql: `${head}${chunk.map(() => tuple).join(", ")}${suffix}`, params: chunk.flat() });
+    for (let i = 0; i < rows.length; i += max) {
+      const chunk = rows.length <= max ? rows : rows.slice(i, i + max);
+      out.push({ sql: this.insertSqlFor(table, columns, chunk.length, suffix), params: chunk.flat() });
     }
     return out;
+  }
+
+  private insertSqlFor(table: string, columns: readonly string[], rowCount: number, suffix: string): string {
+    const key = `${table}\u0000${rowCount}\u0000${suffix}`;
+    let sql = this.insertSql.get(key);
+    if (!sql) {
+      const tuple = `(${columns.map(() => "?").join(", ")})`;
+      sql = `INSERT INTO ${this.t(table)} (${columns.map(q).join(", ")}) VALUES ${Array(rowCount).fill(tuple).join(", ")}${suffix}`;
+      this.insertSql.set(key, sql);
+    }
+    return sql;
   }
 
   /** One row per distinct step key, in STEP_COLUMNS order. */
@@ -506,22 +511,18 @@ export class PrismaRunStore implements RunStore {
     });
   }
 
-  async commit(lease: Lease, input: CommitInput, now: Date): Promise<CommitResult> {
-    const events = input.events ?? [];
-    const runUpdate = this.runUpdateStmt(lease, input, now, events.length);
-    const stepRows = this.stepRows(input.steps ?? []);
-    const approvalRows = this.approvalRows(input.approvals?.create ?? []);
-    const approvalUpdates = input.approvals?.update ?? [];
+  async commit(lease: Lease, source: CommitSource, now: Date): Promise<CommitResult> {
+    // PostgreSQL decides between one statement and a transaction by what the input holds, so it
+    // takes the input now; elsewhere the transaction body takes it when the transaction starts
+    // (SQLite: at the group commit, so the input carries whatever the engine did meanwhile).
+    let input = this.db.provider === "postgresql" ? takeCommitInput(source) : null;
     let lastSeq: number;
-    if (
-      this.db.provider === "postgresql" &&
-      approvalUpdates.every((u) => u.ifPending !== "throw") &&
-      Math.max(stepRows.length, approvalRows.length, events.length) <= MAX_ROWS_PER_INSERT
-    ) {
-      lastSeq = await this.commitInOneStatement(lease, runUpdate, stepRows, approvalRows, approvalUpdates, events, now);
+    if (input && this.fitsOneStatement(input)) {
+      lastSeq = await this.commitInOneStatement(lease, input, now);
     } else {
-      lastSeq = await this.commitInTransaction(lease, runUpdate, stepRows, approvalRows, approvalUpdates, events, now);
+      lastSeq = await this.commitInTransaction(lease, () => (input ??= takeCommitInput(source)), now);
     }
+    const events = input?.events ?? [];
     const firstSeq = lastSeq - events.length + 1;
     const records: RunEventRecord[] = events.map((e, i) => ({
       runId: lease.runId,
@@ -534,20 +535,24 @@ export class PrismaRunStore implements RunStore {
     return { lastSeq, events: records };
   }
 
-  private commitInTransaction(
-    lease: Lease,
-    runUpdate: Stmt,
-    stepRows: Param[][],
-    approvalRows: Param[][],
-    approvalUpdates: ApprovalUpdate[],
-    events: RunEventInput[],
-    now: Date,
-  ): Promise<number> {
-    const steps = this.stepStmts(stepRows);
-    const creates = approvalRows.length ? this.insertStmts("Approval", APPROVAL_COLUMNS, approvalRows) : [];
-    const updates = approvalUpdates.map((u) => ({ update: u, stmt: this.approvalUpdateStmt(u) }));
-    return this.sql.transaction((exec) =>
-      andThen(exec.all(runUpdate), (rows) => {
+  private fitsOneStatement(input: CommitInput): boolean {
+    return (
+      (input.approvals?.update ?? []).every((u) => u.ifPending !== "throw") &&
+      Math.max(input.steps?.length ?? 0, input.approvals?.create?.length ?? 0, input.events?.length ?? 0) <=
+        MAX_ROWS_PER_INSERT
+    );
+  }
+
+  private commitInTransaction(lease: Lease, take: () => CommitInput, now: Date): Promise<number> {
+    return this.sql.transaction((exec) => {
+      const input = take();
+      const events = input.events ?? [];
+      const runUpdate = this.runUpdateStmt(lease, input, now, events.length);
+      const steps = this.stepStmts(this.stepRows(input.steps ?? []));
+      const approvalRows = this.approvalRows(input.approvals?.create ?? []);
+      const creates = approvalRows.length ? this.insertStmts("Approval", APPROVAL_COLUMNS, approvalRows) : [];
+      const updates = (input.approvals?.update ?? []).map((u) => ({ update: u, stmt: this.approvalUpdateStmt(u) }));
+      return andThen(exec.all(runUpdate), (rows) => {
         if (rows.length === 0) return this.fenced(exec, lease);
         const last = Number(rows[0].lastSeq);
         const firstSeq = last - events.length + 1;
@@ -563,8 +568,8 @@ export class PrismaRunStore implements RunStore {
           (stmt) => () => exec.run(stmt),
         );
         return andThen(runChain([...checkApprovals, ...inserts]), () => last);
-      }),
-    );
+      });
+    });
   }
 
   /**
@@ -572,15 +577,12 @@ export class PrismaRunStore implements RunStore {
    * update is a data-modifying CTE; the inserts select FROM it, so when the fence check leaves
    * it empty they insert nothing, and the events number themselves from its new lastSeq.
    */
-  private async commitInOneStatement(
-    lease: Lease,
-    runUpdate: Stmt,
-    stepRows: Param[][],
-    approvalRows: Param[][],
-    approvalUpdates: ApprovalUpdate[],
-    events: RunEventInput[],
-    now: Date,
-  ): Promise<number> {
+  private async commitInOneStatement(lease: Lease, input: CommitInput, now: Date): Promise<number> {
+    const events = input.events ?? [];
+    const runUpdate = this.runUpdateStmt(lease, input, now, events.length);
+    const stepRows = this.stepRows(input.steps ?? []);
+    const approvalRows = this.approvalRows(input.approvals?.create ?? []);
+    const approvalUpdates = input.approvals?.update ?? [];
     const ctes = [`r AS (${runUpdate.sql})`];
     const params: Param[] = [...runUpdate.params];
     approvalUpdates.forEach((update, i) => {
@@ -850,7 +852,7 @@ export class PrismaRunStore implements RunStore {
 
   async findRunsToRecover(now: Date, limit = 100): Promise<string[]> {
     const rows = await this.sql.all({
-      sql: `SELECT "id" FROM ${this.t("Run")} WHERE "status" IN ('running', 'queued') AND ("leaseOwner" IS NULL OR "leaseUntil" IS NULL OR "leaseUntil" < ?) ORDER BY "createdAt" LIMIT ?`,
+      sql: `SELECT "id" FROM ${this.t("Run")} WHERE "status" IN ('queued', 'running') AND ("leaseOwner" IS NULL OR "leaseUntil" IS NULL OR "leaseUntil" < ?) ORDER BY "createdAt" LIMIT ?`,
       params: [now, limit],
     });
     return rows.map((r) => String(r.id));

@@ -226,7 +226,8 @@ class SqliteDirectBackend implements SqlBackend {
     let stmt = this.cache.get(sql);
     if (!stmt) {
       stmt = this.handle.prepare<unknown[], Row>(sql);
-      if (this.cache.size > 200) this.cache.clear();
+      // the run store keeps one statement per table and row count (up to 32 rows): room for all
+      if (this.cache.size > 1000) this.cache.clear();
       this.cache.set(sql, stmt);
     }
     return stmt;

@@ -132,6 +132,9 @@ export class RunExecution {
   private bufUpdates: ApprovalUpdate[] = [];
   private bufRun: RunPatch = {};
   private dirty = false;
+  /** The run is ending: the next buffer taken gives the lease up. */
+  private releaseWanted = false;
+  private leaseReleased = false;
   private inflight: Promise<void> | null = null;
   private fatal: unknown = null;
   private lastCommitAt = 0;
@@ -1154,7 +1157,8 @@ export class RunExecution {
     this.dirty = true;
   }
 
-  private takeBuffer(release: boolean): CommitInput {
+  private takeBuffer(): CommitInput {
+    const release = this.releaseWanted;
     const run: RunPatch = {
       ...this.bufRun,
       state: snapshotState(this.state),
@@ -1174,7 +1178,10 @@ export class RunExecution {
         ...(this.bufCreates.length > 0 ? { create: this.bufCreates } : {}),
         ...(this.bufUpdates.length > 0 ? { update: this.bufUpdates } : {}),
       };
-    if (release) input.releaseLease = true;
+    if (release) {
+      input.releaseLease = true;
+      this.leaseReleased = true;
+    }
     this.bufSteps = new Map();
     this.bufEvents = [];
     this.bufCreates = [];
@@ -1187,15 +1194,25 @@ export class RunExecution {
   /** Start a commit if there is something to write and none is in flight (pipelined). */
   private requestFlush() {
     if (this.inflight || !this.dirty || this.fatal) return;
-    this.inflight = this.commitOnce(false);
+    this.inflight = this.commitOnce();
   }
 
-  private async commitOnce(release: boolean): Promise<void> {
-    const input = this.takeBuffer(release);
+  /**
+   * One commit. The store takes the buffer when the commit's transaction starts, not now: what
+   * the run does while the commit waits for its turn rides along (a run of zero-latency steps
+   * commits its steps and its end together).
+   */
+  private async commitOnce(): Promise<void> {
+    let taken: CommitInput | null = null;
+    const take = () => {
+      taken = this.takeBuffer();
+      return taken;
+    };
     try {
-      const res = await this.deps.store.commit(this.lease, input, this.deps.clock.now());
+      const res = await this.deps.store.commit(this.lease, take, this.deps.clock.now());
       this.lastCommitAt = this.deps.clock.now().getTime();
-      this.run.status = (input.run?.status as RunStatus) ?? this.run.status;
+      const status = (taken as CommitInput | null)?.run?.status as RunStatus | undefined;
+      if (status) this.run.status = status;
       if (res.events.length > 0) this.deps.notifier?.publish(this.runId, res.events);
     } catch (e) {
       this.fatal ??= e;
@@ -1206,19 +1223,21 @@ export class RunExecution {
     }
   }
 
-  /** Wait until everything buffered so far is committed (release: final commit, gives the lease up). */
+  /**
+   * Wait until everything buffered so far is committed. release: the final commit, which gives
+   * the lease up — a commit still waiting for its turn takes the release with it.
+   */
   private async flushAll(release = false): Promise<void> {
+    if (release) this.releaseWanted = true;
     for (;;) {
       if (this.fatal) throw this.fatal;
       if (this.inflight) {
         await this.inflight;
         continue;
       }
-      if (!this.dirty && !release) return;
-      this.inflight = this.commitOnce(release);
+      if (release ? this.leaseReleased && !this.dirty : !this.dirty) return;
+      this.inflight = this.commitOnce();
       await this.inflight;
-      if (this.fatal) throw this.fatal;
-      if (release) return;
     }
   }
 }

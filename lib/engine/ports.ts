@@ -261,6 +261,19 @@ export interface CommitInput {
   renewLease?: { ttlMs: number };
 }
 
+/**
+ * What a commit writes: the input itself, or a function that builds it, which the store calls
+ * once, as late as it can — when the commit's transaction actually starts (SQLite: at the group
+ * commit). The engine keeps executing while a commit waits its turn, so a late take carries
+ * everything that happened meanwhile (a zero-latency run's steps and its end in one commit).
+ */
+export type CommitSource = CommitInput | (() => CommitInput);
+
+/** The input of a commit source (calls it when it is a function). */
+export function takeCommitInput(source: CommitSource): CommitInput {
+  return typeof source === "function" ? source() : source;
+}
+
 export interface CommitResult {
   /** Seq of the last event now stored. */
   lastSeq: number;
@@ -321,8 +334,10 @@ export interface RunStore {
    * Apply everything in ONE transaction. Throws FencedError (and writes nothing) when the run's
    * fence is no longer `lease.fence`. Events get consecutive seq numbers after the run's lastSeq.
    * Throws ApprovalNotPendingError (and writes nothing) when an `ifPending` update finds a decided approval.
+   * A function source is called at most once, when the transaction starts; a commit that fails
+   * before that (e.g. BEGIN could not get the database) never calls it.
    */
-  commit(lease: Lease, input: CommitInput, now: Date): Promise<CommitResult>;
+  commit(lease: Lease, input: CommitSource, now: Date): Promise<CommitResult>;
 
   /** Steps of a run ordered by (startedAt, nodeId, visit, attempt). */
   listSteps(runId: string): Promise<StepRecord[]>;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { PrismaRunStore } from "../db/run-store";
 import { seedWorkflowVersion } from "../db/run-store-fixtures";
 import { TEST_DATABASES } from "../db/testing";
-import type { CommitInput, Lease, RunStore } from "../engine/ports";
+import { type CommitInput, type CommitSource, type Lease, type RunStore, takeCommitInput } from "../engine/ports";
 import { agentChain } from "../engine/testing/builders";
 import { createRuntime } from "./engine";
 
@@ -21,14 +21,17 @@ function poisonNthCommit(inner: PrismaRunStore, n: number): RunStore {
   return new Proxy(inner, {
     get(target, prop, receiver) {
       if (prop !== "commit") return Reflect.get(target, prop, receiver);
-      return async (lease: Lease, input: CommitInput, now: Date) => {
-        count++;
-        firstStepId ??= input.steps?.[0]?.id ?? null;
-        if (count === n && firstStepId && input.steps?.length) {
+      return async (lease: Lease, source: CommitSource, now: Date) => {
+        const nth = ++count;
+        // the store takes the input when the transaction starts: poison it then
+        const poisoned = (): CommitInput => {
+          const input = takeCommitInput(source);
+          firstStepId ??= input.steps?.[0]?.id ?? null;
+          if (nth !== n || !firstStepId || !input.steps?.length) return input;
           const clash = { ...input.steps[input.steps.length - 1], id: firstStepId, nodeId: "zz-clash" };
-          return target.commit(lease, { ...input, steps: [...input.steps, clash] }, now);
-        }
-        return target.commit(lease, input, now);
+          return { ...input, steps: [...input.steps, clash] };
+        };
+        return target.commit(lease, poisoned, now);
       };
     },
   }) as RunStore;

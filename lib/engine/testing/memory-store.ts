@@ -20,6 +20,7 @@ import type {
   RunStore,
   StepRecord,
 } from "../ports";
+import { takeCommitInput } from "../ports";
 
 const json = <T>(v: T): T => (v === undefined ? (null as T) : JSON.parse(JSON.stringify(v)));
 const date = (d: Date | null | undefined) => (d ? new Date(d.getTime()) : null);
@@ -202,11 +203,13 @@ export function createMemoryStore(): MemoryRunStore {
       r.leaseUntil = null;
     },
 
-    async commit(lease, input, now): Promise<CommitResult> {
+    async commit(lease, source, now): Promise<CommitResult> {
       await tick();
       const r = runs.get(lease.runId);
       if (!r) throw new Error(`No run ${lease.runId}`);
       if (r.fence !== lease.fence) throw new FencedError(lease.runId, lease.fence, r.fence);
+      // taken when the "transaction" starts, as the SQLite store's group commit does
+      const input = takeCommitInput(source);
       // Validate everything before applying anything (all-or-nothing).
       const updates = input.approvals?.update ?? [];
       const skip = new Set<string>();

@@ -380,6 +380,60 @@ export function runStoreContract(name: string, make: () => Promise<ContractFixtu
       expect((await store.listEvents(r2.id, 0, 100)).map((e) => e.seq)).toEqual([1]);
     });
 
+    it("calls a commit source once and stores what it returned", async () => {
+      const input = runInput({ events: [{ type: "run.started", data: {} }], lease: { owner: "w1", ttlMs: 30_000 } });
+      const { lease } = await store.createRun(input);
+      let calls = 0;
+      let stepsDone = 1;
+      let built = 0;
+      const pending = store.commit(
+        lease!,
+        () => {
+          calls++;
+          built = stepsDone;
+          return {
+            run: { stepCount: stepsDone },
+            events: Array.from({ length: stepsDone }, (_, i) => ({ type: "step.succeeded" as const, data: { i } })),
+          };
+        },
+        at(5),
+      );
+      // a store that takes the input late (SQLite's group commit) sees this too; others took it already
+      stepsDone = 3;
+      const res = await pending;
+      expect(calls).toBe(1);
+      expect(res.events.map((e) => e.seq)).toEqual(Array.from({ length: built }, (_, i) => i + 2));
+      expect((await store.loadRun(input.id))!.stepCount).toBe(built);
+
+      // fenced: nothing written
+      await store.acquireLease(input.id, "w2", 1000, at(40_000), { force: true });
+      const err = await store.commit(lease!, () => ({ run: { stepCount: 9 } }), at(6)).catch((e: unknown) => e);
+      expect(isFencedError(err)).toBe(true);
+      expect((await store.loadRun(input.id))!.stepCount).toBe(built);
+    });
+
+    it("stores many steps and events of one commit (more than one statement holds)", async () => {
+      const input = runInput({ lease: { owner: "w1", ttlMs: 30_000 } });
+      const { lease } = await store.createRun(input);
+      const count = 75;
+      const res = await store.commit(
+        lease!,
+        {
+          steps: Array.from({ length: count }, (_, i) =>
+            step(input.id, { nodeId: `n${i}`, idempotencyKey: `${input.id}:n${i}:1`, startedAt: at(100 + i) }),
+          ),
+          events: Array.from({ length: count }, (_, i) => ({ type: "step.started" as const, data: { i } })),
+        },
+        at(200),
+      );
+      expect(res.lastSeq).toBe(count);
+      const events = await store.listEvents(input.id, 0, 1000);
+      expect(events.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: count }, (_, i) => i));
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+      const steps = await store.listSteps(input.id);
+      expect(steps.map((s) => s.nodeId)).toEqual(Array.from({ length: count }, (_, i) => `n${i}`));
+    });
+
     it("lists steps by start time", async () => {
       const input = runInput({ lease: { owner: "w1", ttlMs: 30_000 } });
       const { lease } = await store.createRun(input);
