@@ -40,6 +40,7 @@ import type {
   StepUpsert,
 } from "../engine/ports";
 import { takeCommitInput } from "../engine/ports";
+import { newRunRecord } from "../engine/run-record";
 import type { WorkflowDocument } from "../workflow/schema";
 import type { Db } from "./client";
 import { RUN_QUEUE_CHANNEL } from "./run-queue";
@@ -188,7 +189,77 @@ const RUN_COLUMNS = [
   "leaseUntil",
   "fence",
   "lastSeq",
+  "output",
+  "error",
+  "inputTokens",
+  "outputTokens",
+  "costUsd",
+  "stepCount",
+  "endedAt",
+  "durationMs",
+  "waitingOnPerson",
 ] as const;
+
+/** A new run's row, in RUN_COLUMNS order. */
+function runRow(run: RunRecord, durationMs: number | null = null): Param[] {
+  return [
+    run.id,
+    run.workspaceId,
+    run.workflowId,
+    run.workflowVersionId,
+    run.status,
+    run.trigger,
+    JSON.stringify(run.input ?? null),
+    JSON.stringify(run.state ?? {}),
+    run.startedById,
+    run.parentRunId,
+    run.retryOfRunId,
+    run.createdAt,
+    run.startedAt,
+    run.deadlineAt,
+    run.leaseOwner,
+    run.leaseUntil,
+    run.fence,
+    run.lastSeq,
+    json(run.output),
+    json(run.error),
+    run.usage.inputTokens,
+    run.usage.outputTokens,
+    run.usage.costUsd,
+    run.stepCount,
+    run.endedAt,
+    durationMs === null ? null : Math.round(durationMs),
+    run.waitingOnPerson,
+  ];
+}
+
+/** A commit's run patch and lease change applied to a run that is created by the same commit. */
+function patchedNewRun(input: CommitInput & { create: CreateRunInput }, now: Date): RunRecord {
+  const { run } = newRunRecord(input.create);
+  const p = input.run ?? {};
+  if (p.status !== undefined) run.status = p.status;
+  if (p.state !== undefined) run.state = p.state;
+  if (p.output !== undefined) run.output = p.output;
+  if (p.error !== undefined) run.error = p.error;
+  if (p.usage) run.usage = { ...p.usage };
+  if (p.stepCount !== undefined) run.stepCount = p.stepCount;
+  if (p.startedAt !== undefined) run.startedAt = p.startedAt;
+  if (p.endedAt !== undefined) run.endedAt = p.endedAt;
+  if (p.deadlineAt !== undefined) run.deadlineAt = p.deadlineAt;
+  if (p.waitingOnPerson !== undefined) run.waitingOnPerson = p.waitingOnPerson;
+  if (input.releaseLease) {
+    run.leaseOwner = null;
+    run.leaseUntil = null;
+  } else if (input.renewLease && run.leaseOwner) {
+    run.leaseUntil = new Date(now.getTime() + input.renewLease.ttlMs);
+  }
+  run.lastSeq += input.events?.length ?? 0;
+  return run;
+}
+
+function eventRecordsOf(runId: string, firstSeq: number, events: RunEventInput[], at: Date): RunEventRecord[] {
+  return events.map((e, i) => ({ runId, seq: firstSeq + i, type: e.type, data: e.data ?? {}, createdAt: at }));
+}
 
 /** JSON column value: SQL NULL for undefined/null, else the JSON text. */
 function json(value: unknown): string | null {
@@ -363,33 +434,10 @@ export class PrismaRunStore implements RunStore {
 
   async createRun(input: CreateRunInput): Promise<CreateRunResult> {
     const events = input.events ?? [];
-    const lease = input.lease
-      ? { owner: input.lease.owner, until: new Date(input.createdAt.getTime() + input.lease.ttlMs) }
-      : null;
-    const fence = lease ? 1 : 0;
-    const runRow: Param[] = [
-      input.id,
-      input.workspaceId,
-      input.workflowId,
-      input.workflowVersionId,
-      input.status,
-      input.trigger,
-      JSON.stringify(input.input ?? null),
-      JSON.stringify(input.state ?? {}),
-      input.startedById ?? null,
-      input.parentRunId ?? null,
-      input.retryOfRunId ?? null,
-      input.createdAt,
-      input.startedAt ?? null,
-      input.deadlineAt ?? null,
-      lease?.owner ?? null,
-      lease?.until ?? null,
-      fence,
-      events.length,
-    ];
+    const { run, lease } = newRunRecord(input);
     // a queued run nobody executes yet: wake the workers (delivered on commit)
     const notice = input.status === "queued" && !lease ? this.queuedNotice(input.id) : [];
-    const runInsert = this.insertStmts("Run", RUN_COLUMNS, [runRow]);
+    const runInsert = this.insertStmts("Run", RUN_COLUMNS, [runRow(run)]);
     const eventInserts = this.eventStmts(input.id, 1, events, input.createdAt);
     if (this.sql.dialect === "postgresql" && notice.length === 0 && eventInserts.length <= 1) {
       // One statement, one round trip: the events' INSERT rides along as a CTE (atomic together).
@@ -402,42 +450,9 @@ export class PrismaRunStore implements RunStore {
       const stmts = [...runInsert, ...eventInserts, ...notice];
       await this.sql.transaction((exec) => runChain(stmts.map((stmt) => () => exec.run(stmt))));
     }
-    const eventRecords = events.map((e, i) => ({
-      runId: input.id,
-      seq: i + 1,
-      type: e.type,
-      data: e.data ?? {},
-      createdAt: input.createdAt,
-    }));
+    const eventRecords = eventRecordsOf(input.id, 1, events, input.createdAt);
     if (eventRecords.length) this.options.onEvents?.(input.id, eventRecords, "createRun");
-    const run: RunRecord = {
-      id: input.id,
-      workspaceId: input.workspaceId,
-      workflowId: input.workflowId,
-      workflowVersionId: input.workflowVersionId,
-      document: input.document,
-      status: input.status,
-      trigger: input.trigger,
-      input: input.input ?? null,
-      output: null,
-      error: null,
-      state: input.state ?? {},
-      startedById: input.startedById ?? null,
-      parentRunId: input.parentRunId ?? null,
-      retryOfRunId: input.retryOfRunId ?? null,
-      createdAt: input.createdAt,
-      startedAt: input.startedAt ?? null,
-      endedAt: null,
-      deadlineAt: input.deadlineAt ?? null,
-      usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
-      stepCount: 0,
-      waitingOnPerson: false,
-      leaseOwner: lease?.owner ?? null,
-      leaseUntil: lease?.until ?? null,
-      fence,
-      lastSeq: events.length,
-    };
-    return { run, lease: lease ? { runId: input.id, owner: lease.owner, fence } : null, events: eventRecords };
+    return { run, lease, events: eventRecords };
   }
 
   async loadRun(runId: string): Promise<RunRecord | null> {
@@ -523,14 +538,11 @@ export class PrismaRunStore implements RunStore {
       lastSeq = await this.commitInTransaction(lease, () => (input ??= takeCommitInput(source)), now);
     }
     const events = input?.events ?? [];
-    const firstSeq = lastSeq - events.length + 1;
-    const records: RunEventRecord[] = events.map((e, i) => ({
-      runId: lease.runId,
-      seq: firstSeq + i,
-      type: e.type,
-      data: e.data ?? {},
-      createdAt: now,
-    }));
+    const created = input?.create;
+    const records = [
+      ...(created ? eventRecordsOf(created.id, 1, created.events ?? [], created.createdAt) : []),
+      ...eventRecordsOf(lease.runId, lastSeq - events.length + 1, events, now),
+    ];
     if (records.length) this.options.onEvents?.(lease.runId, records, "commit");
     return { lastSeq, events: records };
   }
@@ -538,14 +550,18 @@ export class PrismaRunStore implements RunStore {
   private fitsOneStatement(input: CommitInput): boolean {
     return (
       (input.approvals?.update ?? []).every((u) => u.ifPending !== "throw") &&
-      Math.max(input.steps?.length ?? 0, input.approvals?.create?.length ?? 0, input.events?.length ?? 0) <=
-        MAX_ROWS_PER_INSERT
+      Math.max(
+        input.steps?.length ?? 0,
+        input.approvals?.create?.length ?? 0,
+        (input.events?.length ?? 0) + (input.create?.events?.length ?? 0),
+      ) <= MAX_ROWS_PER_INSERT
     );
   }
 
   private commitInTransaction(lease: Lease, take: () => CommitInput, now: Date): Promise<number> {
     return this.sql.transaction((exec) => {
       const input = take();
+      if (input.create) return this.createWithCommit(exec, lease, { ...input, create: input.create }, now);
       const events = input.events ?? [];
       const runUpdate = this.runUpdateStmt(lease, input, now, events.length);
       const steps = this.stepStmts(this.stepRows(input.steps ?? []));
@@ -572,19 +588,73 @@ export class PrismaRunStore implements RunStore {
     });
   }
 
+  /** The INSERT of a run created by a commit, with the commit's patch applied. */
+  private createdRunInsert(
+    lease: Lease,
+    input: CommitInput & { create: CreateRunInput },
+    now: Date,
+  ): { run: RunRecord; insert: Stmt } {
+    const { create } = input;
+    if (create.id !== lease.runId || !create.lease || create.lease.owner !== lease.owner || lease.fence !== 1)
+      throw new Error(`A commit that creates run ${create.id} must hold its first lease.`);
+    const run = patchedNewRun(input, now);
+    const [insert] = this.insertStmts("Run", RUN_COLUMNS, [runRow(run, input.run?.durationMs ?? null)]);
+    return { run, insert };
+  }
+
+  /**
+   * A commit that creates its run: the run row goes in with the commit already applied (one
+   * INSERT, no UPDATE after it), then the creation's events, the commit's steps, approvals and
+   * events. A run that exists already fails the INSERT, and the transaction with it.
+   */
+  private createWithCommit(
+    exec: TxExec,
+    lease: Lease,
+    input: CommitInput & { create: CreateRunInput },
+    now: Date,
+  ): number | Promise<number> {
+    const { create } = input;
+    const { run, insert } = this.createdRunInsert(lease, input, now);
+    const createEvents = create.events ?? [];
+    const events = input.events ?? [];
+    const stmts = [
+      insert,
+      ...this.eventStmts(run.id, 1, createEvents, create.createdAt),
+      ...this.stepStmts(this.stepRows(input.steps ?? [])),
+      ...this.insertStmts("Approval", APPROVAL_COLUMNS, this.approvalRows(input.approvals?.create ?? [])),
+      ...this.eventStmts(run.id, createEvents.length + 1, events, now),
+    ];
+    const updates = (input.approvals?.update ?? []).map(
+      (u) => () =>
+        andThen(exec.run(this.approvalUpdateStmt(u)), (changed) =>
+          changed === 0 && u.ifPending === "throw" ? this.notPending(exec, u.id) : undefined,
+        ),
+    );
+    return andThen(runChain([...stmts.map((stmt) => () => exec.run(stmt)), ...updates]), () => run.lastSeq);
+  }
+
   /**
    * PostgreSQL: the whole commit as ONE statement (one round trip, atomic by itself). The run
    * update is a data-modifying CTE; the inserts select FROM it, so when the fence check leaves
    * it empty they insert nothing, and the events number themselves from its new lastSeq.
    */
   private async commitInOneStatement(lease: Lease, input: CommitInput, now: Date): Promise<number> {
-    const events = input.events ?? [];
-    const runUpdate = this.runUpdateStmt(lease, input, now, events.length);
+    const { create } = input;
+    // the creation's events first (a created run's lastSeq counts them), then the commit's
+    const events: [RunEventInput, Date][] = [
+      ...(create?.events ?? []).map((e): [RunEventInput, Date] => [e, create!.createdAt]),
+      ...(input.events ?? []).map((e): [RunEventInput, Date] => [e, now]),
+    ];
+    // a created run is INSERTed with the commit applied; foreign keys are checked at the end of
+    // the statement, so the step and event rows may come from the same statement
+    const runStmt = create
+      ? this.createdRunInsert(lease, { ...input, create }, now).insert
+      : this.runUpdateStmt(lease, input, now, events.length);
     const stepRows = this.stepRows(input.steps ?? []);
     const approvalRows = this.approvalRows(input.approvals?.create ?? []);
     const approvalUpdates = input.approvals?.update ?? [];
-    const ctes = [`r AS (${runUpdate.sql})`];
-    const params: Param[] = [...runUpdate.params];
+    const ctes = [`r AS (${runStmt.sql}${create ? ` RETURNING "lastSeq"` : ""})`];
+    const params: Param[] = [...runStmt.params];
     approvalUpdates.forEach((update, i) => {
       const stmt = this.approvalUpdateStmt(update, " AND EXISTS (SELECT 1 FROM r)");
       ctes.push(`u${i} AS (${stmt.sql})`);
@@ -612,8 +682,8 @@ export class PrismaRunStore implements RunStore {
     if (events.length) {
       params.push(lease.runId, events.length);
       const rows = events
-        .map((e, i) => {
-          params.push(e.type, JSON.stringify(e.data ?? {}), now);
+        .map(([e, at], i) => {
+          params.push(e.type, JSON.stringify(e.data ?? {}), at);
           return `(${i + 1}, ?::text, ?::jsonb, ?::timestamp(3))`;
         })
         .join(", ");

@@ -21,9 +21,10 @@ import {
 import { type ExecutionDeps, isTerminal, RunExecution } from "./execution";
 import { createHttpFetcher } from "./http";
 import { createModelGateway } from "./models/gateway";
-import type { Lease, RunRecord } from "./ports";
+import type { CreateRunInput, Lease, RunRecord } from "./ports";
 import { createPriceTable } from "./prices";
 import { resultFromRecords } from "./result";
+import { newRunRecord } from "./run-record";
 import { initialState } from "./state";
 import type { DecideInput, Engine, EngineOptions, RunResult, RunSource, StartRunOptions } from "./types";
 
@@ -144,19 +145,20 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
     if (issues.length > 0) throw new InputValidationError(issues);
   }
 
-  async function create(
+  /** What creates a run (validated input, pinned ids, first state and event), not yet stored. */
+  function creation(
     source: RunSource,
     input: unknown,
     opts: StartRunOptions & { depth?: number },
     withLease: boolean,
-  ): Promise<{ compiled: CompiledWorkflow; run: RunRecord; lease: Lease | null }> {
+  ): { compiled: CompiledWorkflow; createInput: CreateRunInput } {
     const compiled = compileFor(source.workflowVersionId ?? null, source.document);
     const ids_ = sourceIds(source, compiled);
     checkInput(compiled, input);
     const now = clock.now();
     const runId = opts.runId ?? ids.id("run");
     const timeoutMs = compiled.document.limits?.timeoutMs;
-    const { run, lease, events } = await store.createRun({
+    const createInput: CreateRunInput = {
       id: runId,
       ...ids_,
       document: compiled.document,
@@ -181,7 +183,18 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
         },
       ],
       ...(withLease ? { lease: { owner, ttlMs: leaseTtlMs } } : {}),
-    });
+    };
+    return { compiled, createInput };
+  }
+
+  async function create(
+    source: RunSource,
+    input: unknown,
+    opts: StartRunOptions & { depth?: number },
+    withLease: boolean,
+  ): Promise<{ compiled: CompiledWorkflow; run: RunRecord; lease: Lease | null }> {
+    const { compiled, createInput } = creation(source, input, opts, withLease);
+    const { run, lease, events } = await store.createRun(createInput);
     if (events.length > 0) options.notifier?.publish(run.id, events);
     return { compiled, run, lease };
   }
@@ -302,8 +315,11 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
     },
 
     async execute(source, input, opts = {}) {
-      const { compiled, run, lease } = await create(source, input, opts, true);
-      const exec = RunExecution.fresh(deps, compiled, run, lease!);
+      // The run is created by its first commit (same transaction): nothing is told about it before
+      // that commit, and a step with side effects waits for it like for any earlier commit.
+      const { compiled, createInput } = creation(source, input, opts, true);
+      const { run, lease } = newRunRecord(createInput);
+      const exec = RunExecution.fresh(deps, compiled, run, lease!, createInput);
       return track(run.id, exec, prepare(exec, opts.signal));
     },
 

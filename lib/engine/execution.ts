@@ -44,6 +44,7 @@ import type {
   ChatMessage,
   Clock,
   CommitInput,
+  CreateRunInput,
   CredentialResolver,
   EngineSettings,
   HttpFetcher,
@@ -132,6 +133,8 @@ export class RunExecution {
   private bufUpdates: ApprovalUpdate[] = [];
   private bufRun: RunPatch = {};
   private dirty = false;
+  /** The run's creation, when its first commit is to carry it. */
+  private pendingCreate: CreateRunInput | null = null;
   /** The run is ending: the next buffer taken gives the lease up. */
   private releaseWanted = false;
   private leaseReleased = false;
@@ -178,8 +181,16 @@ export class RunExecution {
   // ------------------------------------------------------------------ setup
 
   /** A fresh run created with its lease: the trigger token is ready. */
-  static fresh(deps: ExecutionDeps, graph: CompiledWorkflow, run: RunRecord, lease: Lease): RunExecution {
+  /** A new run; `create`: the run is not stored yet, and its first commit creates it. */
+  static fresh(
+    deps: ExecutionDeps,
+    graph: CompiledWorkflow,
+    run: RunRecord,
+    lease: Lease,
+    create?: CreateRunInput,
+  ): RunExecution {
     const exec = new RunExecution(deps, graph, run, lease, parseState(run.state));
+    exec.pendingCreate = create ?? null;
     exec.stepCount = Math.max(exec.stepCount, 1);
     exec.visits.set(graph.entry.id, 1);
     exec.dirty = true;
@@ -1171,6 +1182,10 @@ export class RunExecution {
       if (!this.run.startedAt) run.startedAt = this.deps.clock.now();
     }
     const input: CommitInput = { run, renewLease: { ttlMs: this.deps.leaseTtlMs } };
+    if (this.pendingCreate) {
+      input.create = this.pendingCreate;
+      this.pendingCreate = null;
+    }
     if (this.bufSteps.size > 0) input.steps = [...this.bufSteps.values()];
     if (this.bufEvents.length > 0) input.events = this.bufEvents;
     if (this.bufCreates.length > 0 || this.bufUpdates.length > 0)

@@ -251,6 +251,12 @@ export interface RunPatch {
 }
 
 export interface CommitInput {
+  /**
+   * The run does not exist yet: create it in this commit's transaction (its first lease, fence 1,
+   * is the commit's lease), then apply the rest. The engine's `execute()` starts a run this way:
+   * its creation rides on its first commit, so a run of fast steps is one transaction.
+   */
+  create?: CreateRunInput;
   run?: RunPatch;
   steps?: StepUpsert[];
   events?: RunEventInput[];

@@ -21,6 +21,7 @@ import type {
   StepRecord,
 } from "../ports";
 import { takeCommitInput } from "../ports";
+import { newRunRecord } from "../run-record";
 
 const json = <T>(v: T): T => (v === undefined ? (null as T) : JSON.parse(JSON.stringify(v)));
 const date = (d: Date | null | undefined) => (d ? new Date(d.getTime()) : null);
@@ -119,54 +120,58 @@ export function createMemoryStore(): MemoryRunStore {
     return out;
   }
 
+  function insertRun(input: CreateRunInput): CreateRunResult {
+    if (runs.has(input.id)) throw new Error(`A run with id ${input.id} already exists.`);
+    const now = input.createdAt;
+    const run: RunRecord = {
+      id: input.id,
+      workspaceId: input.workspaceId,
+      workflowId: input.workflowId,
+      workflowVersionId: input.workflowVersionId,
+      document: input.document,
+      status: input.status,
+      trigger: input.trigger,
+      input: json(input.input),
+      output: null,
+      error: null,
+      state: json(input.state),
+      startedById: input.startedById ?? null,
+      parentRunId: input.parentRunId ?? null,
+      retryOfRunId: input.retryOfRunId ?? null,
+      createdAt: new Date(now.getTime()),
+      startedAt: date(input.startedAt),
+      endedAt: null,
+      deadlineAt: date(input.deadlineAt),
+      usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+      stepCount: 0,
+      waitingOnPerson: false,
+      leaseOwner: null,
+      leaseUntil: null,
+      fence: 0,
+      lastSeq: 0,
+    };
+    let lease: Lease | null = null;
+    if (input.lease) {
+      run.fence = 1;
+      run.leaseOwner = input.lease.owner;
+      run.leaseUntil = new Date(now.getTime() + input.lease.ttlMs);
+      lease = { runId: run.id, owner: input.lease.owner, fence: 1 };
+    }
+    runs.set(run.id, run);
+    steps.set(run.id, new Map());
+    events.set(run.id, []);
+    const appended = appendEvents(run.id, input.events, now);
+    stats.createRuns++;
+    return { run: copyRun(run), lease, events: appended };
+  }
+
   const store: MemoryRunStore = {
     faults,
     stats,
 
     async createRun(input: CreateRunInput): Promise<CreateRunResult> {
       await tick();
-      if (runs.has(input.id)) throw new Error(`A run with id ${input.id} already exists.`);
-      const now = input.createdAt;
-      const run: RunRecord = {
-        id: input.id,
-        workspaceId: input.workspaceId,
-        workflowId: input.workflowId,
-        workflowVersionId: input.workflowVersionId,
-        document: input.document,
-        status: input.status,
-        trigger: input.trigger,
-        input: json(input.input),
-        output: null,
-        error: null,
-        state: json(input.state),
-        startedById: input.startedById ?? null,
-        parentRunId: input.parentRunId ?? null,
-        retryOfRunId: input.retryOfRunId ?? null,
-        createdAt: new Date(now.getTime()),
-        startedAt: date(input.startedAt),
-        endedAt: null,
-        deadlineAt: date(input.deadlineAt),
-        usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
-        stepCount: 0,
-        waitingOnPerson: false,
-        leaseOwner: null,
-        leaseUntil: null,
-        fence: 0,
-        lastSeq: 0,
-      };
-      let lease: Lease | null = null;
-      if (input.lease) {
-        run.fence = 1;
-        run.leaseOwner = input.lease.owner;
-        run.leaseUntil = new Date(now.getTime() + input.lease.ttlMs);
-        lease = { runId: run.id, owner: input.lease.owner, fence: 1 };
-      }
-      runs.set(run.id, run);
-      steps.set(run.id, new Map());
-      events.set(run.id, []);
-      const appended = appendEvents(run.id, input.events, now);
-      stats.createRuns++;
-      return { run: copyRun(run), lease, events: appended };
+      return insertRun(input);
     },
 
     async loadRun(runId) {
@@ -205,11 +210,14 @@ export function createMemoryStore(): MemoryRunStore {
 
     async commit(lease, source, now): Promise<CommitResult> {
       await tick();
-      const r = runs.get(lease.runId);
-      if (!r) throw new Error(`No run ${lease.runId}`);
-      if (r.fence !== lease.fence) throw new FencedError(lease.runId, lease.fence, r.fence);
       // taken when the "transaction" starts, as the SQLite store's group commit does
       const input = takeCommitInput(source);
+      if (input.create && runs.has(input.create.id))
+        throw new Error(`A run with id ${input.create.id} already exists.`);
+      // a run created by this commit is checked as it will be (fence 1), and inserted on apply
+      let r = input.create ? newRunRecord(input.create).run : runs.get(lease.runId);
+      if (!r) throw new Error(`No run ${lease.runId}`);
+      if (r.fence !== lease.fence) throw new FencedError(lease.runId, lease.fence, r.fence);
       // Validate everything before applying anything (all-or-nothing).
       const updates = input.approvals?.update ?? [];
       const skip = new Set<string>();
@@ -234,6 +242,8 @@ export function createMemoryStore(): MemoryRunStore {
       if (faults.failCommitWhen?.(input)) throw new InjectedFault();
 
       // Apply.
+      const created = input.create ? insertRun(input.create).events : [];
+      if (input.create) r = runs.get(input.create.id)!;
       const p = input.run;
       if (p) {
         if (p.status !== undefined) r.status = p.status;
@@ -274,7 +284,7 @@ export function createMemoryStore(): MemoryRunStore {
         r.leaseUntil = null;
       }
       stats.commits++;
-      return { lastSeq: r.lastSeq, events: appended };
+      return { lastSeq: r.lastSeq, events: [...created, ...appended] };
     },
 
     async listSteps(runId) {

@@ -412,6 +412,61 @@ export function runStoreContract(name: string, make: () => Promise<ContractFixtu
       expect((await store.loadRun(input.id))!.stepCount).toBe(built);
     });
 
+    it("a commit can create its run: everything in one transaction, or nothing", async () => {
+      const input = runInput({ events: [{ type: "run.started", data: {} }], lease: { owner: "w1", ttlMs: 30_000 } });
+      const lease = { runId: input.id, owner: "w1", fence: 1 };
+      const s1 = step(input.id, { status: "succeeded", output: "done", endedAt: at(20), durationMs: 10 });
+      const res = await store.commit(
+        lease,
+        () => ({
+          create: input,
+          run: {
+            status: "succeeded",
+            output: { answer: 42 },
+            usage: { inputTokens: 7, outputTokens: 3, costUsd: 0.5 },
+            stepCount: 1,
+            endedAt: at(20),
+            durationMs: 20,
+          },
+          steps: [s1],
+          events: [
+            { type: "step.succeeded", data: { nodeId: "a" } },
+            { type: "run.succeeded", data: {} },
+          ],
+          releaseLease: true,
+        }),
+        at(20),
+      );
+      expect(res.lastSeq).toBe(3);
+      expect(res.events.map((e) => [e.seq, e.type])).toEqual([
+        [1, "run.started"],
+        [2, "step.succeeded"],
+        [3, "run.succeeded"],
+      ]);
+      const run = await store.loadRun(input.id);
+      expect(run).toMatchObject({
+        status: "succeeded",
+        output: { answer: 42 },
+        input: input.input,
+        stepCount: 1,
+        leaseOwner: null,
+        fence: 1,
+        lastSeq: 3,
+      });
+      expect(run!.usage.inputTokens).toBe(7);
+      expect(run!.endedAt?.toISOString()).toBe(at(20).toISOString());
+      expect((await store.listSteps(input.id)).map((s) => s.status)).toEqual(["succeeded"]);
+      expect((await store.listEvents(input.id, 0, 10)).map((e) => e.seq)).toEqual([1, 2, 3]);
+
+      // the same creation again: refused, and its steps are not written
+      const again = await store
+        .commit(lease, { create: input, steps: [step(input.id, { nodeId: "b", idempotencyKey: "b" })] }, at(30))
+        .catch((e: unknown) => e);
+      expect(again).toBeInstanceOf(Error);
+      expect((await store.listSteps(input.id)).map((s) => s.nodeId)).toEqual(["a"]);
+      expect((await store.loadRun(input.id))!.lastSeq).toBe(3);
+    });
+
     it("stores many steps and events of one commit (more than one statement holds)", async () => {
       const input = runInput({ lease: { owner: "w1", ttlMs: 30_000 } });
       const { lease } = await store.createRun(input);
