@@ -13,7 +13,6 @@ import type {
   CreateRunResult,
   DecideApprovalInput,
   DecideApprovalResult,
-  Lease,
   RunEventInput,
   RunEventRecord,
   RunRecord,
@@ -123,40 +122,14 @@ export function createMemoryStore(): MemoryRunStore {
   function insertRun(input: CreateRunInput): CreateRunResult {
     if (runs.has(input.id)) throw new Error(`A run with id ${input.id} already exists.`);
     const now = input.createdAt;
-    const run: RunRecord = {
-      id: input.id,
-      workspaceId: input.workspaceId,
-      workflowId: input.workflowId,
-      workflowVersionId: input.workflowVersionId,
-      document: input.document,
-      status: input.status,
-      trigger: input.trigger,
-      input: json(input.input),
-      output: null,
-      error: null,
-      state: json(input.state),
-      startedById: input.startedById ?? null,
-      parentRunId: input.parentRunId ?? null,
-      retryOfRunId: input.retryOfRunId ?? null,
-      createdAt: new Date(now.getTime()),
-      startedAt: date(input.startedAt),
-      endedAt: null,
-      deadlineAt: date(input.deadlineAt),
-      usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
-      stepCount: 0,
-      waitingOnPerson: false,
-      leaseOwner: null,
-      leaseUntil: null,
-      fence: 0,
-      lastSeq: 0,
-    };
-    let lease: Lease | null = null;
-    if (input.lease) {
-      run.fence = 1;
-      run.leaseOwner = input.lease.owner;
-      run.leaseUntil = new Date(now.getTime() + input.lease.ttlMs);
-      lease = { runId: run.id, owner: input.lease.owner, fence: 1 };
-    }
+    // the record a store holds (run-record.ts), with its own copies of what the caller passed
+    const { run, lease } = newRunRecord(input);
+    run.input = json(input.input);
+    run.state = json(input.state);
+    run.createdAt = new Date(now.getTime());
+    run.startedAt = date(input.startedAt);
+    run.deadlineAt = date(input.deadlineAt);
+    run.lastSeq = 0; // appendEvents numbers the creation's events
     runs.set(run.id, run);
     steps.set(run.id, new Map());
     events.set(run.id, []);
