@@ -7,6 +7,10 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { INBOX_COUNT_QUERY_KEY } from "@/components/shell/inbox-badge";
 import type { ActionResult } from "@/components/ui/action-result";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { Textarea } from "@/components/ui/input";
 import { EditForm } from "./edit-form";
 
 export type DecideFn = (input: {
@@ -72,11 +76,7 @@ export function DecisionPanel({
   }
 
   if (done) {
-    return (
-      <p role="status" className="rounded border border-emerald-300 bg-emerald-50 p-3 text-emerald-900">
-        {done}
-      </p>
-    );
+    return <Alert tone="success">{done}</Alert>;
   }
 
   if (closed) {
@@ -86,99 +86,50 @@ export function DecisionPanel({
   const reasonError = fieldErrors.find((f) => f.path === "reason")?.message;
   return (
     <section aria-label="Decision" className="space-y-3">
-      {error && mode !== "edit" ? (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
-          {error}
-        </p>
-      ) : null}
+      {error && mode !== "edit" ? <Alert>{error}</Alert> : null}
       {mode === "idle" ? (
         <div className="flex flex-wrap gap-2">
-          <button
-            type="button"
-            disabled={pending}
-            onClick={() => run({ approvalId, decision: "approve" })}
-            className="rounded bg-emerald-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-50"
-          >
+          <Button loading={pending} onClick={() => run({ approvalId, decision: "approve" })}>
             Approve
-          </button>
-          <button
-            type="button"
-            disabled={pending}
-            onClick={() => setMode("reject")}
-            className="rounded bg-red-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-50"
-          >
+          </Button>
+          <Button variant="danger" disabled={pending} onClick={() => setMode("reject")}>
             Reject…
-          </button>
+          </Button>
           {allowEdit ? (
-            <button
-              type="button"
-              disabled={pending}
-              onClick={() => setMode("edit")}
-              className="rounded border border-zinc-300 px-4 py-2 text-sm font-medium disabled:opacity-50"
-            >
+            <Button variant="secondary" disabled={pending} onClick={() => setMode("edit")}>
               {editLabel}
-            </button>
+            </Button>
           ) : null}
-          <button
-            type="button"
-            disabled={pending}
-            onClick={() => setMode("comment")}
-            className="rounded border border-zinc-300 px-4 py-2 text-sm disabled:opacity-50"
-          >
+          <Button variant="secondary" disabled={pending} onClick={() => setMode("comment")}>
             Comment…
-          </button>
+          </Button>
         </div>
       ) : null}
       {mode === "reject" ? (
         <form
           aria-label="Reject"
-          className="space-y-2"
+          className="space-y-3"
           onSubmit={(e) => {
             e.preventDefault();
             run({ approvalId, decision: "reject", reason });
           }}
         >
-          <label htmlFor="reject-reason" className="block text-sm font-medium">
-            Reason for rejecting (required)
-          </label>
-          <textarea
-            id="reject-reason"
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            rows={3}
-            aria-invalid={!!reasonError}
-            className="w-full rounded border border-zinc-300 px-2 py-1"
-          />
-          {reasonError ? (
-            <p role="alert" className="text-sm text-red-700">
-              {reasonError}
-            </p>
-          ) : null}
+          <Field id="reject-reason" label="Reason for rejecting (required)" error={reasonError} announceError>
+            <Textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} />
+          </Field>
           <div className="flex gap-2">
-            <button
-              type="submit"
-              disabled={pending}
-              className="rounded bg-red-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-            >
+            <Button type="submit" variant="danger" loading={pending}>
               Confirm rejection
-            </button>
-            <button
-              type="button"
-              onClick={() => setMode("idle")}
-              className="rounded border border-zinc-300 px-3 py-1.5 text-sm"
-            >
+            </Button>
+            <Button variant="secondary" onClick={() => setMode("idle")}>
               Cancel
-            </button>
+            </Button>
           </div>
         </form>
       ) : null}
       {mode === "edit" ? (
-        <div className="space-y-2">
-          {error ? (
-            <p role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
-              {error}
-            </p>
-          ) : null}
+        <div className="space-y-3">
+          {error ? <Alert>{error}</Alert> : null}
           <EditForm
             schema={editSchema}
             initial={payload}
@@ -196,7 +147,7 @@ export function DecisionPanel({
       {mode === "comment" ? (
         <form
           aria-label="Comment"
-          className="space-y-2"
+          className="space-y-3"
           onSubmit={(e) => {
             e.preventDefault();
             setError(null);
@@ -211,27 +162,16 @@ export function DecisionPanel({
             });
           }}
         >
-          <label htmlFor="approval-comment" className="block text-sm font-medium">
-            Comment
-          </label>
-          <textarea
-            id="approval-comment"
-            value={note}
-            onChange={(e) => setNote(e.target.value)}
-            rows={3}
-            className="w-full rounded border border-zinc-300 px-2 py-1"
-          />
+          <Field id="approval-comment" label="Comment">
+            <Textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
+          </Field>
           <div className="flex gap-2">
-            <button type="submit" disabled={pending} className="rounded bg-zinc-800 px-3 py-1.5 text-sm text-white">
+            <Button type="submit" loading={pending}>
               Add comment
-            </button>
-            <button
-              type="button"
-              onClick={() => setMode("idle")}
-              className="rounded border border-zinc-300 px-3 py-1.5 text-sm"
-            >
+            </Button>
+            <Button variant="secondary" onClick={() => setMode("idle")}>
               Cancel
-            </button>
+            </Button>
           </div>
         </form>
       ) : null}

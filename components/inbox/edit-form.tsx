@@ -3,6 +3,11 @@
 // nested objects as fieldsets, arrays and unknown shapes as JSON text. The server validates the
 // result against the same schema; its field errors (path "data.<field>") show under the fields.
 import { useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field, FieldError } from "@/components/ui/field";
+import { Input, Textarea } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
 
 type Schema = {
   type?: string | string[];
@@ -38,7 +43,7 @@ function setAt(obj: Record<string, unknown>, path: string[], value: unknown): Re
   return { ...obj, [head]: setAt(child, rest, value) };
 }
 
-function Field({
+function SchemaField({
   name,
   path,
   schema,
@@ -60,29 +65,17 @@ function Field({
   const id = `edit-${path.join("-")}`;
   const key = path.join(".");
   const label = `${schema.title ?? name}${required ? " *" : ""}`;
-  const error = errors[key];
+  const error = errors[key] ? `${label.replace(" *", "")}: ${errors[key]}` : undefined;
   const type = typeOf(schema);
-  const describedBy = error ? `${id}-error` : schema.description ? `${id}-desc` : undefined;
   const [jsonText, setJsonText] = useState(() => JSON.stringify(value ?? null, null, 2));
-  const hint = schema.description ? (
-    <p id={`${id}-desc`} className="text-xs text-zinc-500">
-      {schema.description}
-    </p>
-  ) : null;
-  const errorEl = error ? (
-    <p id={`${id}-error`} role="alert" className="text-sm text-red-700">
-      {label.replace(" *", "")}: {error}
-    </p>
-  ) : null;
-  const inputClass = `w-full rounded border px-2 py-1 ${error ? "border-red-500" : "border-zinc-300"}`;
 
   if (type === "object" && schema.properties) {
     const obj = value && typeof value === "object" ? (value as Record<string, unknown>) : {};
     return (
-      <fieldset className="space-y-3 rounded border border-zinc-200 p-3">
-        <legend className="px-1 text-sm font-medium">{label}</legend>
+      <fieldset className="space-y-3 rounded-md border border-slate-200 p-3">
+        <legend className="px-1 text-sm font-medium text-slate-800">{label}</legend>
         {Object.entries(schema.properties).map(([child, childSchema]) => (
-          <Field
+          <SchemaField
             key={child}
             name={child}
             path={[...path, child]}
@@ -94,104 +87,99 @@ function Field({
             onJsonError={onJsonError}
           />
         ))}
-        {errorEl}
+        {error ? <FieldError announce>{error}</FieldError> : null}
       </fieldset>
     );
   }
   if (type === "boolean") {
+    const hintId = schema.description ? `${id}-hint` : undefined;
+    const errorId = error ? `${id}-error` : undefined;
     return (
-      <div>
-        <label className="flex items-center gap-2 text-sm" htmlFor={id}>
+      <div className="space-y-1.5">
+        <label className="flex items-center gap-2 text-sm font-medium text-slate-800" htmlFor={id}>
           <input
             id={id}
             type="checkbox"
+            className="size-4"
             checked={value === true}
-            aria-describedby={describedBy}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
             onChange={(e) => onChange(path, e.target.checked)}
           />
           {label}
         </label>
-        {hint}
-        {errorEl}
+        {schema.description ? (
+          <p id={hintId} className="text-xs text-slate-500">
+            {schema.description}
+          </p>
+        ) : null}
+        {error ? (
+          <FieldError id={errorId} announce>
+            {error}
+          </FieldError>
+        ) : null}
       </div>
     );
   }
   return (
-    <div className="space-y-1">
-      <label className="block text-sm font-medium" htmlFor={id}>
-        {label}
-      </label>
-      {type === "enum" ? (
-        <select
-          id={id}
-          className={inputClass}
-          value={value === undefined ? "" : JSON.stringify(value)}
-          aria-invalid={!!error}
-          aria-describedby={describedBy}
-          onChange={(e) => onChange(path, e.target.value === "" ? undefined : JSON.parse(e.target.value))}
-        >
-          <option value="">—</option>
-          {(schema.enum ?? []).map((opt) => (
-            <option key={JSON.stringify(opt)} value={JSON.stringify(opt)}>
-              {String(opt)}
-            </option>
-          ))}
-        </select>
-      ) : type === "number" || type === "integer" ? (
-        <input
-          id={id}
-          type="number"
-          step={type === "integer" ? 1 : "any"}
-          className={inputClass}
-          value={typeof value === "number" ? value : ""}
-          aria-invalid={!!error}
-          aria-describedby={describedBy}
-          onChange={(e) => onChange(path, e.target.value === "" ? undefined : Number(e.target.value))}
-        />
-      ) : type === "string" ? (
-        (schema.maxLength ?? 1000) > 200 && typeof value === "string" && value.length > 60 ? (
-          <textarea
-            id={id}
-            className={inputClass}
-            rows={4}
-            value={typeof value === "string" ? value : ""}
-            aria-invalid={!!error}
-            aria-describedby={describedBy}
-            onChange={(e) => onChange(path, e.target.value)}
+    <Field id={id} label={label} hint={schema.description} error={error} announceError>
+      {(control) =>
+        type === "enum" ? (
+          <Select
+            {...control}
+            value={value === undefined ? "" : JSON.stringify(value)}
+            onChange={(e) => onChange(path, e.target.value === "" ? undefined : JSON.parse(e.target.value))}
+          >
+            <option value="">—</option>
+            {(schema.enum ?? []).map((opt) => (
+              <option key={JSON.stringify(opt)} value={JSON.stringify(opt)}>
+                {String(opt)}
+              </option>
+            ))}
+          </Select>
+        ) : type === "number" || type === "integer" ? (
+          <Input
+            {...control}
+            type="number"
+            step={type === "integer" ? 1 : "any"}
+            value={typeof value === "number" ? value : ""}
+            onChange={(e) => onChange(path, e.target.value === "" ? undefined : Number(e.target.value))}
           />
+        ) : type === "string" ? (
+          (schema.maxLength ?? 1000) > 200 && typeof value === "string" && value.length > 60 ? (
+            <Textarea
+              {...control}
+              rows={4}
+              value={typeof value === "string" ? value : ""}
+              onChange={(e) => onChange(path, e.target.value)}
+            />
+          ) : (
+            <Input
+              {...control}
+              type={schema.format === "email" ? "email" : "text"}
+              value={typeof value === "string" ? value : ""}
+              onChange={(e) => onChange(path, e.target.value)}
+            />
+          )
         ) : (
-          <input
-            id={id}
-            type={schema.format === "email" ? "email" : "text"}
-            className={inputClass}
-            value={typeof value === "string" ? value : ""}
-            aria-invalid={!!error}
-            aria-describedby={describedBy}
-            onChange={(e) => onChange(path, e.target.value)}
+          <Textarea
+            {...control}
+            className="font-mono"
+            rows={5}
+            value={jsonText}
+            onChange={(e) => {
+              setJsonText(e.target.value);
+              try {
+                onChange(path, JSON.parse(e.target.value));
+                onJsonError(key, null);
+              } catch {
+                onJsonError(key, "is not valid JSON");
+              }
+            }}
           />
         )
-      ) : (
-        <textarea
-          id={id}
-          className={`${inputClass} font-mono text-xs`}
-          rows={5}
-          value={jsonText}
-          aria-invalid={!!error}
-          aria-describedby={describedBy}
-          onChange={(e) => {
-            setJsonText(e.target.value);
-            try {
-              onChange(path, JSON.parse(e.target.value));
-              onJsonError(key, null);
-            } catch {
-              onJsonError(key, "is not valid JSON");
-            }
-          }}
-        />
-      )}
-      {hint}
-      {errorEl}
-    </div>
+      }
+    </Field>
   );
 }
 
@@ -235,7 +223,7 @@ export function EditForm({
       }}
     >
       {Object.keys(properties).length === 0 ? (
-        <Field
+        <SchemaField
           name="Data"
           path={[]}
           schema={{ type: "json" }}
@@ -247,7 +235,7 @@ export function EditForm({
         />
       ) : (
         Object.entries(properties).map(([name, child]) => (
-          <Field
+          <SchemaField
             key={name}
             name={name}
             path={[name]}
@@ -260,22 +248,14 @@ export function EditForm({
           />
         ))
       )}
-      {rootError ? (
-        <p role="alert" className="text-sm text-red-700">
-          {rootError}
-        </p>
-      ) : null}
+      {rootError ? <Alert>{rootError}</Alert> : null}
       <div className="flex gap-2">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-        >
+        <Button type="submit" loading={pending}>
           Save and approve
-        </button>
-        <button type="button" onClick={onCancel} className="rounded border border-zinc-300 px-3 py-1.5 text-sm">
+        </Button>
+        <Button variant="secondary" onClick={onCancel}>
           Cancel
-        </button>
+        </Button>
       </div>
     </form>
   );

@@ -1,5 +1,6 @@
 // The extra detail of budget and guardrail escalations: which limit, how much was spent, what
 // failed. Reads the engine's payload tolerantly (unknown fields still show in the payload view).
+import { alertClass } from "@/components/ui/alert";
 import { formatUsd } from "./format";
 
 type Obj = Record<string, unknown>;
@@ -26,21 +27,21 @@ export function BudgetDetail({ payload, runCostUsd }: { payload: unknown; runCos
   const spent = num(inner.spent) ?? (kind === "tokens" ? null : runCostUsd);
   const over = limit !== null && spent !== null ? spent - limit : null;
   return (
-    <section aria-labelledby="budget-h" className="rounded-lg border border-amber-300 bg-amber-50 p-4">
+    <section aria-labelledby="budget-h" className={alertClass("warning", "p-4")}>
       <h2 id="budget-h" className="mb-2 font-semibold text-amber-900">
         Budget limit reached
       </h2>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-sm">
         <dt className="text-amber-900">Limit</dt>
-        <dd>{kind ? (LIMIT_LABELS[kind] ?? kind) : "—"}</dd>
+        <dd className="text-slate-900">{kind ? (LIMIT_LABELS[kind] ?? kind) : "—"}</dd>
         <dt className="text-amber-900">Allowed</dt>
-        <dd>{amount(kind, limit)}</dd>
+        <dd className="text-slate-900">{amount(kind, limit)}</dd>
         <dt className="text-amber-900">Spent so far</dt>
-        <dd>{amount(kind, spent)}</dd>
+        <dd className="text-slate-900">{amount(kind, spent)}</dd>
         {over !== null && over > 0 ? (
           <>
             <dt className="text-amber-900">Over by</dt>
-            <dd>{amount(kind, over)}</dd>
+            <dd className="text-slate-900">{amount(kind, over)}</dd>
           </>
         ) : null}
       </dl>
@@ -86,7 +87,7 @@ export function GuardrailDetail({
   const failures = given.length ? given.map((f) => ({ check: f.type ?? "check", message: f.message })) : failuresOf(p);
   const value = given.length ? payload : (p.value ?? p.target ?? p.data);
   return (
-    <section aria-labelledby="guardrail-h" className="rounded-lg border border-red-300 bg-red-50 p-4">
+    <section aria-labelledby="guardrail-h" className={alertClass("danger", "p-4")}>
       <h2 id="guardrail-h" className="mb-2 font-semibold text-red-900">
         Guardrail check failed
       </h2>
@@ -107,7 +108,7 @@ export function GuardrailDetail({
       {value !== undefined ? (
         <div className="mt-3">
           <div className="mb-1 text-sm font-medium text-red-900">Checked data</div>
-          <pre className="max-h-64 overflow-auto whitespace-pre-wrap rounded bg-white p-2 font-mono text-xs">
+          <pre className="max-h-64 overflow-auto whitespace-pre-wrap rounded-md bg-white p-2 font-mono text-xs text-slate-900">
             {typeof value === "string" ? value : JSON.stringify(value, null, 2)}
           </pre>
         </div>

@@ -1,6 +1,8 @@
 "use client";
 // Workflow and age filters of the inbox; they live in the URL so a filtered inbox can be linked.
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { Field } from "@/components/ui/field";
+import { Select } from "@/components/ui/select";
 
 export function InboxFilters({
   workflows,
@@ -22,35 +24,25 @@ export function InboxFilters({
     router.push(s ? `${pathname}?${s}` : pathname);
   }
   return (
-    <div className="flex flex-wrap items-end gap-4 text-sm">
-      <label className="flex flex-col gap-1">
-        <span className="text-zinc-600">Workflow</span>
-        <select
-          value={workflow}
-          onChange={(e) => set("workflow", e.target.value)}
-          className="rounded border border-zinc-300 px-2 py-1"
-        >
+    <div className="flex flex-wrap items-end gap-4">
+      <Field id="inbox-filter-workflow" label="Workflow" className="w-64">
+        <Select value={workflow} onChange={(e) => set("workflow", e.target.value)}>
           <option value="">All workflows</option>
           {workflows.map((w) => (
             <option key={w.id} value={w.id}>
               {w.name}
             </option>
           ))}
-        </select>
-      </label>
-      <label className="flex flex-col gap-1">
-        <span className="text-zinc-600">Waiting at least</span>
-        <select
-          value={age}
-          onChange={(e) => set("age", e.target.value)}
-          className="rounded border border-zinc-300 px-2 py-1"
-        >
+        </Select>
+      </Field>
+      <Field id="inbox-filter-age" label="Waiting at least" className="w-48">
+        <Select value={age} onChange={(e) => set("age", e.target.value)}>
           <option value="">Any age</option>
           <option value="1h">1 hour</option>
           <option value="1d">1 day</option>
           <option value="7d">7 days</option>
-        </select>
-      </label>
+        </Select>
+      </Field>
     </div>
   );
 }

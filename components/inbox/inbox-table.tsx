@@ -7,6 +7,10 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { INBOX_COUNT_QUERY_KEY } from "@/components/shell/inbox-badge";
 import type { ActionResult } from "@/components/ui/action-result";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { formatAgo, formatDeadline, isoTitle, KIND_LABELS, STATUS_LABELS } from "./format";
 
 export type InboxRow = {
@@ -58,10 +62,31 @@ export function InboxTable({
     });
   }
 
+  async function approveChosen() {
+    const result = await bulkApprove!({ approvalIds: chosen.map((r) => r.id) });
+    setConfirming(false);
+    if (!result.ok) {
+      setReport([{ ok: false, text: result.error.message }]);
+      return;
+    }
+    setReport(
+      result.data.map((item) => {
+        const title = rows.find((r) => r.id === item.approvalId)?.title ?? item.approvalId;
+        return {
+          ok: item.ok,
+          text: item.ok ? `Approved: ${title}` : `Not approved: ${title} — ${item.error?.message}`,
+        };
+      }),
+    );
+    setSelected(new Set());
+    router.refresh();
+    void queryClient.invalidateQueries({ queryKey: INBOX_COUNT_QUERY_KEY });
+  }
+
   if (rows.length === 0) {
     return (
-      <div className="rounded border border-dashed border-zinc-300 p-8 text-center text-zinc-500">
-        <p>
+      <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center text-sm text-slate-600">
+        <p className="text-base font-semibold text-slate-900">
           {tab === "waiting"
             ? "Nothing is waiting for you."
             : tab === "decided"
@@ -69,7 +94,7 @@ export function InboxTable({
               : "No approvals."}
         </p>
         {tab === "waiting" ? (
-          <p className="mt-2 text-sm">
+          <p className="mx-auto mt-2 max-w-md">
             When a run reaches an Approval step assigned to you or your role, it pauses and appears here. To see one,
             open the “Draft, approve, send” workflow and run it.
           </p>
@@ -82,169 +107,120 @@ export function InboxTable({
     <div className="space-y-3">
       {bulkApprove && selectable.length > 0 ? (
         <div className="flex items-center gap-3">
-          <button
-            type="button"
+          <Button
+            size="sm"
             disabled={chosen.length === 0 || pending}
             onClick={() => {
               setReport(null);
               setConfirming(true);
             }}
-            className="rounded bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-40"
           >
             Approve selected ({chosen.length})
-          </button>
+          </Button>
         </div>
       ) : null}
-      {confirming ? (
-        <div
-          role="dialog"
-          aria-modal="true"
-          aria-labelledby="bulk-h"
-          className="rounded-lg border border-emerald-400 bg-emerald-50 p-4"
-        >
-          <h2 id="bulk-h" className="font-semibold">
-            Approve {chosen.length} approval{chosen.length === 1 ? "" : "s"}?
-          </h2>
-          <ul className="my-2 list-disc pl-5 text-sm" aria-label="Approvals to approve">
-            {chosen.map((r) => (
-              <li key={r.id}>
-                {r.title} — {r.workflowName}
-              </li>
-            ))}
-          </ul>
-          <div className="flex gap-2">
-            <button
-              type="button"
-              disabled={pending}
-              className="rounded bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-              onClick={() =>
-                startTransition(async () => {
-                  const result = await bulkApprove!({ approvalIds: chosen.map((r) => r.id) });
-                  setConfirming(false);
-                  if (!result.ok) {
-                    setReport([{ ok: false, text: result.error.message }]);
-                    return;
-                  }
-                  setReport(
-                    result.data.map((item) => {
-                      const title = rows.find((r) => r.id === item.approvalId)?.title ?? item.approvalId;
-                      return {
-                        ok: item.ok,
-                        text: item.ok ? `Approved: ${title}` : `Not approved: ${title} — ${item.error?.message}`,
-                      };
-                    }),
-                  );
-                  setSelected(new Set());
-                  router.refresh();
-                  void queryClient.invalidateQueries({ queryKey: INBOX_COUNT_QUERY_KEY });
-                })
-              }
-            >
-              Confirm approve all
-            </button>
-            <button
-              type="button"
-              onClick={() => setConfirming(false)}
-              className="rounded border border-zinc-300 px-3 py-1.5 text-sm"
-            >
+      <Dialog
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        title={`Approve ${chosen.length} approval${chosen.length === 1 ? "" : "s"}?`}
+        footer={
+          <>
+            <Button variant="secondary" onClick={() => setConfirming(false)}>
               Cancel
-            </button>
-          </div>
-        </div>
-      ) : null}
+            </Button>
+            <Button loading={pending} onClick={() => startTransition(approveChosen)}>
+              Confirm approve all
+            </Button>
+          </>
+        }
+      >
+        <ul className="list-disc space-y-1 pl-5 text-sm" aria-label="Approvals to approve">
+          {chosen.map((r) => (
+            <li key={r.id}>
+              {r.title} — {r.workflowName}
+            </li>
+          ))}
+        </ul>
+      </Dialog>
       {report ? (
         <ul role="status" className="space-y-1 text-sm">
           {report.map((line, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: static report
-            <li key={i} className={line.ok ? "text-emerald-800" : "text-red-700"}>
+            <li key={i} className={line.ok ? "text-green-800" : "text-red-700"}>
               {line.text}
             </li>
           ))}
         </ul>
       ) : null}
-      <div className="overflow-x-auto rounded-lg border border-zinc-200">
-        <table className="min-w-full text-sm" aria-label="Approvals">
-          <thead className="bg-zinc-50 text-left text-zinc-600">
-            <tr>
-              {bulkApprove ? (
-                <th scope="col" className="w-8 px-3 py-2">
-                  <span className="sr-only">Select</span>
-                </th>
-              ) : null}
-              <th scope="col" className="px-3 py-2">
-                What is asked
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Workflow / run
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Waiting since
-              </th>
-              <th scope="col" className="px-3 py-2">
-                {tab === "waiting" ? "Deadline" : "Status"}
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Assigned to
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => {
-              const deadline = formatDeadline(r.deadlineAt, now);
-              const canSelect = bulkApprove && r.status === "pending" && r.canDecide;
-              return (
-                <tr key={r.id} className="border-t border-zinc-100 hover:bg-zinc-50">
-                  {bulkApprove ? (
-                    <td className="px-3 py-2">
-                      {canSelect ? (
-                        <input
-                          type="checkbox"
-                          aria-label={`Select ${r.title}`}
-                          checked={selected.has(r.id)}
-                          onChange={() => toggle(r.id)}
-                        />
-                      ) : null}
-                    </td>
-                  ) : null}
-                  <td className="px-3 py-2">
-                    <Link href={`/inbox/${r.id}`} className="font-medium text-blue-800 hover:underline">
-                      {r.title}
-                    </Link>
-                    {r.kind !== "approval" ? (
-                      <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">
-                        {KIND_LABELS[r.kind]}
-                      </span>
+      <Table aria-label="Approvals">
+        <THead>
+          <TR>
+            {bulkApprove ? (
+              <TH className="w-8">
+                <span className="sr-only">Select</span>
+              </TH>
+            ) : null}
+            <TH>What is asked</TH>
+            <TH>Workflow / run</TH>
+            <TH>Waiting since</TH>
+            <TH>{tab === "waiting" ? "Deadline" : "Status"}</TH>
+            <TH>Assigned to</TH>
+          </TR>
+        </THead>
+        <TBody>
+          {rows.map((r) => {
+            const deadline = formatDeadline(r.deadlineAt, now);
+            const canSelect = bulkApprove && r.status === "pending" && r.canDecide;
+            return (
+              <TR key={r.id} className="hover:bg-slate-50">
+                {bulkApprove ? (
+                  <TD>
+                    {canSelect ? (
+                      <input
+                        type="checkbox"
+                        className="size-4"
+                        aria-label={`Select ${r.title}`}
+                        checked={selected.has(r.id)}
+                        onChange={() => toggle(r.id)}
+                      />
                     ) : null}
-                  </td>
-                  <td className="px-3 py-2">
-                    <div>{r.workflowName}</div>
-                    <div className="font-mono text-xs text-zinc-500">{r.runId}</div>
-                  </td>
-                  <td className="px-3 py-2" title={isoTitle(r.createdAt)}>
-                    {formatAgo(r.createdAt, now)}
-                  </td>
-                  <td className="px-3 py-2">
-                    {tab === "waiting" ? (
-                      <span
-                        title={isoTitle(r.deadlineAt)}
-                        className={deadline.overdue ? "font-medium text-red-700" : ""}
-                      >
-                        {deadline.text}
-                      </span>
-                    ) : (
-                      <span>
-                        {STATUS_LABELS[r.status] ?? r.status}
-                        {r.decidedByLabel ? <span className="text-zinc-500"> by {r.decidedByLabel}</span> : null}
-                      </span>
-                    )}
-                  </td>
-                  <td className="px-3 py-2 text-zinc-600">{r.assignees}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+                  </TD>
+                ) : null}
+                <TD>
+                  <Link href={`/inbox/${r.id}`} className="font-medium text-blue-700 hover:underline">
+                    {r.title}
+                  </Link>
+                  {r.kind !== "approval" ? (
+                    <Badge tone="warning" className="ml-2">
+                      {KIND_LABELS[r.kind]}
+                    </Badge>
+                  ) : null}
+                </TD>
+                <TD>
+                  <div>{r.workflowName}</div>
+                  <div className="font-mono text-xs text-slate-500">{r.runId}</div>
+                </TD>
+                <TD title={isoTitle(r.createdAt)}>{formatAgo(r.createdAt, now)}</TD>
+                <TD>
+                  {tab === "waiting" ? (
+                    <span title={isoTitle(r.deadlineAt)} className={deadline.overdue ? "font-medium text-red-700" : ""}>
+                      {deadline.text}
+                    </span>
+                  ) : (
+                    <span>
+                      {STATUS_LABELS[r.status] ?? r.status}
+                      {r.decidedByLabel ? <span className="text-slate-500"> by {r.decidedByLabel}</span> : null}
+                    </span>
+                  )}
+                </TD>
+                <TD>
+                  <span className="text-slate-600">{r.assignees}</span>
+                </TD>
+              </TR>
+            );
+          })}
+        </TBody>
+      </Table>
     </div>
   );
 }

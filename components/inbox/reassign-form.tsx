@@ -5,6 +5,11 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { INBOX_COUNT_QUERY_KEY } from "@/components/shell/inbox-badge";
 import type { ActionResult } from "@/components/ui/action-result";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
 
 export type ReassignFn = (input: {
   approvalId: string;
@@ -31,7 +36,7 @@ export function ReassignForm({
   return (
     <form
       aria-label="Reassign"
-      className="space-y-2"
+      className="space-y-3"
       onSubmit={(e) => {
         e.preventDefault();
         if (!target) {
@@ -54,53 +59,32 @@ export function ReassignForm({
         });
       }}
     >
-      <label htmlFor="reassign-to" className="block text-sm font-medium">
-        Reassign to
-      </label>
-      <select
-        id="reassign-to"
-        value={target}
-        onChange={(e) => setTarget(e.target.value)}
-        className="w-full rounded border border-zinc-300 px-2 py-1"
-      >
-        <option value="">Choose…</option>
-        <optgroup label="Roles">
-          <option value="role:admin">Role: admin</option>
-          <option value="role:editor">Role: editor</option>
-          <option value="role:approver">Role: approver</option>
-        </optgroup>
-        <optgroup label="People">
-          {members.map((m) => (
-            <option key={m.id} value={`user:${m.id}`}>
-              {m.name} ({m.email}, {m.role})
-            </option>
-          ))}
-        </optgroup>
-      </select>
-      <label htmlFor="reassign-note" className="block text-sm font-medium">
-        Note (optional)
-      </label>
-      <input
-        id="reassign-note"
-        value={note}
-        onChange={(e) => setNote(e.target.value)}
-        className="w-full rounded border border-zinc-300 px-2 py-1"
-      />
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded border border-zinc-300 px-3 py-1.5 text-sm disabled:opacity-50"
-      >
-        Reassign
-      </button>
-      {message ? (
-        <p
-          role={message.ok ? "status" : "alert"}
-          className={`text-sm ${message.ok ? "text-emerald-800" : "text-red-700"}`}
-        >
-          {message.text}
-        </p>
-      ) : null}
+      <Field id="reassign-to" label="Reassign to">
+        <Select value={target} onChange={(e) => setTarget(e.target.value)}>
+          <option value="">Choose…</option>
+          <optgroup label="Roles">
+            <option value="role:admin">Role: admin</option>
+            <option value="role:editor">Role: editor</option>
+            <option value="role:approver">Role: approver</option>
+          </optgroup>
+          <optgroup label="People">
+            {members.map((m) => (
+              <option key={m.id} value={`user:${m.id}`}>
+                {m.name} ({m.email}, {m.role})
+              </option>
+            ))}
+          </optgroup>
+        </Select>
+      </Field>
+      <Field id="reassign-note" label="Note (optional)">
+        <Input value={note} onChange={(e) => setNote(e.target.value)} />
+      </Field>
+      <div>
+        <Button type="submit" variant="secondary" loading={pending}>
+          Reassign
+        </Button>
+      </div>
+      {message ? <Alert tone={message.ok ? "success" : "danger"}>{message.text}</Alert> : null}
     </form>
   );
 }

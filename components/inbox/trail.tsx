@@ -1,16 +1,9 @@
 // The trail that led to an approval: earlier steps and their outputs, the agents' conversation,
 // who handed to whom. Server-safe (no hooks).
+import { StatusBadge } from "@/components/runs/status-badge";
 import type { ConversationMessage, Handoff, TrailStep } from "@/lib/db/approvals";
 import { formatUsd } from "./format";
 import { PayloadView } from "./payload-view";
-
-const STATUS_COLORS: Record<string, string> = {
-  succeeded: "bg-emerald-100 text-emerald-900",
-  failed: "bg-red-100 text-red-900",
-  waiting: "bg-amber-100 text-amber-900",
-  running: "bg-blue-100 text-blue-900",
-  skipped: "bg-zinc-100 text-zinc-600",
-};
 
 export function Trail({
   steps,
@@ -28,26 +21,24 @@ export function Trail({
           Earlier steps
         </h2>
         {steps.length === 0 ? (
-          <p className="text-sm text-zinc-500">No steps recorded before this approval.</p>
+          <p className="text-sm text-slate-500">No steps recorded before this approval.</p>
         ) : (
           <ol className="space-y-2">
             {steps.map((s) => (
-              <li key={s.id} className="rounded border border-zinc-200 p-3">
+              <li key={s.id} className="rounded-md border border-slate-200 bg-white p-3">
                 <details>
                   <summary className="flex cursor-pointer flex-wrap items-center gap-2 text-sm">
                     <span className="font-medium">{s.nodeId}</span>
-                    <span className="text-zinc-500">{s.nodeType}</span>
-                    <span className={`rounded px-1.5 py-0.5 text-xs ${STATUS_COLORS[s.status] ?? "bg-zinc-100"}`}>
-                      {s.status}
-                    </span>
-                    {s.visit > 1 ? <span className="text-xs text-zinc-500">visit {s.visit}</span> : null}
+                    <span className="text-slate-500">{s.nodeType}</span>
+                    <StatusBadge status={s.status} />
+                    {s.visit > 1 ? <span className="text-xs text-slate-500">visit {s.visit}</span> : null}
                     {s.model ? (
-                      <span className="text-xs text-zinc-500">
+                      <span className="text-xs text-slate-500">
                         {s.model}
                         {s.simulated && s.model !== "simulated" ? " (simulated)" : ""}
                       </span>
                     ) : null}
-                    {s.costUsd > 0 ? <span className="text-xs text-zinc-500">{formatUsd(s.costUsd)}</span> : null}
+                    {s.costUsd > 0 ? <span className="text-xs text-slate-500">{formatUsd(s.costUsd)}</span> : null}
                   </summary>
                   <div className="mt-2 text-sm">
                     {s.error ? (
@@ -77,7 +68,7 @@ export function Trail({
               // biome-ignore lint/suspicious/noArrayIndexKey: static list
               <li key={i}>
                 <span className="font-medium">{h.from}</span> → <span className="font-medium">{h.to}</span>
-                {h.reason ? <span className="text-zinc-600">: {h.reason}</span> : null}
+                {h.reason ? <span className="text-slate-600">: {h.reason}</span> : null}
               </li>
             ))}
           </ul>
@@ -88,13 +79,13 @@ export function Trail({
           Conversation
         </h2>
         {conversation.length === 0 ? (
-          <p className="text-sm text-zinc-500">No agent conversation in this run.</p>
+          <p className="text-sm text-slate-500">No agent conversation in this run.</p>
         ) : (
           <ol className="space-y-2">
             {conversation.map((m, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: messages have no id
-              <li key={i} className={`rounded p-2 text-sm ${m.role === "user" ? "bg-zinc-50" : "bg-blue-50"}`}>
-                <div className="mb-1 text-xs text-zinc-500">
+              <li key={i} className={`rounded p-2 text-sm ${m.role === "user" ? "bg-slate-50" : "bg-blue-50"}`}>
+                <div className="mb-1 text-xs text-slate-500">
                   {m.role}
                   {m.agent ? ` · ${m.agent}` : ""}
                 </div>

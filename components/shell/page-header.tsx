@@ -1,24 +1,9 @@
 import type { ReactNode } from "react";
+import { HeadingRow, type HeadingRowProps } from "@/components/ui/heading-row";
 
-/** The top of a page: one h1, an optional line of description, actions on the right. */
-export function PageHeader({
-  title,
-  description,
-  actions,
-}: {
-  title: string;
-  description?: ReactNode;
-  actions?: ReactNode;
-}) {
-  return (
-    <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
-      <div>
-        <h1 className="text-2xl font-semibold text-slate-900">{title}</h1>
-        {description ? <p className="mt-1 max-w-2xl text-sm text-slate-600">{description}</p> : null}
-      </div>
-      {actions ? <div className="flex flex-wrap gap-2">{actions}</div> : null}
-    </div>
-  );
+/** The top of a page: one h1, an optional line of description, actions on the right (CardHeader is the h2 twin). */
+export function PageHeader(props: HeadingRowProps) {
+  return <HeadingRow level={1} {...props} />;
 }
 
 /** The standard page container below the header. */

@@ -3,6 +3,8 @@
 // id, aria-invalid and aria-describedby it needs, so screen readers read the error with it.
 //   <Field label="Email" error={errors.email}><Input name="email" type="email" /></Field>
 //   <Field label="Role">{(props) => <Select {...props} name="role">…</Select>}</Field>
+// announceError gives the error role="alert", for errors that appear after a submit and should
+// be read out at once (the inbox's decision forms).
 import { cloneElement, isValidElement, type ReactElement, type ReactNode, useId } from "react";
 import type { ActionError } from "./action-result";
 import { cn } from "./cn";
@@ -19,6 +21,7 @@ export function Field({
   hint,
   error,
   id: givenId,
+  announceError = false,
   className,
   children,
 }: {
@@ -26,6 +29,7 @@ export function Field({
   hint?: ReactNode;
   error?: string | null;
   id?: string;
+  announceError?: boolean;
   className?: string;
   children: ReactElement | ((props: FieldControlProps) => ReactNode);
 }) {
@@ -55,11 +59,28 @@ export function Field({
         </p>
       ) : null}
       {error ? (
-        <p id={errorId} className="text-sm text-red-700">
+        <FieldError id={errorId} announce={announceError}>
           {error}
-        </p>
+        </FieldError>
       ) : null}
     </div>
+  );
+}
+
+/** The inline error under a control, for layouts Field does not cover (checkboxes, fieldsets). */
+export function FieldError({
+  id,
+  announce = false,
+  children,
+}: {
+  id?: string;
+  announce?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <p id={id} role={announce ? "alert" : undefined} className="text-sm text-red-700">
+      {children}
+    </p>
   );
 }
 

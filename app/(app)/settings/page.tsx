@@ -42,7 +42,7 @@ export default async function SettingsPage() {
       />
       <div className="space-y-6">
         <Card aria-labelledby="workspace-heading">
-          <CardHeader title="Workspace" />
+          <CardHeader id="workspace-heading" title="Workspace" />
           <WorkspaceNameForm name={workspace.name} canEdit={canManageSettings} />
         </Card>
 
