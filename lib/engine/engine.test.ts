@@ -381,6 +381,10 @@ describe("engine: budgets", () => {
     expect(r.status).toBe("waiting");
     const a = (await t.store.getApproval(r.approvals[0]!.id))!;
     expect(a.payload).toMatchObject({ limitKind: "workspaceUsd", limit: 1 });
+    // the inbox row and the event say which budget stopped the run
+    expect(a.title).toBe("Workspace budget reached");
+    const requested = t.published.find((e) => e.type === "approval.requested");
+    expect(requested?.data).toMatchObject({ kind: "budget", title: "Workspace budget reached" });
     expect((await t.engine.decide(a.id, { decision: "approve", by: "admin" })).status).toBe("succeeded");
   });
 });

@@ -1,0 +1,33 @@
+/** Pure helpers of a run's execution (no state). */
+import type { CompiledNode } from "../compiled";
+import type { RunStatus, StepRecord } from "../ports";
+
+export const stepKey = (nodeId: string, visit: number, attempt: number) => `${nodeId}\u0000${visit}\u0000${attempt}`;
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+export function dur(step: StepRecord, now: Date) {
+  return now.getTime() - step.startedAt.getTime();
+}
+
+export function round(n: number) {
+  return Math.round(n * 1e8) / 1e8;
+}
+
+export function isTerminal(s: RunStatus): boolean {
+  return s === "succeeded" || s === "failed" || s === "cancelled";
+}
+
+/** Backoff for the next attempt; a provider's Retry-After wins when given. */
+export function retryDelay(
+  node: Pick<CompiledNode, "backoffMs" | "factor" | "maxBackoffMs">,
+  attemptsUsed: number,
+  error: unknown,
+): number {
+  const retryAfter = (error as { retryAfterMs?: number }).retryAfterMs;
+  if (typeof retryAfter === "number" && retryAfter >= 0) return Math.min(retryAfter, 3_600_000);
+  const raw = node.backoffMs * node.factor ** Math.max(0, attemptsUsed - 1);
+  return Math.min(Math.round(raw), node.maxBackoffMs);
+}

@@ -1,0 +1,123 @@
+/** Running one step: the barrier before side effects, the executor call, its time limit, and its context. */
+import { evaluateExpression, renderDeep } from "@/lib/expressions";
+import { executors } from "@/lib/nodes/executors";
+import type { ExecContext, ExecResult, RunContextData, Wake } from "@/lib/nodes/types";
+import type { CompiledNode } from "../compiled";
+import { NonRetryableError, TimeoutError } from "../errors";
+import type { RunExecution } from "../execution";
+import type { TokenState } from "../state";
+import type { Outcome } from "./core";
+
+export async function runStep(
+  x: RunExecution,
+  t: TokenState,
+  node: CompiledNode,
+  controller: AbortController | null,
+  wake: Wake | undefined,
+): Promise<Outcome> {
+  try {
+    // Side effects: everything before this step (and its own `running` row) must be durable.
+    if (node.barrier && !wake) await x.commits.flushAll();
+    if (x.stop) throw x.stop.error;
+    const signal = controller ? controller.signal : x.runAbort.signal;
+    if (signal.aborted) throw signal.reason;
+    const ctx = makeContext(x, t, node, signal);
+    const executor = executors[node.type];
+    let call: Promise<ExecResult>;
+    if (wake) {
+      if (!executor.resume) throw new NonRetryableError(`"${node.name}" cannot be resumed.`);
+      call = executor.resume(ctx, wake);
+    } else call = executor.run(ctx);
+    const timeoutMs = node.node.timeoutMs;
+    const result = timeoutMs && controller ? await withTimeout(x, call, timeoutMs, controller, node) : await call;
+    return { ok: true, result };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function withTimeout<T>(
+  x: RunExecution,
+  call: Promise<T>,
+  ms: number,
+  controller: AbortController,
+  node: CompiledNode,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = new AbortController();
+    x.deps.clock.sleep(ms, timer.signal).then(
+      () => {
+        const err = new TimeoutError(`"${node.name}" took longer than its time limit of ${ms} ms.`, {
+          timeoutMs: ms,
+        });
+        controller.abort(err);
+        reject(err);
+      },
+      () => {},
+    );
+    call.then(
+      (v) => {
+        timer.abort();
+        resolve(v);
+      },
+      (e) => {
+        timer.abort();
+        reject(e);
+      },
+    );
+  });
+}
+
+function makeContext(x: RunExecution, t: TokenState, node: CompiledNode, signal: AbortSignal): ExecContext {
+  const data: RunContextData = {
+    input: x.run.input,
+    vars: x.state.vars,
+    nodes: x.nodesCtx,
+    run: x.runInfo,
+    conversation: x.conversation,
+  };
+  const limits = x.deps.limits;
+  const handoff = x.state.handoffs[node.id];
+  const primary = node.def.primaryOutcome(node.config);
+  const deps = x.deps;
+  const childRunId = `${x.runId}-${node.id}-${t.visit}`;
+  return {
+    runId: x.runId,
+    workspaceId: x.run.workspaceId,
+    workflowId: x.run.workflowId,
+    node: node.node,
+    nodeName: node.name,
+    config: node.config,
+    visit: t.visit,
+    attempt: t.attempt,
+    idempotencyKey: `${x.runId}:${node.id}:${t.visit}`,
+    data,
+    signal,
+    handoff: handoff
+      ? {
+          from: handoff.from,
+          fromName: x.graph.nodes.get(handoff.from)?.name ?? handoff.from,
+          reason: handoff.reason,
+        }
+      : null,
+    handoffOptions: node.out
+      .filter((e) => e.outcome === primary)
+      .map((e) => {
+        const target = x.graph.nodes.get(e.target)!;
+        return { id: target.id, name: target.name, description: target.def.description };
+      }),
+    connectedOutcomes: node.connectedOutcomes,
+    services: {
+      clock: deps.clock,
+      models: deps.models,
+      http: deps.http,
+      prices: deps.prices,
+      settings: deps.settings,
+      credentials: deps.credentials,
+      runChild: (input) => deps.runChild(x, childRunId, input),
+      getChild: (id) => deps.getChild(id),
+    },
+    render: (value, extra) => renderDeep(value, extra ? { ...data, ...extra } : data, limits),
+    evaluate: (expression, extra) => evaluateExpression(expression, extra ? { ...data, ...extra } : data, limits),
+  };
+}
