@@ -17,7 +17,13 @@ import type BetterSqlite3 from "better-sqlite3";
 export type SqliteHandle = BetterSqlite3.Database;
 export type SqliteStatement = BetterSqlite3.Statement<unknown[], Record<string, unknown>>;
 
-const handles = new WeakMap<object, SqliteHandle>();
+// On globalThis, like the patch flag: Next bundles this module into several server chunks, and a
+// second copy must see the handles the first copy's patch recorded (otherwise its stores quietly
+// fall back to Prisma, ~4× slower).
+const HANDLES = Symbol.for("switchboard.sqliteDirect.handles");
+const registry = globalThis as { [HANDLES]?: WeakMap<object, SqliteHandle> };
+registry[HANDLES] ??= new WeakMap<object, SqliteHandle>();
+const handles = registry[HANDLES];
 const PATCHED = Symbol.for("switchboard.sqliteDirect.patched");
 
 type Connectable = { connect(): Promise<unknown> } & { [PATCHED]?: boolean };
