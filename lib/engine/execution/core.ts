@@ -149,17 +149,24 @@ export class ExecutionCore {
     if (i >= 0) this.state.tokens.splice(i, 1);
   }
 
+  /** The `running` row of an activation that starts now. */
   syntheticStep(node: CompiledNode, t: TokenState, now: Date): StepRecord {
+    return this.newStep(node, t.visit, t.attempt, now, "running");
+  }
+
+  /** A new step row: no input or output yet; a skipped one ends when it starts. */
+  newStep(node: CompiledNode, visit: number, attempt: number, now: Date, status: "running" | "skipped"): StepRecord {
+    const ended = status === "skipped";
     return {
       id: this.deps.ids.id("step"),
       runId: this.runId,
       workspaceId: this.run.workspaceId,
       nodeId: node.id,
       nodeType: node.type,
-      visit: t.visit,
-      attempt: t.attempt,
-      status: "running",
-      idempotencyKey: `${this.runId}:${node.id}:${t.visit}`,
+      visit,
+      attempt,
+      status,
+      idempotencyKey: `${this.runId}:${node.id}:${visit}`,
       input: null,
       output: null,
       error: null,
@@ -167,8 +174,8 @@ export class ExecutionCore {
       simulated: false,
       usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
       startedAt: now,
-      endedAt: null,
-      durationMs: null,
+      endedAt: ended ? now : null,
+      durationMs: ended ? 0 : null,
     };
   }
 

@@ -125,26 +125,7 @@ function activate(x: ExecutionCore, target: CompiledNode) {
 function skip(x: ExecutionCore, target: CompiledNode, queue: [CompiledEdge, 0 | 1][]) {
   const now = x.deps.clock.now();
   const visit = (x.visits.get(target.id) ?? 0) + 1;
-  x.putStep({
-    id: x.deps.ids.id("step"),
-    runId: x.runId,
-    workspaceId: x.run.workspaceId,
-    nodeId: target.id,
-    nodeType: target.type,
-    visit,
-    attempt: 1,
-    status: "skipped",
-    idempotencyKey: `${x.runId}:${target.id}:${visit}`,
-    input: null,
-    output: null,
-    error: null,
-    model: null,
-    simulated: false,
-    usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
-    startedAt: now,
-    endedAt: now,
-    durationMs: 0,
-  });
+  x.putStep(x.newStep(target, visit, 1, now, "skipped"));
   x.nodesCtx[target.id] = { output: x.nodesCtx[target.id]?.output ?? null, status: "skipped" };
   x.emit("step.skipped", { nodeId: target.id, visit, ...(target.disabled ? { disabled: true } : {}) });
   for (const e of target.out) if (!e.back) queue.push([e, 0]);
