@@ -309,9 +309,21 @@ test("a conflicting save from a second page is detected, never overwritten", asy
  * Drags a connection from one handle to another the way a person does: press, move in small
  * steps, release. (A one-step `dragTo` can skip React Flow's connection start on a busy machine.)
  */
+/** The box of an element once it has stopped moving (the canvas animates when it centres a step). */
+async function settledBox(page: Page, target: Locator) {
+  let last = await target.boundingBox();
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(50);
+    const next = await target.boundingBox();
+    if (last && next && last.x === next.x && last.y === next.y) return next;
+    last = next;
+  }
+  return last;
+}
+
 async function dragConnection(page: Page, from: Locator, to: Locator) {
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
+  const a = await settledBox(page, from);
+  const b = await settledBox(page, to);
   if (!a || !b) throw new Error("handle not visible");
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();
