@@ -106,26 +106,19 @@ export function DecisionPanel({
         </div>
       ) : null}
       {mode === "reject" ? (
-        <form
-          aria-label="Reject"
-          className="space-y-3"
-          onSubmit={(e) => {
-            e.preventDefault();
-            run({ approvalId, decision: "reject", reason });
-          }}
-        >
-          <Field id="reject-reason" label="Reason for rejecting (required)" error={reasonError} announceError>
-            <Textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} />
-          </Field>
-          <div className="flex gap-2">
-            <Button type="submit" variant="danger" loading={pending}>
-              Confirm rejection
-            </Button>
-            <Button variant="secondary" onClick={() => setMode("idle")}>
-              Cancel
-            </Button>
-          </div>
-        </form>
+        <NoteForm
+          name="Reject"
+          fieldId="reject-reason"
+          label="Reason for rejecting (required)"
+          value={reason}
+          onChange={setReason}
+          error={reasonError}
+          submitLabel="Confirm rejection"
+          danger
+          pending={pending}
+          onSubmit={() => run({ approvalId, decision: "reject", reason })}
+          onCancel={() => setMode("idle")}
+        />
       ) : null}
       {mode === "edit" ? (
         <div className="space-y-3">
@@ -145,11 +138,15 @@ export function DecisionPanel({
         </div>
       ) : null}
       {mode === "comment" ? (
-        <form
-          aria-label="Comment"
-          className="space-y-3"
-          onSubmit={(e) => {
-            e.preventDefault();
+        <NoteForm
+          name="Comment"
+          fieldId="approval-comment"
+          label="Comment"
+          value={note}
+          onChange={setNote}
+          submitLabel="Add comment"
+          pending={pending}
+          onSubmit={() => {
             setError(null);
             startTransition(async () => {
               const result = await comment({ approvalId, comment: note });
@@ -161,20 +158,59 @@ export function DecisionPanel({
               } else setError(result.error.message);
             });
           }}
-        >
-          <Field id="approval-comment" label="Comment">
-            <Textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
-          </Field>
-          <div className="flex gap-2">
-            <Button type="submit" loading={pending}>
-              Add comment
-            </Button>
-            <Button variant="secondary" onClick={() => setMode("idle")}>
-              Cancel
-            </Button>
-          </div>
-        </form>
+          onCancel={() => setMode("idle")}
+        />
       ) : null}
     </section>
+  );
+}
+
+/** A text the person writes before an action (a rejection's reason, a comment), with submit and cancel. */
+function NoteForm({
+  name,
+  fieldId,
+  label,
+  value,
+  onChange,
+  error,
+  submitLabel,
+  danger = false,
+  pending,
+  onSubmit,
+  onCancel,
+}: {
+  name: string;
+  fieldId: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  submitLabel: string;
+  danger?: boolean;
+  pending: boolean;
+  onSubmit: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <form
+      aria-label={name}
+      className="space-y-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      <Field id={fieldId} label={label} error={error} announceError>
+        <Textarea value={value} onChange={(e) => onChange(e.target.value)} rows={3} />
+      </Field>
+      <div className="flex gap-2">
+        <Button type="submit" variant={danger ? "danger" : "primary"} loading={pending}>
+          {submitLabel}
+        </Button>
+        <Button variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+      </div>
+    </form>
   );
 }

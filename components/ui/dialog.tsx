@@ -2,6 +2,7 @@
 // A modal dialog on the native <dialog> element: showModal() gives focus trapping, Escape to
 // close and an inert background for free. Focus returns to the element that opened it.
 import { type ReactNode, useEffect, useId, useRef } from "react";
+import { Button } from "./button";
 import { cn } from "./cn";
 
 export function Dialog({
@@ -73,5 +74,45 @@ export function Dialog({
         </div>
       ) : null}
     </dialog>
+  );
+}
+
+/** "Are you sure?" for something destructive: a dialog whose footer is cancel and a danger action. */
+export function ConfirmDialog({
+  open,
+  onCancel,
+  onConfirm,
+  title,
+  description,
+  confirmLabel,
+  cancelLabel = "Cancel",
+  pending = false,
+}: {
+  open: boolean;
+  onCancel: () => void;
+  onConfirm: () => void;
+  title: string;
+  description?: ReactNode;
+  confirmLabel: string;
+  cancelLabel?: string;
+  pending?: boolean;
+}) {
+  return (
+    <Dialog
+      open={open}
+      onClose={onCancel}
+      title={title}
+      description={description}
+      footer={
+        <>
+          <Button variant="secondary" onClick={onCancel}>
+            {cancelLabel}
+          </Button>
+          <Button variant="danger" loading={pending} onClick={onConfirm}>
+            {confirmLabel}
+          </Button>
+        </>
+      }
+    />
   );
 }

@@ -5,7 +5,7 @@ export { Badge, type BadgeTone } from "./badge";
 export { Button, type ButtonProps, buttonClass } from "./button";
 export { Card, CardHeader } from "./card";
 export { cn } from "./cn";
-export { Dialog } from "./dialog";
+export { ConfirmDialog, Dialog } from "./dialog";
 export { EmptyState } from "./empty-state";
 export { Field, type FieldControlProps, FieldError, type FormError, fieldError } from "./field";
 export { HeadingRow, type HeadingRowProps } from "./heading-row";

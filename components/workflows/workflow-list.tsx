@@ -12,7 +12,7 @@ import {
   importWorkflowAction,
   renameWorkflowAction,
 } from "@/app/(app)/workflows/actions";
-import { Button, Dialog, EmptyState } from "@/components/ui";
+import { Button, ConfirmDialog, Dialog, EmptyState } from "@/components/ui";
 import type { ActionError } from "@/components/ui/action-result";
 
 export interface WorkflowRow {
@@ -237,31 +237,21 @@ export function WorkflowList({
           }
         />
       )}
-      <Dialog
+      <ConfirmDialog
         open={!!deleting}
-        onClose={() => setDeleting(null)}
+        onCancel={() => setDeleting(null)}
+        onConfirm={() =>
+          deleting &&
+          run(deleteWorkflowAction({ id: deleting.id }), () => {
+            setDeleting(null);
+            router.refresh();
+          })
+        }
         title={`Delete “${deleting?.name ?? ""}”?`}
         description="The workflow disappears from this list. Its past runs stay in the run history."
-        footer={
-          <>
-            <Button variant="secondary" onClick={() => setDeleting(null)}>
-              Keep it
-            </Button>
-            <Button
-              variant="danger"
-              loading={pending}
-              onClick={() =>
-                deleting &&
-                run(deleteWorkflowAction({ id: deleting.id }), () => {
-                  setDeleting(null);
-                  router.refresh();
-                })
-              }
-            >
-              Delete workflow
-            </Button>
-          </>
-        }
+        confirmLabel="Delete workflow"
+        cancelLabel="Keep it"
+        pending={pending}
       />
     </div>
   );

@@ -12,6 +12,7 @@ import { z } from "zod";
 import type { Db } from "./client";
 import { num, numOrNull, query, SqlBuilder } from "./history-sql";
 import { type StepFigureRow, stepFigureRows } from "./rollup";
+import { userNames } from "./users";
 
 export const DashboardRangeSchema = z
   .object({ from: z.coerce.date(), to: z.coerce.date(), bucket: z.enum(["day", "hour"]).optional() })
@@ -286,10 +287,7 @@ export async function getByUser(db: Db, workspaceId: string, range: DashboardRan
      FROM (${runSources(b, workspaceId, range)}) x WHERE x.pruned = 0 GROUP BY x."startedById"`,
   );
   const ids = rows.map((r) => r.key).filter((k): k is string => typeof k === "string");
-  const users = ids.length
-    ? await db.prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true } })
-    : [];
-  const nameOf = new Map(users.map((u) => [u.id, u.name || u.email]));
+  const nameOf = await userNames(db.prisma, ids);
   return rows
     .map((r) => {
       const g = toGroup(r);

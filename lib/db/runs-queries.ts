@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { Db } from "./client";
 import { num, numOrNull, parseJsonColumn, query, SqlBuilder, toDate } from "./history-sql";
+import { userNames } from "./users";
 
 export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;
 export const RUN_TRIGGERS = ["manual", "api", "cli", "webhook", "schedule", "subworkflow", "retry", "rerun"] as const;
@@ -447,11 +448,10 @@ export async function getRunDetail(
   });
   const payloads = new Map(payloadRows.map((r) => [r.id, r]));
   const none = toPayload(null);
-  const deciderIds = [...new Set(approvals.map((a) => a.decidedById).filter((x): x is string => !!x))];
-  const deciders = deciderIds.length
-    ? await p.user.findMany({ where: { id: { in: deciderIds } }, select: { id: true, name: true, email: true } })
-    : [];
-  const deciderName = new Map(deciders.map((u) => [u.id, u.name || u.email]));
+  const deciderName = await userNames(
+    p,
+    approvals.map((a) => a.decidedById),
+  );
   return {
     run: {
       ...toListItem(row),

@@ -16,6 +16,17 @@ export type MemberView = { userId: string; email: string; name: string; role: Ro
 
 const USER_VIEW = { id: true, email: true, name: true } as const;
 
+/** What the app calls each of these users (name, else email), by id; unknown ids are left out. */
+export async function userNames(db: DbClient, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => !!id))];
+  if (wanted.length === 0) return new Map();
+  const users = await db.user.findMany({
+    where: { id: { in: wanted } },
+    select: { id: true, name: true, email: true },
+  });
+  return new Map(users.map((u) => [u.id, u.name || u.email]));
+}
+
 /** The only query that reads a password hash. */
 export async function findUserForSignIn(
   db: DbClient,

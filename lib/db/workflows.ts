@@ -12,6 +12,7 @@ import { validateWorkflow } from "../workflow/validate";
 import { type AuditActor, recordAudit } from "./audit";
 import type { Db } from "./client";
 import type { Prisma } from "./generated/sqlite/client";
+import { userNames } from "./users";
 import { contentHash, isUniqueViolation } from "./workflows-store";
 
 export type WorkflowSort = "updated" | "name" | "created";
@@ -70,16 +71,6 @@ const problemsOf = (document: unknown): FieldError[] => {
   return result.valid ? [] : result.issues.map((p) => ({ path: p.path, message: p.message }));
 };
 
-async function names(db: Db, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((x): x is string => !!x))];
-  if (wanted.length === 0) return new Map();
-  const users = await db.prisma.user.findMany({
-    where: { id: { in: wanted } },
-    select: { id: true, name: true, email: true },
-  });
-  return new Map(users.map((u) => [u.id, u.name || u.email]));
-}
-
 /** Case-insensitive "contains": PostgreSQL needs mode insensitive (SQLite's LIKE already is, for ASCII). */
 function containsText(db: Db, q: string): Prisma.StringFilter {
   return (db.provider === "postgresql" ? { contains: q, mode: "insensitive" } : { contains: q }) as Prisma.StringFilter;
@@ -121,34 +112,19 @@ export async function listWorkflows(
   const filtered = needle
     ? rows.filter((r) => r.name.toLowerCase().includes(needle) || r.description.toLowerCase().includes(needle))
     : rows;
-  const who = await names(
-    db,
+  const who = await userNames(
+    db.prisma,
     filtered.map((r) => r.updatedById),
   );
   if (opts.sort === "name") filtered.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" }));
-  return filtered.map((r) => ({
-    id: r.id,
-    name: r.name,
-    description: r.description,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    updatedBy: r.updatedById ? (who.get(r.updatedById) ?? null) : null,
-    draftRevision: r.draftRevision,
-    latestVersion: r.versions[0]?.version ?? null,
-    nodeCount: Array.isArray((r.draft as { nodes?: unknown[] })?.nodes)
-      ? (r.draft as { nodes: unknown[] }).nodes.length
-      : 0,
-  }));
+  return filtered.map((r) => listItemOf(r, who));
 }
 
-export async function getWorkflow(db: Db, workspaceId: string, id: string): Promise<WorkflowDetail | null> {
-  const r = await db.prisma.workflow.findFirst({
-    where: { id, workspaceId, deletedAt: null },
-    select: WORKFLOW_SUMMARY_SELECT,
-  });
-  if (!r) return null;
-  const who = await names(db, [r.updatedById]);
-  const draft = r.draft as Record<string, unknown>;
+type WorkflowSummaryRow = Prisma.WorkflowGetPayload<{ select: typeof WORKFLOW_SUMMARY_SELECT }>;
+
+/** A list row from a WORKFLOW_SUMMARY_SELECT row; `who` names the last editor. */
+function listItemOf(r: WorkflowSummaryRow, who: Map<string, string>): WorkflowListItem {
+  const nodes = (r.draft as { nodes?: unknown } | null)?.nodes;
   return {
     id: r.id,
     name: r.name,
@@ -158,9 +134,18 @@ export async function getWorkflow(db: Db, workspaceId: string, id: string): Prom
     updatedBy: r.updatedById ? (who.get(r.updatedById) ?? null) : null,
     draftRevision: r.draftRevision,
     latestVersion: r.versions[0]?.version ?? null,
-    nodeCount: Array.isArray(draft.nodes) ? draft.nodes.length : 0,
-    draft,
+    nodeCount: Array.isArray(nodes) ? nodes.length : 0,
   };
+}
+
+export async function getWorkflow(db: Db, workspaceId: string, id: string): Promise<WorkflowDetail | null> {
+  const r = await db.prisma.workflow.findFirst({
+    where: { id, workspaceId, deletedAt: null },
+    select: WORKFLOW_SUMMARY_SELECT,
+  });
+  if (!r) return null;
+  const who = await userNames(db.prisma, [r.updatedById]);
+  return { ...listItemOf(r, who), draft: r.draft as Record<string, unknown> };
 }
 
 async function requireWorkflow(db: Db | Prisma.TransactionClient, workspaceId: string, id: string) {
@@ -478,8 +463,8 @@ export async function listVersions(db: Db, workspaceId: string, id: string): Pro
     orderBy: { version: "desc" },
     select: { id: true, version: true, note: true, createdAt: true, contentHash: true, publishedById: true },
   });
-  const who = await names(
-    db,
+  const who = await userNames(
+    db.prisma,
     rows.map((r) => r.publishedById),
   );
   return rows.map((r) => ({

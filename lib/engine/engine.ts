@@ -207,15 +207,9 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
       if (!snapshot) throw new NotFoundError(`There is no run with id ${runId}.`);
       return snapshot;
     }
-    const run = await store.loadRun(runId);
-    if (!run) {
-      await store.releaseLease(lease);
-      throw new NotFoundError(`There is no run with id ${runId}.`);
-    }
-    if (isTerminal(run.status)) {
-      await store.releaseLease(lease);
-      return (await engine.getResult(runId))!;
-    }
+    const loaded = await loadUnfinished(runId, lease);
+    if (!("run" in loaded)) return loaded.result;
+    const { run } = loaded;
     let compiled: CompiledWorkflow;
     try {
       compiled = compileFor(run.workflowVersionId, run.document);
@@ -237,13 +231,11 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
     }
   }
 
-  /** Load a run under a lease and stop it with a status and an error (reaper, cancel of a run not in this process). */
-  async function stopStored(
-    runId: string,
-    lease: Lease,
-    status: "failed" | "cancelled",
-    error: unknown,
-  ): Promise<RunResult> {
+  /**
+   * A run we hold the lease of, if it is still unfinished; otherwise the lease is given back and
+   * the run's result returned (NotFoundError when there is no such run).
+   */
+  async function loadUnfinished(runId: string, lease: Lease): Promise<{ run: RunRecord } | { result: RunResult }> {
     const run = await store.loadRun(runId);
     if (!run) {
       await store.releaseLease(lease);
@@ -251,8 +243,21 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
     }
     if (isTerminal(run.status)) {
       await store.releaseLease(lease);
-      return (await engine.getResult(runId))!;
+      return { result: (await engine.getResult(runId))! };
     }
+    return { run };
+  }
+
+  /** Load a run under a lease and stop it with a status and an error (reaper, cancel of a run not in this process). */
+  async function stopStored(
+    runId: string,
+    lease: Lease,
+    status: "failed" | "cancelled",
+    error: unknown,
+  ): Promise<RunResult> {
+    const loaded = await loadUnfinished(runId, lease);
+    if (!("run" in loaded)) return loaded.result;
+    const { run } = loaded;
     const compiled = compileFor(run.workflowVersionId, run.document);
     const exec = (await RunExecution.load(deps, compiled, run, lease, { status, error }))!;
     return exec.execute();

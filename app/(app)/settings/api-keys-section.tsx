@@ -4,7 +4,7 @@ import { type FormEvent, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field, type FormError, fieldError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -104,23 +104,16 @@ export function ApiKeysSection({ keys }: { keys: ApiKeyRow[] }) {
 
       <CreateKeyDialog open={creating} onClose={() => setCreating(false)} onCreated={() => router.refresh()} />
 
-      <Dialog
+      <ConfirmDialog
         open={revoking !== null}
-        onClose={() => setRevoking(null)}
+        onCancel={() => setRevoking(null)}
+        onConfirm={confirmRevoke}
         title="Revoke API key?"
         description={
           revoking ? `Requests with “${revoking.name}” are refused from now on. This cannot be undone.` : null
         }
-        footer={
-          <>
-            <Button variant="secondary" onClick={() => setRevoking(null)}>
-              Cancel
-            </Button>
-            <Button variant="danger" loading={pending} onClick={confirmRevoke}>
-              Revoke
-            </Button>
-          </>
-        }
+        confirmLabel="Revoke"
+        pending={pending}
       />
     </Card>
   );

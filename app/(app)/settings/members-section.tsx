@@ -4,7 +4,7 @@ import { type FormEvent, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Field, type FormError, fieldError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
@@ -127,25 +127,18 @@ export function MembersSection({
         <AddMemberDialog open={adding} onClose={() => setAdding(false)} onAdded={() => router.refresh()} />
       ) : null}
 
-      <Dialog
+      <ConfirmDialog
         open={removing !== null}
-        onClose={() => setRemoving(null)}
+        onCancel={() => setRemoving(null)}
+        onConfirm={confirmRemove}
         title="Remove member?"
         description={
           removing
             ? `${removing.email} will lose access to this workspace at once. Their past actions stay in the audit trail.`
             : null
         }
-        footer={
-          <>
-            <Button variant="secondary" onClick={() => setRemoving(null)}>
-              Cancel
-            </Button>
-            <Button variant="danger" loading={busy !== null} onClick={confirmRemove}>
-              Remove
-            </Button>
-          </>
-        }
+        confirmLabel="Remove"
+        pending={busy !== null}
       />
     </Card>
   );
