@@ -62,7 +62,7 @@ export async function seedPendingApproval(db: Pick<Db, "prisma">, fx: Fixture, a
       status: "waiting",
       trigger: "manual",
       input: { message: "refund please" },
-      state: { conversation: [{ role: "assistant", content: "Customer wants $120 back.", nodeId: "triage" }] },
+      state: {},
       waitingOnPerson: true,
       costUsd: 0.0123,
     },
@@ -77,6 +77,13 @@ export async function seedPendingApproval(db: Pick<Db, "prisma">, fx: Fixture, a
       attempt: 1,
       status: "succeeded",
       idempotencyKey: `${run.id}:triage:1`,
+      // where the engine keeps the conversation: on the step that added the messages
+      input: {
+        conversation: {
+          at: 0,
+          messages: [{ role: "assistant", content: "Customer wants $120 back.", nodeId: "triage" }],
+        },
+      },
       output: { text: "refund", handoff: { to: "billing", reason: "money question" } },
       costUsd: 0.0123,
     },

@@ -7,6 +7,7 @@
 // (workspaceId, status, deadlineAt) index and filters them here. A workspace's pending list is
 // people-sized (tens to hundreds), never the size of the run history.
 import { z } from "zod";
+import { conversationFromSteps } from "../engine/conversation";
 import type { Db, PrismaClient } from "./client";
 
 export const APPROVAL_KINDS = ["approval", "budget", "guardrail"] as const;
@@ -292,10 +293,9 @@ function contentText(content: unknown): string {
   return JSON.stringify(content);
 }
 
-/** The run's conversation from its engine state (tolerant: the state shape belongs to the engine). */
-export function conversationOf(state: unknown): ConversationMessage[] {
-  const raw = state && typeof state === "object" && "conversation" in state ? state.conversation : undefined;
-  if (!Array.isArray(raw)) return [];
+/** The run's conversation, rebuilt from its steps the way the engine does (tolerant of odd messages). */
+export function conversationOf(steps: readonly { status: string; input: unknown }[]): ConversationMessage[] {
+  const raw: unknown[] = conversationFromSteps(steps);
   const out: ConversationMessage[] = [];
   for (const entry of raw) {
     const parsed = ConversationEntry.safeParse(entry);
@@ -424,7 +424,7 @@ export async function getApprovalDetail(
       stepCount: run.stepCount,
     },
     steps,
-    conversation: conversationOf(run.state),
+    conversation: conversationOf(run.steps),
     handoffs: [...handoffsOf(events), ...stepHandoffs],
     assigneeUsers,
   };

@@ -2,6 +2,7 @@
 // (streamed page by page, never loaded whole), and the run detail with truncated payloads.
 // Raw SQL because search over the input JSON and "step exists" filters differ per provider.
 import { z } from "zod";
+import { conversationFromSteps } from "../engine/conversation";
 import type { Db } from "./client";
 import { num, numOrNull, parseJsonColumn, query, SqlBuilder, toDate } from "./history-sql";
 import { userNames } from "./users";
@@ -336,9 +337,9 @@ export interface RunDetail {
   children: { id: string; trigger: string; status: string; createdAt: Date }[];
 }
 
-function extractConversation(state: unknown): ConversationMessage[] {
-  const s = parseJsonColumn(state) as { conversation?: unknown } | null;
-  const list = s && typeof s === "object" && Array.isArray(s.conversation) ? s.conversation : [];
+/** The run's conversation, rebuilt from its steps the way the engine does. */
+function extractConversation(steps: readonly { status: string; input: unknown }[]): ConversationMessage[] {
+  const list: unknown[] = conversationFromSteps(steps);
   return list
     .filter((m): m is Record<string, unknown> => !!m && typeof m === "object")
     .map((m) => ({
@@ -398,7 +399,7 @@ export async function getRunDetail(
   const row = rows[0];
   if (!row) return null;
   const p = db.prisma;
-  const [steps, approvals, events, latest, children] = await Promise.all([
+  const [steps, approvals, events, latest, children, agentInputs] = await Promise.all([
     p.step.findMany({
       where: { runId },
       orderBy: [{ startedAt: "asc" }, { nodeId: "asc" }, { attempt: "asc" }],
@@ -432,12 +433,17 @@ export async function getRunDetail(
       select: { id: true, version: true },
     }),
     p.run.findMany({
-      // Retries and re-runs are created after the run: the createdAt bound lets the
-      // (workspaceId, createdAt) index narrow the scan (there is no index on retryOfRunId).
+      // Retries and re-runs point back through retryOfRunId (a partial index: only rows that
+      // have one); they are created after the run, hence the createdAt bound.
       where: { retryOfRunId: runId, workspaceId, createdAt: { gte: toDate(row.createdAt)! } },
       orderBy: { createdAt: "desc" },
       select: { id: true, trigger: true, status: true, createdAt: true },
       take: 20,
+    }),
+    // agents are the steps that add to the conversation (it lives on their rows, not in run.state)
+    p.step.findMany({
+      where: { runId, nodeType: "agent", status: "succeeded" },
+      select: { status: true, input: true },
     }),
   ]);
   const wanted =
@@ -501,7 +507,7 @@ export async function getRunDetail(
       decision: a.decision,
       deadlineAt: a.deadlineAt,
     })),
-    conversation: extractConversation(row.state),
+    conversation: extractConversation(agentInputs),
     handoffs: extractHandoffs(row.state, events),
     children,
   };

@@ -11,15 +11,16 @@
  */
 import type { Wake } from "@/lib/nodes/types";
 import type { CompiledWorkflow } from "./compiled";
+import { conversationFromSteps } from "./conversation";
 import { CancelledError, FencedError, InterruptedError, isFencedError, RunTimeoutError } from "./errors";
 import { applyBudgetDecision, checkBudget } from "./execution/budget";
 import { ExecutionCore, type Stop } from "./execution/core";
 import type { ExecutionDeps } from "./execution/deps";
 import { finish, result } from "./execution/finish";
-import { isPlainObject, isTerminal, stepKey } from "./execution/helpers";
+import { isTerminal, stepKey } from "./execution/helpers";
 import { handleOutcome, onError } from "./execution/outcomes";
 import { runStep } from "./execution/step";
-import type { ChatMessage, CreateRunInput, Lease, RunRecord, StepRecord, WorkspaceBudget } from "./ports";
+import type { CreateRunInput, Lease, RunRecord, StepRecord, WorkspaceBudget } from "./ports";
 import { toResultApproval } from "./result";
 import { parseState, type TokenState } from "./state";
 import type { RunResult } from "./types";
@@ -166,22 +167,14 @@ export class RunExecution extends ExecutionCore {
   /** Node outputs, visit counts and the shared conversation, from the stored steps and tokens. */
   private rebuildContext(steps: StepRecord[]) {
     const best = new Map<string, StepRecord>();
-    const parts: { at: number; messages: ChatMessage[] }[] = [];
     for (const s of steps) {
       const cur = best.get(s.nodeId);
       if (!cur || s.visit > cur.visit || (s.visit === cur.visit && s.attempt >= cur.attempt)) best.set(s.nodeId, s);
       if (s.status !== "skipped" && s.visit > (this.visits.get(s.nodeId) ?? 0)) this.visits.set(s.nodeId, s.visit);
-      const conv =
-        s.status === "succeeded" && isPlainObject(s.input)
-          ? (s.input as { conversation?: unknown }).conversation
-          : undefined;
-      if (isPlainObject(conv) && Array.isArray((conv as { messages?: unknown }).messages))
-        parts.push(conv as { at: number; messages: ChatMessage[] });
     }
     for (const t of this.state.tokens) if (t.visit > (this.visits.get(t.node) ?? 0)) this.visits.set(t.node, t.visit);
     for (const [id, s] of best) this.nodesCtx[id] = { output: s.output ?? null, status: s.status };
-    parts.sort((a, b) => a.at - b.at);
-    this.conversation = parts.flatMap((p) => p.messages);
+    this.conversation = conversationFromSteps(steps);
   }
 
   // ------------------------------------------------------------------ public control
