@@ -86,7 +86,8 @@ export function DecisionPanel({
   const reasonError = fieldErrors.find((f) => f.path === "reason")?.message;
   return (
     <section aria-label="Decision" className="space-y-3">
-      {error && mode !== "edit" ? <Alert>{error}</Alert> : null}
+      {/* the edit form shows its own errors; a reason error is shown at the field */}
+      {error && mode !== "edit" && error !== reasonError ? <Alert>{error}</Alert> : null}
       {mode === "idle" ? (
         <div className="flex flex-wrap gap-2">
           <Button loading={pending} onClick={() => run({ approvalId, decision: "approve" })}>
