@@ -4,7 +4,7 @@
 // event id after a drop), running totals, cancel, and the clicked node's step details.
 import { useCallback, useEffect, useState } from "react";
 import { cancelRunAction, runStepsAction, startRunAction } from "@/app/(app)/workflows/run-actions";
-import { Button, Dialog } from "@/components/ui";
+import { Alert, Button, Dialog } from "@/components/ui";
 import type { ActionError } from "@/components/ui/action-result";
 import type { RunEventMessage } from "@/lib/canvas/run-state";
 import { useEditor, useLiveRun, useRunApi } from "./editor-context";
@@ -229,11 +229,7 @@ export function RunPanel({ selectedNodeId }: { selectedNodeId: string | null }) 
           <output aria-label="Cost so far">${usd.toFixed(4)}</output>
         </dd>
       </dl>
-      {runError?.message && (
-        <p role="alert" className="rounded bg-red-50 p-2 text-xs text-red-800">
-          {runError.message}
-        </p>
-      )}
+      {runError?.message && <Alert className="text-xs">{runError.message}</Alert>}
       {status && !TERMINAL.has(status) && (
         <Button
           variant="danger"

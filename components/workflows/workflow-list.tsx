@@ -12,7 +12,7 @@ import {
   importWorkflowAction,
   renameWorkflowAction,
 } from "@/app/(app)/workflows/actions";
-import { Button, ConfirmDialog, Dialog, EmptyState } from "@/components/ui";
+import { Alert, Button, ConfirmDialog, Dialog, EmptyState } from "@/components/ui";
 import type { ActionError } from "@/components/ui/action-result";
 
 export interface WorkflowRow {
@@ -134,11 +134,7 @@ export function WorkflowList({
         </div>
       </div>
 
-      {error && !importOpen && (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
-          {error.message}
-        </p>
-      )}
+      {error && !importOpen && <Alert>{error.message}</Alert>}
 
       {workflows.length === 0 ? (
         <EmptyState
@@ -374,7 +370,7 @@ function ImportDialog({
           onChange={(e) => setText(e.target.value)}
         />
         {error && (
-          <div role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-900">
+          <Alert>
             <p className="font-medium">{error.message}</p>
             {error.fieldErrors && error.fieldErrors.length > 0 && (
               <ul aria-label="Import problems" className="mt-1 list-disc space-y-0.5 pl-5 text-xs">
@@ -385,7 +381,7 @@ function ImportDialog({
                 ))}
               </ul>
             )}
-          </div>
+          </Alert>
         )}
       </div>
     </Dialog>

@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -181,11 +182,7 @@ function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose:
   return (
     <Dialog open={open} onClose={close} title="Create API key">
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
-        {general ? (
-          <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {general}
-          </p>
-        ) : null}
+        {general ? <Alert>{general}</Alert> : null}
         <Field
           label="Key name"
           hint="Where it is used, e.g. “CI pipeline”."

@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -212,11 +213,7 @@ function AddMemberDialog({ open, onClose, onAdded }: { open: boolean; onClose: (
       description="They get a generated password you hand over once."
     >
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
-        {general ? (
-          <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {general}
-          </p>
-        ) : null}
+        {general ? <Alert>{general}</Alert> : null}
         <Field label="Email" error={fieldError(error?.fieldErrors, "email")}>
           <Input name="email" type="email" required autoComplete="off" />
         </Field>

@@ -1,6 +1,8 @@
 "use client";
 // The confirmation on an approval link: nothing happens until a button is pressed.
+
 import { useActionState, useState } from "react";
+import { Alert } from "@/components/ui/alert";
 import { decideWithLinkAction, type LinkActionState } from "./actions";
 
 export function LinkDecisionForm({ token }: { token: string }) {
@@ -17,11 +19,7 @@ export function LinkDecisionForm({ token }: { token: string }) {
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="token" value={token} />
-      {state && !state.ok ? (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
-          {state.message}
-        </p>
-      ) : null}
+      {state && !state.ok ? <Alert>{state.message}</Alert> : null}
       {rejecting ? (
         <div className="space-y-1">
           <label htmlFor="link-reason" className="block text-sm font-medium">
