@@ -1,22 +1,16 @@
 // Next.js calls register() once when a server process starts. This is where the web server
-// joins the durable runtime: carry on runs a crash left behind, run the reaper and the
-// approval-deadline sweeper (so a deadline that passed while the server was down is applied at
-// start), roll finished runs up for the dashboard, prune old runs (retention), export finished
-// runs over OpenTelemetry when configured, and deliver queued notifications. Several web
-// servers may do this at once: runs are protected by leases, notifications by the outbox's row
-// claims, rollups by Run.rolledUpAt.
+// creates its host (lib/host.ts: data directory, migrations, the demo seed on an empty database,
+// the engine) and starts its background work: carry on runs a crash left behind, the reaper and
+// the approval-deadline sweeper (so a deadline that passed while the server was down is applied
+// at start), dashboard rollup and retention, OTLP export of finished runs when configured, and
+// notification delivery. Nothing else starts background work; pages and actions only use the
+// host. Several web servers may do this at once: runs are protected by leases, notifications by
+// the outbox's row claims, rollups by Run.rolledUpAt.
 export async function register(): Promise<void> {
-  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.SWITCHBOARD_RUNNER === "0") return;
-  const { getDb } = await import("./lib/db/client");
-  const { startProcessRunner } = await import("./lib/runtime/runner");
-  const { ensureNotificationWorker } = await import("./lib/approvals/app");
-  const { sharedRuntime } = await import("./lib/runtime/engine");
-  const { startRunTelemetryFromEnv } = await import("./lib/telemetry/export");
-  const db = await getDb();
-  // OpenTelemetry: export each run this server finishes when OTEL_EXPORTER_OTLP_ENDPOINT is set.
-  if (startRunTelemetryFromEnv(db, sharedRuntime(db).notifier)) console.log("[telemetry] exporting runs over OTLP");
-  const runner = startProcessRunner(db, { log: (line) => console.log(`[runner] ${line}`) });
-  // First sweep immediately rather than after the first timer tick.
-  void runner.sweep().catch((error) => console.error("[runner] start-up sweep failed", error));
-  await ensureNotificationWorker(db);
+  // Next sets NEXT_RUNTIME; it must be tested inline here so the edge build drops the Node-only
+  // imports below (the one environment read outside lib/env.ts in the server's code).
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { getHost, webBackground } = await import("./lib/host");
+  const host = await getHost();
+  await host.start(webBackground(host.env));
 }

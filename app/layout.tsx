@@ -6,6 +6,8 @@ import { Providers } from "./providers";
 export const metadata: Metadata = {
   title: { default: "Switchboard", template: "%s · Switchboard" },
   description: "A self-hostable control plane for AI agents: build workflows, approve, run and audit.",
+  // public/icon.svg; the app shell shows public/logo.svg.
+  icons: { icon: { url: "/icon.svg", type: "image/svg+xml" } },
 };
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };

@@ -3,7 +3,7 @@
 //   1. secrets: NEXTAUTH_SECRET and SWITCHBOARD_SECRET_KEY from the environment, else from
 //      <data dir>/secrets.json, generated there (mode 600) on first start;
 //   2. the database: migrate and, when empty, seed (lib/db/bootstrap.ts, the same start-up path
-//      as the CLI and workers; SWITCHBOARD_SEED=0 skips the seed);
+//      as the server's own host, the CLI and workers; SWITCHBOARD_SEED=0 skips the seed);
 //   3. a production build when the dist dir has none or it is older than the sources;
 //   4. `next start` on 0.0.0.0:$PORT (default 3000).
 // Flags: --dev runs `next dev` instead (no build); --fresh wipes SWITCHBOARD_DATA_DIR first
@@ -40,23 +40,35 @@ if (args.has("--help") || args.has("-h")) {
 }
 const dev = args.has("--dev");
 const buildOnly = args.has("--build-only");
-const rebuildPolicy = args.has("--rebuild") ? "always" : (process.env.SWITCHBOARD_REBUILD ?? "auto");
-if (!["auto", "missing", "always"].includes(rebuildPolicy)) {
-  console.error(`SWITCHBOARD_REBUILD must be auto, missing or always (got ${rebuildPolicy}).`);
-  process.exit(2);
-}
 
 const log = (line) => console.log(`[switchboard] ${line}`);
 
+// TypeScript modules (the same code the app, CLI and workers run) through tsx.
+const { register } = await import("tsx/esm/api");
+register({ tsconfig: join(root, "tsconfig.json") });
+const importTs = (path) => import(pathToFileURL(join(root, path)).href);
+
+// The environment is read and checked by lib/env.ts, like everywhere else. What this script
+// writes back into process.env is what it hands to the Next server it starts (a child process).
+const { readEnv, dataDirectory } = await importTs("lib/env.ts");
+let env;
+try {
+  env = readEnv();
+} catch (error) {
+  console.error(`[switchboard] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+}
+const rebuildPolicy = args.has("--rebuild") ? "always" : env.SWITCHBOARD_REBUILD;
+
 // Paths are resolved against the directory the command was run from, then we work in the project.
-const dataDir = resolve(process.env.SWITCHBOARD_DATA_DIR || "data");
+const dataDir = dataDirectory(env);
 process.env.SWITCHBOARD_DATA_DIR = dataDir;
-process.env.SWITCHBOARD_ROOT ??= root;
-if (process.env.DATABASE_URL?.startsWith("file:")) {
-  process.env.DATABASE_URL = `file:${resolve(process.env.DATABASE_URL.slice("file:".length))}`;
+process.env.SWITCHBOARD_ROOT = env.SWITCHBOARD_ROOT ?? root;
+if (env.DATABASE_URL?.startsWith("file:")) {
+  process.env.DATABASE_URL = `file:${resolve(env.DATABASE_URL.slice("file:".length))}`;
 }
 process.chdir(root);
-const port = process.env.PORT || "3000";
+const port = String(env.PORT);
 process.env.PORT = port;
 
 if (args.has("--fresh") && !buildOnly) {
@@ -68,29 +80,24 @@ if (args.has("--fresh") && !buildOnly) {
   log(`--fresh: deleting ${dataDir}`);
   rmSync(dataDir, { recursive: true, force: true });
 }
-if (!buildOnly) mkdirSync(dataDir, { recursive: true });
-
-// TypeScript modules (the same code the app, CLI and workers run) through tsx.
-const { register } = await import("tsx/esm/api");
-register({ tsconfig: join(root, "tsconfig.json") });
-const importTs = (path) => import(pathToFileURL(join(root, path)).href);
+if (!buildOnly) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
 async function prepareData() {
   // 1. secrets
   const { loadSecrets } = await importTs("lib/auth/secrets.ts");
-  const secrets = loadSecrets(process.env, dataDir);
+  const secrets = loadSecrets(readEnv(), dataDir);
   process.env.NEXTAUTH_SECRET = secrets.NEXTAUTH_SECRET;
   process.env.SWITCHBOARD_SECRET_KEY = secrets.SWITCHBOARD_SECRET_KEY;
   for (const [name, source] of Object.entries(secrets.source)) {
     if (source === "generated") log(`generated ${name} into ${join(dataDir, "secrets.json")} (mode 600)`);
   }
   // Without NEXTAUTH_URL, next-auth builds its URLs from the request's Host header.
-  if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
+  if (!env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
 
   // 2. database
   try {
     const { bootstrap } = await importTs("lib/db/bootstrap.ts");
-    const { db, seeded } = await bootstrap({ dataDir });
+    const { db, seeded } = await bootstrap({ env: readEnv(), dataDir });
     const where = db.provider === "sqlite" ? db.target.file : "PostgreSQL (DATABASE_URL)";
     log(`database ready: ${where}${seeded ? " (seeded the demo workspace)" : ""}`);
     await db.close();
@@ -105,7 +112,7 @@ async function prepareData() {
 if (!buildOnly) await prepareData();
 
 const nextBin = join(root, "node_modules/next/dist/bin/next");
-const distDir = process.env.NEXT_DIST_DIR || ".next";
+const distDir = env.NEXT_DIST_DIR;
 
 // 3. build when missing or stale
 if (!dev) {

@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { createApprovalLinkToken } from "../lib/approvals/links";
+import { createApprovalLinkToken } from "../lib/use-cases/approvals/link-token";
 import { e2eDataDir, signInAs } from "./support/auth";
 
 type Seeded = {

@@ -127,6 +127,7 @@ try {
   const client = new pg.Client({ connectionString: pgBase });
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
+  await client.query(`DROP SCHEMA IF EXISTS "${pgSchema}_jobs" CASCADE`); // the run queue's (lib/db/jobs.ts)
   await client.end();
 }
 if (failed) process.exit(1);

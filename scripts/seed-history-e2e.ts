@@ -8,7 +8,9 @@
 // Usage: npx tsx scripts/seed-history-e2e.ts --db <sqlite file> [--workspace acme] [--end YYYY-MM-DD] [--no-flaky]
 import { openDb } from "../lib/db/client";
 import { insertHistoryFixture } from "../lib/db/history-fixture";
+import { softDeleteWorkflow } from "../lib/db/workflows";
 import { pinDocumentVersion } from "../lib/db/workflows-store";
+import { findWorkspaceBySlug } from "../lib/db/workspaces";
 import { createRuntime } from "../lib/runtime/engine";
 import { FLAKY_WORKFLOW } from "./seed-history-e2e-doc";
 
@@ -29,7 +31,9 @@ async function main() {
   if (!file) throw new Error("--db <sqlite file> is required");
   const db = await openDb({ provider: "sqlite", file, url: `file:${file}` });
   try {
-    const ws = await db.prisma.workspace.findUniqueOrThrow({ where: { slug: arg("workspace") ?? "acme" } });
+    const slug = arg("workspace") ?? "acme";
+    const ws = await findWorkspaceBySlug(db, slug);
+    if (!ws) throw new Error(`There is no workspace "${slug}".`);
     const win = window();
     const end = new Date(`${win.to}T00:00:00.000Z`);
     const fx = await insertHistoryFixture(db, {
@@ -57,7 +61,7 @@ async function main() {
       );
       await rt.close();
       // Keep the e2e workflow out of other specs' workflow lists; its runs stay.
-      await db.prisma.workflow.update({ where: { id: pinned.workflowId }, data: { deletedAt: new Date() } });
+      await softDeleteWorkflow(db, { id: pinned.workflowId, userId: null });
       flaky = {
         workflowId: pinned.workflowId,
         failedRunId: failed.runId,

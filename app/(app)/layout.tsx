@@ -12,10 +12,7 @@ export const dynamic = "force-dynamic";
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const actor = await requirePageActor();
   const db = await serverContext().db();
-  const [workspace, inboxCount] = await Promise.all([
-    getWorkspace(db.prisma, actor.workspaceId),
-    countInboxFor(db, actor),
-  ]);
+  const [workspace, inboxCount] = await Promise.all([getWorkspace(db, actor.workspaceId), countInboxFor(db, actor)]);
   return (
     <AppShell actor={actor} workspaceName={workspace.name} inboxCount={inboxCount}>
       {children}

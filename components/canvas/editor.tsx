@@ -28,6 +28,9 @@ import { EditorStoreContext, RunStoreContext, useEditor, useEditorApi, useLiveRu
 import { FlowCanvas } from "./flow-canvas";
 import { ICONS, Icon } from "./icons";
 import { Inspector } from "./inspector";
+import { InteropPanel } from "./interop-panel";
+import { McpChoicesContext, type McpServerChoice } from "./mcp-pickers";
+import { ModelChoicesContext, type ModelChoiceView } from "./model-choices";
 import { Palette } from "./palette";
 import { RunDialog, RunPanel, useRunStream } from "./run-panel";
 import { VersionsPanel } from "./versions-panel";
@@ -41,6 +44,10 @@ export interface EditorProps {
   canEdit: boolean;
   canPublish: boolean;
   canRun: boolean;
+  /** The workspace's model choices for the agent panel (null: not loaded, the model is typed). */
+  modelChoices?: ModelChoiceView[] | null;
+  /** The workspace's MCP servers and their discovered tools (null: not loaded, names are typed). */
+  mcpServers?: McpServerChoice[] | null;
 }
 
 type Tab = "step" | "checklist" | "versions" | "run";
@@ -64,9 +71,13 @@ export function Editor(props: EditorProps) {
   return (
     <EditorStoreContext.Provider value={store}>
       <RunStoreContext.Provider value={runStore}>
-        <ReactFlowProvider>
-          <EditorInner {...props} />
-        </ReactFlowProvider>
+        <ModelChoicesContext.Provider value={props.modelChoices ?? null}>
+          <McpChoicesContext.Provider value={props.mcpServers ?? null}>
+            <ReactFlowProvider>
+              <EditorInner {...props} />
+            </ReactFlowProvider>
+          </McpChoicesContext.Provider>
+        </ModelChoicesContext.Provider>
       </RunStoreContext.Provider>
     </EditorStoreContext.Provider>
   );
@@ -634,6 +645,7 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
                   }}
                 />
               )}
+              {tab === "versions" && <InteropPanel workflowId={workflow.id} canChange={canPublish} />}
               {tab === "versions" && (
                 <VersionsPanel
                   workflowId={workflow.id}

@@ -4,7 +4,7 @@
 import { Background, Controls, MiniMap, type NodeMouseHandler, ReactFlow, useReactFlow } from "@xyflow/react";
 import { memo, useCallback, useState } from "react";
 import type { CanvasNode } from "@/lib/canvas/types";
-import { visualFor } from "@/lib/nodes/canvas-registry";
+import { isEntryType, visualFor } from "@/lib/nodes/canvas-registry";
 import { countRender, useEditor, useEditorApi } from "./editor-context";
 import { DRAG_MIME } from "./palette";
 import { edgeTypes } from "./step-edge";
@@ -17,7 +17,7 @@ const LARGE = 150;
 /** The first view: the whole workflow, or for a large one the trigger and the ~25 steps after it. */
 function initialFit(nodes: readonly CanvasNode[], edges: readonly { source: string; target: string }[]) {
   if (nodes.length <= LARGE) return { padding: 0.2, maxZoom: 1 };
-  const start = nodes.find((n) => n.type === "trigger") ?? nodes[0];
+  const start = nodes.find((n) => isEntryType(n.type)) ?? nodes[0];
   const seen = new Set([start.id]);
   const queue = [start.id];
   while (queue.length && seen.size < 25) {

@@ -2,14 +2,13 @@
 // A form generated from the workflow's input JSON Schema (top-level properties), for the run
 // dialog. The server checks the input against the full schema; its errors come back by path.
 import { useId } from "react";
+import { inputDefaults } from "@/lib/workflow/input-defaults";
 
 type Prop = { type?: string | string[]; title?: string; description?: string; enum?: unknown[]; default?: unknown };
 export type InputSchema = { type?: string; properties?: Record<string, Prop>; required?: string[] } | undefined;
 
 export function initialInput(schema: InputSchema): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, p] of Object.entries(schema?.properties ?? {})) if (p.default !== undefined) out[k] = p.default;
-  return out;
+  return inputDefaults(schema);
 }
 
 export function InputForm({

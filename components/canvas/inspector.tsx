@@ -4,11 +4,14 @@
 import { useMemo } from "react";
 import { nodeIdForPath } from "@/lib/canvas/convert";
 import type { CanvasEdge, CanvasNode } from "@/lib/canvas/types";
-import { nodeCatalog, visualFor } from "@/lib/nodes/canvas-registry";
+import { nodeCatalog, runsInEngine, varsWrittenBy, visualFor } from "@/lib/nodes/canvas-registry";
 import { expressionKinds } from "@/lib/nodes/inspector/fields";
 import { SchemaForm, type Variable } from "@/lib/nodes/inspector/schema-form";
+import { getNodeDefinition } from "@/lib/nodes/registry";
 import { countRender, useEditor, useEditorApi } from "./editor-context";
 import { Icon } from "./icons";
+import { mcpChoiceControl } from "./mcp-pickers";
+import { ModelPicker } from "./model-choices";
 
 /** Variables a node can use: the run input's fields, upstream nodes' outputs, vars set anywhere. */
 export function availableVariables(
@@ -34,14 +37,12 @@ export function availableVariables(
   }
   for (const id of seen) {
     const n = byId.get(id);
-    if (!n || n.type === "note") continue;
+    if (!n || !runsInEngine(n.type)) continue;
     out.push({ path: `nodes.${id}.output`, hint: `Output of ${n.data.name || id}` });
   }
   for (const n of nodes) {
-    const vars = n.type === "set" ? n.data.config.vars : n.type === "agent" ? n.data.config.writes : undefined;
-    if (vars && typeof vars === "object") {
-      for (const k of Object.keys(vars)) out.push({ path: `vars.${k}`, hint: `Set by ${n.data.name || n.id}` });
-    }
+    for (const k of varsWrittenBy(n.type, n.data.config))
+      out.push({ path: `vars.${k}`, hint: `Set by ${n.data.name || n.id}` });
   }
   return out;
 }
@@ -78,6 +79,7 @@ export function Inspector({ nodeId }: { nodeId: string }) {
   }, [problems, api, nodeId]);
   if (!node) return null;
   const type = node.type ?? "";
+  const choiceFields = getNodeDefinition(type)?.editor?.choiceFields;
   const visual = visualFor(type);
   // the zod errors are shown by the form itself; only show document-level problems not already there
   const docOnly: Record<string, string[]> = {};
@@ -120,8 +122,15 @@ export function Inspector({ nodeId }: { nodeId: string }) {
         variables={variables}
         extraErrors={docOnly}
         onChange={(config, field) => api.getState().updateConfig(node.id, config, field)}
+        customControl={(field, value, onValue, id) =>
+          choiceFields?.[field.key] === "models" ? (
+            <ModelPicker id={id} value={value} onValue={onValue} />
+          ) : (
+            mcpChoiceControl(choiceFields?.[field.key], { id, value, onValue, config: node.data.config })
+          )
+        }
       />
-      {type !== "note" && <AdvancedSettings nodeId={node.id} />}
+      {runsInEngine(type) && <AdvancedSettings nodeId={node.id} />}
       <button
         type="button"
         className="rounded border border-red-300 px-2 py-1 text-xs text-red-800 hover:bg-red-50"

@@ -3,7 +3,7 @@
 // canvas, or click (Enter) to add it — after the step the palette was opened from, connected
 // from the chosen outcome, or in the middle of the view.
 import { memo, useMemo, useState } from "react";
-import { nodeCatalog, visualFor } from "@/lib/nodes/canvas-registry";
+import { isEntryType, nodeCatalog, visualFor } from "@/lib/nodes/canvas-registry";
 import { useEditor } from "./editor-context";
 import { Icon } from "./icons";
 
@@ -18,7 +18,7 @@ export interface PaletteProps {
 
 export const Palette = memo(function Palette({ from, onAdd, onClearFrom, autoFocus }: PaletteProps) {
   const [q, setQ] = useState("");
-  const hasTrigger = useEditor((s) => s.nodes.some((n) => n.type === "trigger"));
+  const hasTrigger = useEditor((s) => s.nodes.some((n) => isEntryType(n.type)));
   const fromNode = useEditor((s) => (from ? s.nodes.find((n) => n.id === from.nodeId) : undefined));
   const outcomes = useMemo(
     () => (fromNode ? nodeCatalog.outcomes(fromNode.type ?? "", fromNode.data.config) : []),
@@ -29,7 +29,7 @@ export const Palette = memo(function Palette({ from, onAdd, onClearFrom, autoFoc
     handle !== undefined && outcomes.some((o) => o.handle === handle) ? handle : (from?.handle ?? null);
   const types = nodeCatalog
     .types()
-    .filter((t) => !(t === "trigger" && hasTrigger))
+    .filter((t) => !(isEntryType(t) && hasTrigger))
     .filter((t) => {
       const needle = q.trim().toLowerCase();
       return !needle || `${nodeCatalog.label(t)} ${nodeCatalog.description(t)}`.toLowerCase().includes(needle);

@@ -5,8 +5,8 @@
 import { useCallback, useEffect, useState } from "react";
 import { cancelRunAction, runStepsAction, startRunAction } from "@/app/(app)/workflows/run-actions";
 import { Alert, Button, Dialog } from "@/components/ui";
-import type { ActionError } from "@/components/ui/action-result";
-import type { RunEventMessage } from "@/lib/canvas/run-state";
+import type { LiveEventMessage, RunEventMessage } from "@/lib/canvas/run-state";
+import type { ActionError } from "@/lib/contracts/app-errors";
 import { useEditor, useLiveRun, useRunApi } from "./editor-context";
 import { Icon, STATUS_META } from "./icons";
 import { InputForm, type InputSchema, initialInput } from "./input-form";
@@ -40,10 +40,27 @@ export function useRunStream(runId: string | null) {
       }
     };
     source.onmessage = onEvent;
+    // streamed tokens: `event: live`, no id (not in the event log), batched per frame too
+    let live: LiveEventMessage[] = [];
+    let liveFrame = 0;
+    source.addEventListener("live", (e: MessageEvent) => {
+      try {
+        live.push(JSON.parse(e.data) as LiveEventMessage);
+      } catch {
+        return;
+      }
+      liveFrame ||= requestAnimationFrame(() => {
+        liveFrame = 0;
+        const batch = live;
+        live = [];
+        api.getState().applyLive(batch);
+      });
+    });
     source.onopen = () => api.getState().setConnected(true);
     source.onerror = () => api.getState().setConnected(false);
     return () => {
       if (frame) cancelAnimationFrame(frame);
+      if (liveFrame) cancelAnimationFrame(liveFrame);
       source.close();
     };
   }, [runId, api]);
@@ -166,6 +183,8 @@ export function RunPanel({ selectedNodeId }: { selectedNodeId: string | null }) 
   const nodeName = useEditor((s) =>
     selectedNodeId ? (s.nodes.find((n) => n.id === selectedNodeId)?.data.name ?? selectedNodeId) : null,
   );
+  const streamed = useLiveRun((s) => (selectedNodeId ? s.live[selectedNodeId]?.text : undefined));
+  const liveStatus = useLiveRun((s) => (selectedNodeId ? s.steps[selectedNodeId]?.status : undefined));
   const [steps, setSteps] = useState<StepRow[]>([]);
   const [approvals, setApprovals] = useState<{ id: string; nodeId: string; status: string }[]>([]);
   const [cancelling, setCancelling] = useState(false);
@@ -253,6 +272,19 @@ export function RunPanel({ selectedNodeId }: { selectedNodeId: string | null }) 
             <a className="block text-blue-700 underline" href={`/inbox/${approval.id}`}>
               Waiting for a person: open it in the inbox
             </a>
+          )}
+          {streamed && (
+            <div className="space-y-1 rounded border border-violet-200 bg-violet-50 p-2 text-xs">
+              <p className="font-medium text-violet-900">
+                {liveStatus === "running" ? "Live output (streaming)" : "Streamed output"}
+              </p>
+              <output
+                aria-label="Live output"
+                className="block max-h-48 overflow-auto whitespace-pre-wrap text-slate-900"
+              >
+                {streamed}
+              </output>
+            </div>
           )}
           {mine.length === 0 && <p className="text-xs text-slate-600">This step has not run (yet).</p>}
           {mine.map((s) => (

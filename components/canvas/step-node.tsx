@@ -5,7 +5,7 @@
 import { Handle, type NodeProps, Position } from "@xyflow/react";
 import { memo, useMemo } from "react";
 import type { CanvasNode } from "@/lib/canvas/types";
-import { nodeCatalog, visualFor } from "@/lib/nodes/canvas-registry";
+import { nodeCatalog, runsInEngine, visualFor } from "@/lib/nodes/canvas-registry";
 import { NODE_TYPE_IDS, type NodeTypeId } from "@/lib/nodes/registry";
 import { useEditorActions } from "./editor-actions";
 import { countRender, useEditor, useLiveRun } from "./editor-context";
@@ -17,6 +17,8 @@ export const StepNode = memo(function StepNode({ id, type, data, selected }: Nod
   const label = nodeCatalog.label(type);
   const problems = useEditor((s) => s.problemsByNode[id]);
   const live = useLiveRun((s) => s.steps[id]);
+  // a streaming model's text, growing while the step runs (the tail: the node shows its last lines)
+  const streamed = useLiveRun((s) => s.live[id]?.text);
   const { openPalette, focusNode } = useEditorActions();
   const outcomes = useMemo(() => nodeCatalog.outcomes(type, data.config), [type, data.config]);
   const facts = useMemo(() => {
@@ -103,6 +105,17 @@ export const StepNode = memo(function StepNode({ id, type, data, selected }: Nod
           )}
         </div>
       )}
+      {streamed && (!live || live.status === "running" || live.status === "succeeded") && (
+        <output
+          aria-label={`${name}: streamed output`}
+          className={`block max-h-20 overflow-hidden border-t border-slate-100 px-3 py-1 text-[11px] leading-snug whitespace-pre-wrap break-words ${
+            live?.status === "succeeded" ? "text-slate-500" : "text-slate-800"
+          }`}
+        >
+          {streamed.length > 240 ? `…${streamed.slice(-240)}` : streamed}
+          {live?.status !== "succeeded" && <span className="ml-0.5 animate-pulse text-violet-600">▍</span>}
+        </output>
+      )}
       {outcomes.map((o, i) => (
         <Handle
           key={o.handle ?? "default"}
@@ -154,7 +167,10 @@ export const NoteNode = memo(function NoteNode({ id, data, selected }: NodeProps
   );
 });
 
-/** nodeTypes for React Flow, defined once at module scope (a new object per render remounts every node). */
+/**
+ * nodeTypes for React Flow, defined once at module scope (a new object per render remounts every
+ * node). A type that never runs (`inert`, the note) is drawn as a sticky note.
+ */
 export const nodeTypes = Object.fromEntries(
-  NODE_TYPE_IDS.map((t) => [t, t === "note" ? NoteNode : StepNode]),
+  NODE_TYPE_IDS.map((t) => [t, runsInEngine(t) ? StepNode : NoteNode]),
 ) as Record<NodeTypeId, typeof StepNode>;

@@ -6,11 +6,11 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { INBOX_COUNT_QUERY_KEY } from "@/components/shell/inbox-badge";
-import type { ActionResult } from "@/components/ui/action-result";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/input";
+import type { ActionResult, Issue } from "@/lib/contracts/app-errors";
 import { EditForm } from "./edit-form";
 
 export type DecideFn = (input: {
@@ -51,7 +51,7 @@ export function DecisionPanel({
   const [reason, setReason] = useState("");
   const [note, setNote] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<{ path: string; message: string }[]>([]);
+  const [fieldErrors, setFieldErrors] = useState<Issue[]>([]);
   const [done, setDone] = useState<string | null>(null);
 
   function run(input: Parameters<DecideFn>[0]) {

@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Field, FieldError } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
+import type { Issue } from "@/lib/contracts/app-errors";
 
 type Schema = {
   type?: string | string[];
@@ -193,7 +194,7 @@ export function EditForm({
 }: {
   schema: unknown;
   initial: unknown;
-  serverErrors: { path: string; message: string }[];
+  serverErrors: Issue[];
   pending: boolean;
   onSubmit: (data: unknown) => void;
   onCancel: () => void;

@@ -10,7 +10,8 @@ const num = (v: unknown): number | null => (typeof v === "number" && Number.isFi
 const LIMIT_LABELS: Record<string, string> = {
   costUsd: "Run cost limit (maxCostUsd)",
   tokens: "Run token limit (maxTokens)",
-  workspaceUsd: "Workspace budget",
+  workspaceUsd: "Workspace budget (this month)",
+  workflowUsd: "Workflow budget (this month)",
 };
 
 function amount(kind: string | undefined, value: number | null): string {

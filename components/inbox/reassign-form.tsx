@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { INBOX_COUNT_QUERY_KEY } from "@/components/shell/inbox-badge";
-import type { ActionResult } from "@/components/ui/action-result";
+import type { ActionResult } from "@/lib/contracts/app-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";

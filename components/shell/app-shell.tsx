@@ -1,6 +1,7 @@
-// The signed-in frame: skip link, header with the product name, navigation (Audit for admins
-// only), the signed-in user with their role and a Sign out button. A horizontal header keeps
-// the full width for the workflow canvas at laptop and tablet widths.
+// The signed-in frame: skip link, header with the logo (public/logo.svg) and the product name,
+// navigation (Audit for admins only), the signed-in user with their role and a Sign out button.
+// A horizontal header keeps the full width for the workflow canvas at laptop and tablet widths.
+import Image from "next/image";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
@@ -42,7 +43,8 @@ export function AppShell({
       </a>
       <header className="border-b border-slate-200 bg-white">
         <div className="flex flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2 lg:flex-nowrap">
-          <Link href="/workflows" className="flex items-baseline gap-2 rounded-md py-1">
+          <Link href="/workflows" className="flex items-center gap-2 rounded-md py-1">
+            <Image src="/logo.svg" alt="" width={24} height={24} unoptimized priority />
             <span className="text-base font-semibold text-slate-900">Switchboard</span>
             <span className="hidden text-sm text-slate-500 sm:inline">{workspaceName}</span>
           </Link>

@@ -6,7 +6,7 @@
 // announceError gives the error role="alert", for errors that appear after a submit and should
 // be read out at once (the inbox's decision forms).
 import { cloneElement, isValidElement, type ReactElement, type ReactNode, useId } from "react";
-import type { ActionError } from "./action-result";
+import type { ActionError, Issue } from "@/lib/contracts/app-errors";
 import { cn } from "./cn";
 import { Label } from "./label";
 
@@ -84,13 +84,10 @@ export function FieldError({
   );
 }
 
-/** The error half of an ActionResult, as client components see it (lib/server/errors.ts ActionError). */
+/** The error half of an ActionResult, as client components see it. */
 export type FormError = ActionError;
 
 /** Looks up the message for one path in an ActionResult's fieldErrors. */
-export function fieldError(
-  fieldErrors: { path: string; message: string }[] | undefined,
-  path: string,
-): string | undefined {
+export function fieldError(fieldErrors: Issue[] | undefined, path: string): string | undefined {
   return fieldErrors?.find((e) => e.path === path)?.message;
 }

@@ -1,5 +1,5 @@
 // UI primitives. Accessible by construction (labels, roles, focus), styled with Tailwind.
-export type { ActionError, ActionFieldError, ActionResult } from "./action-result";
+export type { ActionError, ActionResult, Issue } from "@/lib/contracts/app-errors";
 export { Alert, type AlertTone, alertClass } from "./alert";
 export { Badge, type BadgeTone } from "./badge";
 export { Button, type ButtonProps, buttonClass } from "./button";

@@ -13,7 +13,7 @@ import {
   renameWorkflowAction,
 } from "@/app/(app)/workflows/actions";
 import { Alert, Button, ConfirmDialog, Dialog, EmptyState } from "@/components/ui";
-import type { ActionError } from "@/components/ui/action-result";
+import type { ActionError } from "@/lib/contracts/app-errors";
 
 export interface WorkflowRow {
   id: string;

@@ -1,73 +1,105 @@
-// Wiring of the decision service for the web app and the REST API: the process's engine, the
-// notifications listener, the link secret, and the notification worker (started once per
-// process, on first use).
-import { loadSecrets } from "../auth/secrets";
+// Wiring of the decision service (inbox, REST API, signed links) and of approval notifications,
+// built once per process by its host (lib/host.ts). Building them starts nothing: the
+// notification outbox worker runs only when the host's start() asks for it (the web server's
+// instrumentation), never on first use and never from a page render.
+import type { RunStore } from "@/lib/contracts/ports";
 import type { Db } from "../db/client";
-import { notifyApproval, startNotificationWorker } from "../notifications/outbox";
-import { type DeliveryConfig, deliveryConfigFromEnv } from "../notifications/settings";
-import { defaultTransports } from "../notifications/transports";
-import { createEngineFor } from "../runtime/engine";
+import type { Engine } from "../engine/types";
+import type { ApprovalDeps } from "../use-cases/approvals/deps";
+import {
+  type NotificationWorker,
+  notifyApproval,
+  startNotificationWorker,
+} from "../use-cases/approvals/notifications/outbox";
+import type { DeliveryConfig } from "../use-cases/approvals/notifications/settings";
+import { defaultTransports, type WebhookFetchFor } from "../use-cases/approvals/notifications/transports";
 import { decideWithoutWaitingForTheRun } from "./engine-adapter";
-import type { ApprovalDeps, ApprovalEngine, ApprovalListener } from "./service";
 
-let secretCache: string | undefined;
-
-/** The key approval links are signed with (derived inside links.ts from the installation secret). */
-export function linkSecret(): string {
-  secretCache ??= loadSecrets().SWITCHBOARD_SECRET_KEY;
-  return secretCache;
+/** The decision service's dependencies, plus the key approval links are signed with. */
+export interface Approvals extends ApprovalDeps {
+  /** Derived inside links.ts from the installation secret (SWITCHBOARD_SECRET_KEY). */
+  readonly linkSecret: string;
 }
 
-export function deliveryConfig(): DeliveryConfig {
-  return { ...deliveryConfigFromEnv(), linkSecret: linkSecret() };
+/** Approval notifications: where messages go, and the outbox worker that delivers them. */
+export interface Notifications {
+  /** SMTP, the public URL for links, the link secret. */
+  readonly config: DeliveryConfig;
+  /** The outbox worker while it runs, else null. */
+  readonly worker: NotificationWorker | null;
+  /** Starts the outbox worker (schedule + deliver every `intervalMs`); a second call returns the same one. */
+  start(options?: { intervalMs?: number }): Promise<NotificationWorker>;
+  stop(): void;
 }
 
-const globalState = globalThis as unknown as {
-  switchboardApprovalEngine?: Map<Db, ApprovalEngine>;
-  switchboardNotifications?: ReturnType<typeof startNotificationWorker> | null;
-};
+type Log = (line: string) => void;
 
-async function engineFor(db: Db): Promise<ApprovalEngine> {
-  globalState.switchboardApprovalEngine ??= new Map();
-  let engine = globalState.switchboardApprovalEngine.get(db);
-  if (!engine) {
-    const shared = await createEngineFor(db);
-    engine = decideWithoutWaitingForTheRun(
-      shared,
-      async (id) => (await db.prisma.approval.findUnique({ where: { id }, select: { status: true } }))?.status ?? null,
-      { onRunError: (error) => console.error("[switchboard] run after decision:", error) },
-    );
-    globalState.switchboardApprovalEngine.set(db, engine);
-  }
-  return engine;
-}
-
-/** Starts the notification worker once per process (SWITCHBOARD_NOTIFICATIONS=0 turns it off). */
-export async function ensureNotificationWorker(db: Db): Promise<void> {
-  if (globalState.switchboardNotifications !== undefined) return;
-  if (process.env.SWITCHBOARD_NOTIFICATIONS === "0") {
-    globalState.switchboardNotifications = null;
-    return;
-  }
-  globalState.switchboardNotifications = null;
-  const config = deliveryConfig();
-  globalState.switchboardNotifications = startNotificationWorker({
-    db,
-    config,
-    transports: await defaultTransports(config),
-    intervalMs: Number(process.env.SWITCHBOARD_NOTIFY_INTERVAL_MS ?? 5000),
-  });
-}
-
-function listenerFor(db: Db): ApprovalListener {
+/** `webhookFetch`: the egress-guarded fetch of a workspace (the host's platform.fetchFor). */
+export function createNotifications(
+  db: Db,
+  config: () => DeliveryConfig,
+  log: Log,
+  webhookFetch?: WebhookFetchFor,
+): Notifications {
+  let worker: NotificationWorker | null = null;
+  let starting: Promise<NotificationWorker> | null = null;
   return {
-    async onReassigned(approval) {
-      await notifyApproval(db, deliveryConfig(), approval.id, "reassigned", `R${Date.now()}`);
+    get config() {
+      return config();
+    },
+    get worker() {
+      return worker;
+    },
+    start(options = {}) {
+      starting ??= (async () => {
+        const c = config();
+        worker = startNotificationWorker({
+          db,
+          config: c,
+          transports: await defaultTransports(c, { fetchFor: webhookFetch }),
+          intervalMs: options.intervalMs,
+          onError: (error) => log(`notifications: ${error instanceof Error ? error.message : String(error)}`),
+        });
+        return worker;
+      })();
+      return starting;
+    },
+    stop() {
+      worker?.stop();
+      worker = null;
+      starting = null;
     },
   };
 }
 
-export async function approvalDeps(db: Db): Promise<ApprovalDeps> {
-  await ensureNotificationWorker(db);
-  return { db, engine: await engineFor(db), listener: listenerFor(db) };
+export function createApprovals(parts: {
+  db: Db;
+  engine: Engine;
+  store: RunStore;
+  notifications: Notifications;
+  linkSecret: () => string;
+  log: Log;
+}): Approvals {
+  const { db, store, notifications } = parts;
+  // Answer as soon as the decision is committed; the run goes on in the background.
+  const engine = decideWithoutWaitingForTheRun(
+    parts.engine,
+    async (id) => (await store.getApproval(id))?.status ?? null,
+    {
+      onRunError: (error) =>
+        parts.log(`run after decision: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    },
+  );
+  return {
+    db,
+    engine,
+    listener: {
+      async onReassigned(approval) {
+        await notifyApproval(db, notifications.config, approval.id, "reassigned", `R${Date.now()}`);
+      },
+    },
+    get linkSecret() {
+      return parts.linkSecret();
+    },
+  };
 }

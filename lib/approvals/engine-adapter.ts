@@ -4,8 +4,8 @@
 // committed, so this adapter starts engine.decide and resolves when either it settles (errors
 // come out before anything is written) or the approval is no longer pending; the run keeps going
 // in the background. Who actually won is checked by the service afterwards.
-import { isApprovalNotPendingError, isInputValidationError } from "../engine/errors";
-import type { ApprovalEngine } from "./service";
+import { isApprovalNotPendingError, isInputValidationError } from "@/lib/contracts/errors";
+import type { ApprovalEngine } from "../use-cases/approvals/deps";
 
 type EngineLike = {
   decide(

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedWorkspaceRow } from "../db/fixtures";
 import { TEST_DATABASES } from "../db/testing";
 import { addMember } from "../db/users";
 import { INVALID_CREDENTIALS, throttledMessage, verifyCredentials } from "./credentials";
@@ -28,7 +29,7 @@ describe.each(TEST_DATABASES)("password sign-in on $name", ({ open }) => {
 
   beforeAll(async () => {
     db = await open();
-    const ws = await db.prisma.workspace.create({ data: { name: "W", slug: `c-${Date.now()}` } });
+    const ws = await seedWorkspaceRow(db, "W");
     workspaceId = ws.id;
     const passwordHash = await hashPassword(password);
     await addMember(db.prisma, { workspaceId, email: "ann@acme.test", name: "Ann", role: "editor", passwordHash });
@@ -105,7 +106,7 @@ describe.each(TEST_DATABASES)("password sign-in on $name", ({ open }) => {
   });
 
   it("refuses a user who is no longer a member of any workspace", async () => {
-    const ws2 = await db.prisma.workspace.create({ data: { name: "X", slug: `x-${Date.now()}` } });
+    const ws2 = await seedWorkspaceRow(db, "X");
     const added = await addMember(db.prisma, {
       workspaceId: ws2.id,
       email: "gone@acme.test",

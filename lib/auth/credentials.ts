@@ -1,8 +1,8 @@
 // Password sign-in, independent of next-auth so it can be tested directly. next-auth's
 // credentials provider (options.ts) calls verifyCredentials and turns the result into a
 // session or an error message.
-import { type DbClient, recordAudit } from "../db/audit";
-import type { PrismaClient } from "../db/client";
+import { recordAudit } from "../db/audit";
+import type { DbOrTx } from "../db/tx";
 import { findMembership, findUserForSignIn, normalizeEmail } from "../db/users";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import type { Role } from "./roles";
@@ -21,7 +21,7 @@ export type SignInResult =
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 export async function verifyCredentials(
-  db: PrismaClient,
+  db: DbOrTx,
   input: { email: string; password: string; ip?: string | null },
   now = new Date(),
 ): Promise<SignInResult> {
@@ -63,7 +63,7 @@ export async function verifyCredentials(
 }
 
 export async function recordSignIn(
-  db: DbClient,
+  db: DbOrTx,
   input: { user: { id: string; email: string }; workspaceId: string; method: "password" | "oidc"; ip?: string | null },
 ): Promise<void> {
   await recordAudit(db, {
@@ -77,7 +77,7 @@ export async function recordSignIn(
   });
 }
 
-export async function recordSignOut(db: DbClient, input: { userId: string; email: string; workspaceId: string }) {
+export async function recordSignOut(db: DbOrTx, input: { userId: string; email: string; workspaceId: string }) {
   await recordAudit(db, {
     workspaceId: input.workspaceId,
     actor: { label: input.email, userId: input.userId },

@@ -7,13 +7,15 @@ import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { z } from "zod";
-import { getDb } from "@/lib/db/client";
 import { findMembership, findUserByEmail } from "@/lib/db/users";
+import { type EnvSource, readEnv } from "@/lib/env";
+import { serverContext } from "@/lib/server/context";
 import { INVALID_CREDENTIALS, recordSignIn, recordSignOut, throttledMessage, verifyCredentials } from "./credentials";
 import { authSecret } from "./secrets";
 
 // Without NEXTAUTH_URL, derive URLs from the request's Host (any address the server answers on).
-if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
+// Written to process.env because next-auth reads it from there itself.
+if (!readEnv().NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "1";
 
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 
@@ -31,19 +33,21 @@ export function clientIp(headers: Record<string, unknown> | undefined): string |
   return first || (typeof real === "string" ? real : null) || null;
 }
 
-export function oidcConfigured(env: Record<string, string | undefined> = process.env): boolean {
+export function oidcConfigured(source?: EnvSource): boolean {
+  const env = readEnv(source);
   return Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
 }
 
 function oidcProvider(): OAuthConfig<{ sub: string; email?: string; name?: string; email_verified?: boolean }> {
-  const issuer = (process.env.OIDC_ISSUER as string).replace(/\/$/, "");
+  const env = readEnv();
+  const issuer = (env.OIDC_ISSUER as string).replace(/\/$/, "");
   return {
     id: "oidc",
-    name: process.env.OIDC_NAME || "single sign-on",
+    name: env.OIDC_NAME,
     type: "oauth",
     wellKnown: `${issuer}/.well-known/openid-configuration`,
-    clientId: process.env.OIDC_CLIENT_ID,
-    clientSecret: process.env.OIDC_CLIENT_SECRET,
+    clientId: env.OIDC_CLIENT_ID,
+    clientSecret: env.OIDC_CLIENT_SECRET,
     authorization: { params: { scope: "openid email profile" } },
     idToken: true,
     checks: ["pkce", "state"],
@@ -72,8 +76,8 @@ function buildAuthOptions(): NextAuthOptions {
       async authorize(raw, req) {
         const parsed = CredentialsInput.safeParse(raw);
         if (!parsed.success) throw new Error(INVALID_CREDENTIALS);
-        const db = await getDb();
-        const result = await verifyCredentials(db.prisma, { ...parsed.data, ip: clientIp(req?.headers) });
+        const db = await serverContext().db();
+        const result = await verifyCredentials(db, { ...parsed.data, ip: clientIp(req?.headers) });
         if (!result.ok) {
           // next-auth hands a thrown message to the sign-in form as `error`.
           throw new Error(
@@ -103,11 +107,11 @@ function buildAuthOptions(): NextAuthOptions {
         if (account?.provider !== "oidc") return true;
         // SSO never creates accounts: the email must belong to an existing member.
         if (!user.email) return false;
-        const db = await getDb();
-        const existing = await findUserByEmail(db.prisma, user.email);
-        const membership = existing ? await findMembership(db.prisma, existing.id) : null;
+        const db = await serverContext().db();
+        const existing = await findUserByEmail(db, user.email);
+        const membership = existing ? await findMembership(db, existing.id) : null;
         if (!existing || !membership) return false;
-        await recordSignIn(db.prisma, { user: existing, workspaceId: membership.workspaceId, method: "oidc" });
+        await recordSignIn(db, { user: existing, workspaceId: membership.workspaceId, method: "oidc" });
         return true;
       },
       async jwt({ token, user, account }) {
@@ -117,9 +121,9 @@ function buildAuthOptions(): NextAuthOptions {
           token.workspaceId = u.workspaceId;
           token.role = u.role;
         } else if (user && account?.provider === "oidc" && user.email) {
-          const db = await getDb();
-          const existing = await findUserByEmail(db.prisma, user.email);
-          const membership = existing ? await findMembership(db.prisma, existing.id) : null;
+          const db = await serverContext().db();
+          const existing = await findUserByEmail(db, user.email);
+          const membership = existing ? await findMembership(db, existing.id) : null;
           if (existing && membership) {
             token.userId = existing.id;
             token.workspaceId = membership.workspaceId;
@@ -155,10 +159,10 @@ function buildAuthOptions(): NextAuthOptions {
     events: {
       async signOut({ token }) {
         if (typeof token?.userId !== "string" || typeof token.workspaceId !== "string") return;
-        const db = await getDb();
-        const membership = await findMembership(db.prisma, token.userId, token.workspaceId);
+        const db = await serverContext().db();
+        const membership = await findMembership(db, token.userId, token.workspaceId);
         if (membership) {
-          await recordSignOut(db.prisma, {
+          await recordSignOut(db, {
             userId: membership.user.id,
             email: membership.user.email,
             workspaceId: membership.workspaceId,

@@ -46,6 +46,8 @@ const EXPECTED: Record<Action, Record<Role, boolean>> = {
   "credential.read": { admin: Y, editor: Y, approver: N, viewer: N },
   "credential.manage": { admin: Y, editor: N, approver: N, viewer: N },
   "apikey.manage": { admin: Y, editor: N, approver: N, viewer: N },
+  "mcp.read": { admin: Y, editor: Y, approver: N, viewer: N },
+  "mcp.manage": { admin: Y, editor: N, approver: N, viewer: N },
   "dashboard.read": { admin: Y, editor: Y, approver: Y, viewer: Y },
 };
 

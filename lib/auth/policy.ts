@@ -40,6 +40,8 @@ export const ACTIONS = [
   "credential.read",
   "credential.manage",
   "apikey.manage",
+  "mcp.read",
+  "mcp.manage",
   "dashboard.read",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -97,6 +99,10 @@ const RULES: Record<Action, Rule> = {
   "credential.read": roles("admin", "editor"),
   "credential.manage": roles("admin"),
   "apikey.manage": roles("admin"),
+  // MCP servers: editors see them (and their discovered tools) to build; only admins register,
+  // change or remove them, and ask a server for its tools (which may spawn a stdio command)
+  "mcp.read": roles("admin", "editor"),
+  "mcp.manage": roles("admin"),
   "dashboard.read": anyMember,
 };
 

@@ -6,8 +6,9 @@
 // Not server-only: bin/start.mjs (through lib/db/bootstrap.ts), the CLI and workers use it.
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { z } from "zod";
+import { dataDirectory, type EnvSource, readEnv } from "../env";
 
 const SecretsFile = z.object({
   NEXTAUTH_SECRET: z.string().min(32).optional(),
@@ -16,8 +17,8 @@ const SecretsFile = z.object({
 
 export type Secrets = { NEXTAUTH_SECRET: string; SWITCHBOARD_SECRET_KEY: string };
 
-export function dataDir(env: Record<string, string | undefined> = process.env): string {
-  return resolve(/*turbopackIgnore: true*/ env.SWITCHBOARD_DATA_DIR || "./data");
+export function dataDir(source?: EnvSource): string {
+  return dataDirectory(readEnv(source));
 }
 
 export function secretsPath(dir = dataDir()): string {
@@ -26,9 +27,10 @@ export function secretsPath(dir = dataDir()): string {
 
 /** Environment first, then secrets.json; missing ones are generated and persisted (mode 600). */
 export function loadSecrets(
-  env: Record<string, string | undefined> = process.env,
-  dir = dataDir(env),
+  from?: EnvSource,
+  dir = dataDir(from),
 ): Secrets & { source: Record<keyof Secrets, "env" | "file" | "generated"> } {
+  const env = readEnv(from);
   const file = secretsPath(dir);
   let stored: z.infer<typeof SecretsFile> = {};
   if (existsSync(file)) {
@@ -54,7 +56,7 @@ export function loadSecrets(
     }
   }
   if (changed) {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
   }

@@ -3,7 +3,8 @@
 // several servers sharing PostgreSQL. After `free` failures, each further attempt must wait
 // base × 2^(failures − free), capped; meanwhile attempts are refused WITHOUT checking the
 // password. A quiet hour resets a counter; a successful sign-in resets the email's counter.
-import type { DbClient } from "../db/audit";
+import { countThrottleFailure, deleteThrottle, throttleRows } from "../db/sign-in-throttle";
+import type { DbOrTx } from "../db/tx";
 
 export type ThrottlePolicy = { free: number; baseDelayMs: number; maxDelayMs: number; resetAfterMs: number };
 
@@ -37,8 +38,11 @@ export function delayAfter(failures: number, policy: ThrottlePolicy): number {
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-export async function checkThrottle(db: DbClient, keys: ThrottleKey[], now = new Date()): Promise<ThrottleVerdict> {
-  const rows = await db.signInThrottle.findMany({ where: { key: { in: keys.map((k) => k.key) } } });
+export async function checkThrottle(db: DbOrTx, keys: ThrottleKey[], now = new Date()): Promise<ThrottleVerdict> {
+  const rows = await throttleRows(
+    db,
+    keys.map((k) => k.key),
+  );
   let waitMs = 0;
   for (const row of rows) {
     const policy = keys.find((k) => k.key === row.key)?.policy;
@@ -50,20 +54,19 @@ export async function checkThrottle(db: DbClient, keys: ThrottleKey[], now = new
   return waitMs > 0 ? { allowed: false, retryAfterSeconds: Math.ceil(waitMs / 1000) } : { allowed: true };
 }
 
-export async function recordFailure(db: DbClient, keys: ThrottleKey[], now = new Date()): Promise<void> {
+export async function recordFailure(db: DbOrTx, keys: ThrottleKey[], now = new Date()): Promise<void> {
   for (const { key, policy } of keys) {
-    const row = await db.signInThrottle.findUnique({ where: { key } });
-    const stale = !row || now.getTime() - row.lastFailAt.getTime() >= policy.resetAfterMs;
-    await db.signInThrottle.upsert({
-      where: { key },
-      create: { key, failures: 1, lastFailAt: now },
-      update: stale ? { failures: 1, lastFailAt: now } : { failures: { increment: 1 }, lastFailAt: now },
-    });
+    await countThrottleFailure(
+      db,
+      key,
+      now,
+      (row) => !row || now.getTime() - row.lastFailAt.getTime() >= policy.resetAfterMs,
+    );
   }
 }
 
-export async function clearThrottle(db: DbClient, key: string): Promise<void> {
-  await db.signInThrottle.deleteMany({ where: { key } });
+export async function clearThrottle(db: DbOrTx, key: string): Promise<void> {
+  await deleteThrottle(db, key);
 }
 
 export function formatRetryAfter(seconds: number): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { edge, node, trigger, workflow } from "@/lib/engine/testing/builders";
-import { createTestEngine } from "@/lib/engine/testing/test-engine";
+import { createTestEngine } from "@/lib/testing/test-engine";
 import { createLiveRunStore, emptyRun, type RunEventMessage, reduceRunEvents, takenKey } from "./run-state";
 
 const ev = (seq: number, type: string, data: Record<string, unknown> = {}) => ({ seq, type, data });

@@ -25,6 +25,28 @@ export interface RunEventMessage {
   data: Record<string, unknown>;
 }
 
+/** A streaming model's text for one node (ephemeral `live` events of the run's stream). */
+export interface LiveText {
+  visit: number;
+  attempt: number;
+  /** The tail of what was streamed (at most LIVE_TEXT_KEEP characters). */
+  text: string;
+}
+
+/** Streamed text kept per node on the canvas (the tail; the full output is on the step once it ends). */
+export const LIVE_TEXT_KEEP = 4000;
+
+/** One `event: live` message of the run's stream. */
+export interface LiveEventMessage {
+  type: string;
+  nodeId: string;
+  visit: number;
+  attempt: number;
+  text: string;
+  /** `text` is everything so far (sent when the stream connects mid-step). */
+  snapshot?: boolean;
+}
+
 export interface LiveRunState {
   runId: string | null;
   status: LiveRunStatus | null;
@@ -37,11 +59,15 @@ export interface LiveRunState {
   costUsd: number;
   error: { message?: string } | null;
   connected: boolean;
+  /** Streamed model text per node id, while (and after) its step runs. */
+  live: Record<string, LiveText>;
 }
 
 export interface LiveRunActions {
   reset(runId: string | null): void;
   apply(events: RunEventMessage[]): void;
+  /** Streamed tokens (not part of the event log: no seq). */
+  applyLive(events: LiveEventMessage[]): void;
   setConnected(connected: boolean): void;
 }
 
@@ -58,6 +84,7 @@ export const emptyRun = (runId: string | null = null): LiveRunState => ({
   costUsd: 0,
   error: null,
   connected: false,
+  live: {},
 });
 
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
@@ -154,9 +181,11 @@ export function reduceRunEvents(state: LiveRunState, events: RunEventMessage[]):
         next = { ...next, status: "cancelled" };
         break;
       case "step.started":
+        next = dropLive(next, nodeId, num(d.visit) || 1, num(d.attempt) || 1);
         step("running");
         break;
       case "step.retrying":
+        next = dropLive(next, nodeId);
         step("running");
         if (nodeId && typeof d.nextAttempt === "number") {
           next.steps[nodeId] = { ...next.steps[nodeId], attempt: d.nextAttempt };
@@ -239,12 +268,40 @@ export function reduceRunEvents(state: LiveRunState, events: RunEventMessage[]):
   return next;
 }
 
+/** Applies streamed text: a piece appends to the node's text of the same visit and attempt; a new attempt starts over. Pure. */
+export function reduceLiveEvents(state: LiveRunState, events: LiveEventMessage[]): LiveRunState {
+  if (events.length === 0) return state;
+  const live = { ...state.live };
+  for (const e of events) {
+    if (e.type !== "step.delta" || typeof e.nodeId !== "string" || typeof e.text !== "string") continue;
+    const prev = live[e.nodeId];
+    const same = prev && prev.visit === e.visit && prev.attempt === e.attempt;
+    const text = e.snapshot || !same ? e.text : prev.text + e.text;
+    live[e.nodeId] = {
+      visit: e.visit,
+      attempt: e.attempt,
+      text: text.length > LIVE_TEXT_KEEP ? text.slice(-LIVE_TEXT_KEEP) : text,
+    };
+  }
+  return { ...state, live };
+}
+
+/** A new attempt or visit of a node (or its failure) drops the node's streamed text. */
+function dropLive(state: LiveRunState, nodeId: string | undefined, visit?: number, attempt?: number): LiveRunState {
+  if (!nodeId || !state.live[nodeId]) return state;
+  const cur = state.live[nodeId];
+  if (visit !== undefined && attempt !== undefined && cur.visit === visit && cur.attempt === attempt) return state;
+  const { [nodeId]: _dropped, ...rest } = state.live;
+  return { ...state, live: rest };
+}
+
 /** `runId` attaches the store to a run from the start (the editor's `?run=` view); events replay from seq 0. */
 export function createLiveRunStore(runId: string | null = null): LiveRunStore {
   return createStore<LiveRunState & LiveRunActions>()((set, get) => ({
     ...emptyRun(runId),
     reset: (runId) => set({ ...emptyRun(runId) }),
     apply: (events) => set(reduceRunEvents(get(), events)),
+    applyLive: (events) => set(reduceLiveEvents(get(), events)),
     setConnected: (connected) => set({ connected }),
   }));
 }

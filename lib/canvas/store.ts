@@ -8,7 +8,7 @@
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import { canvasToDoc, docToCanvas, edgeIdFor, nodeIdForPath } from "./convert";
-import type { CanvasEdge, CanvasNode, DocMeta, NodeCatalog, Problem, StepData, WorkflowDoc } from "./types";
+import type { CanvasEdge, CanvasNode, DocMeta, DocNode, NodeCatalog, Problem, StepData, WorkflowDoc } from "./types";
 
 export interface Snapshot {
   meta: DocMeta;
@@ -81,7 +81,12 @@ export function uniqueName(label: string, nodes: readonly CanvasNode[]): string 
 const COALESCE_MS = 1500;
 
 export function createEditorStore(doc: WorkflowDoc, catalog: NodeCatalog): StoreApi<EditorState> {
-  const initial = docToCanvas(doc);
+  /** A loaded document with every node at its type's current config version (the same object when all are). */
+  const upgraded = (d: WorkflowDoc): WorkflowDoc => {
+    const nodes = (d.nodes ?? []).map((n) => catalog.migrateNode(n));
+    return nodes.every((n, i) => n === d.nodes[i]) ? d : { ...d, nodes };
+  };
+  const initial = docToCanvas(upgraded(doc));
   // gesture and coalescing bookkeeping lives outside the state: it never renders
   let gestureBase: Snapshot | null = null;
   let lastCoalesce: { key: string; at: number } | null = null;
@@ -150,6 +155,15 @@ export function createEditorStore(doc: WorkflowDoc, catalog: NodeCatalog): Store
       return o?.label ?? handle;
     };
 
+    /** Clipboard data may come from another tab or installation, with older configs: bring them up to date. */
+    const upgradedData = (n: CanvasNode): StepData => {
+      const node = { ...n.data, id: n.id, type: n.type ?? "" } as DocNode;
+      const next = catalog.migrateNode(node);
+      if (next === node) return n.data;
+      const { id: _id, type: _type, position: _position, ...data } = next;
+      return data as StepData;
+    };
+
     const clone = (payload: ClipboardPayload, offset: number, taken: Set<string>) => {
       const map = new Map<string, string>();
       const nodes = payload.nodes.map((n) => {
@@ -162,7 +176,7 @@ export function createEditorStore(doc: WorkflowDoc, catalog: NodeCatalog): Store
           selected: true,
           measured: undefined,
           position: { x: n.position.x + offset, y: n.position.y + offset },
-          data: structuredClone(n.data),
+          data: structuredClone(upgradedData(n)),
         } satisfies CanvasNode;
       });
       const edges = payload.edges
@@ -258,6 +272,7 @@ export function createEditorStore(doc: WorkflowDoc, catalog: NodeCatalog): Store
           const siblings = state.edges.filter((e) => e.source === from.id).length;
           position = { x: from.position.x + 300, y: from.position.y + siblings * 150 };
         }
+        const version = catalog.configVersion(type);
         const node: CanvasNode = {
           id,
           type,
@@ -266,6 +281,8 @@ export function createEditorStore(doc: WorkflowDoc, catalog: NodeCatalog): Store
           data: {
             name: uniqueName(catalog.label(type), state.nodes),
             config: structuredClone(catalog.defaultConfig(type)),
+            // absent means 1, so documents of types that never changed stay as they were
+            ...(version > 1 ? { version } : {}),
           },
         };
         commit("add", (s) => {
@@ -381,7 +398,7 @@ export function createEditorStore(doc: WorkflowDoc, catalog: NodeCatalog): Store
       },
 
       replaceDocument(doc, opts) {
-        const next = docToCanvas(doc);
+        const next = docToCanvas(upgraded(doc));
         gestureBase = null;
         lastCoalesce = null;
         if (opts?.keepHistory) {

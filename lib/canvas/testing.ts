@@ -45,6 +45,8 @@ export const testCatalog: NodeCatalog = {
     }
   },
   hasInput: (t) => t !== "trigger" && t !== "note",
+  configVersion: () => 1,
+  migrateNode: (n) => n,
 };
 
 export interface TestCanvas {

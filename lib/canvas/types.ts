@@ -1,5 +1,5 @@
 // Canvas-side types. The document shape mirrors the workflow format v1 contract
-// (/docs/workflow-format.md); the engine's zod schema (lib/workflow/schema.ts) is the authority
+// (/docs/workflow-format.md); the engine's zod schema (lib/contracts/workflow-document.ts) is the authority
 // and validates what the canvas produces. The canvas keeps unknown fields so a document
 // round-trips unchanged through the editor.
 import type { Edge, Node } from "@xyflow/react";
@@ -84,6 +84,14 @@ export interface NodeCatalog {
   outcomes(type: string, config: Record<string, unknown>): Outcome[];
   /** false for trigger (nothing enters it) and note */
   hasInput(type: string): boolean;
+  /** the config version new nodes of this type are saved with (`version`, written when above 1) */
+  configVersion(type: string): number;
+  /**
+   * the node brought to its type's current config version by the type's named migrations; the
+   * same object when nothing changes (already current, unknown type, or a node validation will
+   * report, such as a version newer than this installation knows)
+   */
+  migrateNode(node: DocNode): DocNode;
 }
 
 export interface Problem {

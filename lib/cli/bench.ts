@@ -7,16 +7,28 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import type { WorkflowDocument } from "@/lib/contracts/workflow-document";
 import { type Db, openDb } from "../db/client";
-import { seedWorkflowVersion } from "../db/run-store-fixtures";
+import { seedWorkflowVersion } from "../db/fixtures";
+import { postgresSchemaBytes } from "../db/storage";
 import { agentChain, edge, fanOut, node, trigger, workflow } from "../engine/testing/builders";
 import type { RunResult } from "../engine/types";
+import { readEnv } from "../env";
 import { createRuntime, type Runtime } from "../runtime/engine";
-import type { WorkflowDocument } from "../workflow/schema";
+import { type AgentsBenchResult, benchAgents } from "./bench-agents";
+import { benchWithWorkers } from "./bench-workers";
 import type { CliContext } from "./commands";
 import { CliError, EXIT } from "./io";
 
-export const WORKLOADS = ["w1-chain-10", "w1-chain-100", "w2-fanout-50", "w3-throughput", "w4-hitl"] as const;
+export const WORKLOADS = [
+  "w1-chain-10",
+  "w1-chain-100",
+  "w2-fanout-50",
+  "w3-throughput",
+  "w3-workers",
+  "w4-hitl",
+  "w6-agents",
+] as const;
 export const EXTRA_WORKLOADS = ["w5-memory"] as const;
 export type Workload = (typeof WORKLOADS)[number] | (typeof EXTRA_WORKLOADS)[number];
 
@@ -40,6 +52,16 @@ export interface BenchLine {
   load_1m: number;
   rss_mb?: number[];
   heap_mb?: number[];
+  /** w3-workers (PostgreSQL): worker processes, each executing this many runs at once */
+  workers?: number;
+  concurrency_per_worker?: number;
+  /** w3-workers: runs_per_s against one worker */
+  scaling?: number;
+  /** w3-workers: CPU per run of the worker processes, and of the PostgreSQL server's processes */
+  worker_cpu_ms_per_run?: number;
+  postgres_cpu_ms_per_run?: number | null;
+  /** w6-agents: agent steps on the provider path vs the simulated model, and chunk → SSE client latency */
+  agents?: Omit<AgentsBenchResult, "runs">;
 }
 
 export interface BenchOptions {
@@ -64,6 +86,8 @@ export const HITL_DOCUMENT: WorkflowDocument = workflow(
 
 interface BenchDb {
   db: Db;
+  /** The database URL for other processes (PostgreSQL: with `?schema=`). */
+  url: string;
   /** Bytes stored so far (SQLite: db + WAL file sizes; PostgreSQL: the schema's relations). */
   storedBytes(): Promise<number>;
   dispose(): Promise<void>;
@@ -82,6 +106,7 @@ async function openSqliteBench(): Promise<BenchDb> {
   };
   return {
     db,
+    url: `file:${file}`,
     storedBytes: async () => size(file) + size(`${file}-wal`),
     async dispose() {
       await db.close();
@@ -97,18 +122,14 @@ async function openPostgresBench(url: string): Promise<BenchDb> {
   const db = await openDb({ provider: "postgresql", url: u.toString(), schema });
   return {
     db,
-    storedBytes: async () => {
-      const rows = await db.prisma.$queryRawUnsafe<{ bytes: bigint | number | null }[]>(
-        `SELECT sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'`,
-        schema,
-      );
-      return Number(rows[0]?.bytes ?? 0);
-    },
+    url: u.toString(),
+    storedBytes: () => postgresSchemaBytes(db, schema),
     async dispose() {
       await db.close();
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`);
       await client.end();
     },
   };
@@ -266,6 +287,28 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchLine[]>
       );
     }
 
+    if (selected.includes("w3-workers")) {
+      if (bdb.db.provider !== "postgresql") {
+        if (options.only?.includes("w3-workers"))
+          throw new CliError("w3-workers needs PostgreSQL (--postgres): workers take runs from its queue.");
+      } else {
+        const stored0 = await bdb.storedBytes();
+        await benchWithWorkers(bdb.db, bdb.url, {
+          quick,
+          onLine: async (w) => {
+            const { cpu_ms_per_run, ...rest } = w;
+            emit("w3-workers", {
+              ...rest,
+              cpu_ms_per_run,
+              load_1m: round(loadavg()[0], 2),
+              peak_rss_mb: peakRssMb(),
+              write_bytes_per_run: Math.round(((await bdb.storedBytes()) - stored0) / w.runs),
+            });
+          },
+        });
+      }
+    }
+
     if (selected.includes("w4-hitl")) {
       const source = await sourceFor(bdb.db, HITL_DOCUMENT);
       const reps = quick ? 5 : 21;
@@ -288,6 +331,16 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchLine[]>
             times.push(performance.now() - t);
           }
           return { runs: reps, resume_to_complete: { median_ms: round(quantile(times, 0.5)) } };
+        }),
+      );
+    }
+
+    if (selected.includes("w6-agents")) {
+      emit(
+        "w6-agents",
+        await measured(bdb, async () => {
+          const { runs, ...agents } = await benchAgents(bdb.db, { quick });
+          return { runs, agents };
         }),
       );
     }
@@ -343,7 +396,7 @@ export function parseWorkloads(value: string | undefined): Workload[] | undefine
 }
 
 export function defaultPostgresUrl(): string {
-  return process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  return readEnv().TEST_POSTGRES_URL;
 }
 
 export async function benchCommand(
@@ -370,6 +423,9 @@ function formatLine(l: BenchLine): string {
     `peak RSS ${l.peak_rss_mb} MB`,
     `${l.write_bytes_per_run} B stored/run`,
     l.rss_mb ? `RSS ${l.rss_mb.join(" → ")} MB` : "",
+    l.agents
+      ? `agent step +${l.agents.overhead_ms_per_step} ms over simulated (streamed +${l.agents.overhead_streamed_ms_per_step} ms), chunk→SSE p50 ${l.agents.stream_latency_ms.p50} ms p95 ${l.agents.stream_latency_ms.p95} ms`
+      : "",
   ].filter(Boolean);
   return `${l.workload.padEnd(14)} ${l.db.padEnd(10)} ${parts.join(", ")}\n`;
 }

@@ -1,24 +1,24 @@
 // The `switchboard` commands. Each returns its exit code; bad input throws CliError before any
 // run (or workflow version) is written. See docs/cli.md.
 import { hostname } from "node:os";
-import { recordAudit } from "../db/audit";
-import { bootstrap } from "../db/bootstrap";
-import type { Db } from "../db/client";
-import { cliWorkspace, pinDocumentVersion } from "../db/workflows-store";
-import { createIdGenerator } from "../engine/clock";
 import {
   type Issue,
   isApprovalNotPendingError,
   isEngineError,
   isInputValidationError,
   isInvalidWorkflowError,
-} from "../engine/errors";
+} from "@/lib/contracts/errors";
+import type { WorkflowDocument } from "@/lib/contracts/workflow-document";
+import { recordAudit } from "../db/audit";
+import { cliWorkspace, pinDocumentVersion } from "../db/workflows-store";
+import { createIdGenerator } from "../engine/clock";
 import type { RunResult } from "../engine/types";
 import type { DatabaseTarget } from "../env";
-import { createRuntime, type Runtime } from "../runtime/engine";
+import { createHost, type Host } from "../host";
 import { expireDeadLocalLeases } from "../runtime/recovery";
-import type { WorkflowDocument } from "../workflow/schema";
-import { validateRunInput, validateWorkflow } from "../workflow/validate";
+import { inputDefaults } from "../workflow/input-defaults";
+import { validateWorkflow } from "../workflow/validate";
+import { validateRunInput } from "../workflow/validate-document";
 import { approvalView, exitCodeFor, formatApprovals, formatRunResult } from "./format";
 import { CliError, type CliIo, EXIT, formatIssues, parseJson, readJsonArgument, readTextFile } from "./io";
 
@@ -35,21 +35,17 @@ export interface CliContext {
 
 const printJson = (io: CliIo, value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
 
-async function openDatabase(ctx: CliContext): Promise<Db> {
-  const { db } = await bootstrap({ target: ctx.target, log: (line) => ctx.io.stderr(`${line}\n`) });
-  return db;
-}
-
-/** Opens the database and an engine for one command, closing both afterwards. */
-async function withRuntime<T>(ctx: CliContext, fn: (rt: Runtime) => Promise<T>): Promise<T> {
-  const db = await openDatabase(ctx);
-  const rt = createRuntime(db, { role: "cli" });
-  ctx.onInterrupt?.(() => rt.close().then(() => db.close()));
+/**
+ * Creates this command's host (lib/host.ts: data directory, migrations, the demo seed on an
+ * empty database, the engine) and closes it afterwards. Nothing runs in the background.
+ */
+async function withHost<T>(ctx: CliContext, fn: (host: Host) => Promise<T>): Promise<T> {
+  const host = await createHost({ role: "cli", target: ctx.target, log: (line) => ctx.io.stderr(`${line}\n`) });
+  ctx.onInterrupt?.(() => host.close());
   try {
-    return await fn(rt);
+    return await fn(host);
   } finally {
-    await rt.close();
-    await db.close();
+    await host.close();
   }
 }
 
@@ -103,7 +99,8 @@ export function loadRunnable(
       EXIT.badInput,
       checked.issues,
     );
-  const input = inputArg === undefined ? {} : readJsonArgument(inputArg, "--input");
+  // Without --input: the defaults of the input schema (what the run dialog pre-fills), else {}.
+  const input = inputArg === undefined ? inputDefaults(checked.document.input) : readJsonArgument(inputArg, "--input");
   const issues = validateRunInput(checked.document, input);
   if (issues.length > 0)
     throw new CliError("The input does not match the workflow's input schema:", EXIT.badInput, issues);
@@ -116,11 +113,11 @@ export async function runCommand(
   opts: { input?: string; json?: boolean },
 ): Promise<number> {
   const { document, input } = loadRunnable(file, opts.input);
-  return withRuntime(ctx, async (rt) => {
-    const workspace = await cliWorkspace(rt.db);
-    const pinned = await pinDocumentVersion(rt.db, { workspaceId: workspace.id, document, note: `CLI: ${file}` });
+  return withHost(ctx, async (host) => {
+    const workspace = await cliWorkspace(host.db);
+    const pinned = await pinDocumentVersion(host.db, { workspaceId: workspace.id, document, note: `CLI: ${file}` });
     const runId = createIdGenerator().id("run");
-    const running = rt.engine.execute(
+    const running = host.engine.execute(
       {
         document,
         workspaceId: workspace.id,
@@ -131,7 +128,7 @@ export async function runCommand(
       { runId, trigger: "cli" },
     );
     // The run row exists once execute() has created it; the audit entry is written alongside.
-    const audited = recordAudit(rt.db.prisma, {
+    const audited = recordAudit(host.db, {
       workspaceId: workspace.id,
       actor: { label: "cli" },
       action: "run.started",
@@ -157,8 +154,8 @@ export async function runCommand(
 // ------------------------------------------------------------------ approvals, decide
 
 export async function approvalsCommand(ctx: CliContext, opts: { run?: string; json?: boolean }): Promise<number> {
-  return withRuntime(ctx, async (rt) => {
-    const list = (await rt.store.listApprovals({ status: "pending", ...(opts.run ? { runId: opts.run } : {}) })).map(
+  return withHost(ctx, async (host) => {
+    const list = (await host.store.listApprovals({ status: "pending", ...(opts.run ? { runId: opts.run } : {}) })).map(
       approvalView,
     );
     if (opts.json) printJson(ctx.io, list);
@@ -176,16 +173,16 @@ export async function decideCommand(
   if (decision !== "approve" && decision !== "reject")
     throw new CliError(`The decision must be "approve" or "reject", not "${decision}".`);
   const data = opts.data === undefined ? undefined : readJsonArgument(opts.data, "--data");
-  return withRuntime(ctx, async (rt) => {
-    const approval = await rt.store.getApproval(approvalId);
+  return withHost(ctx, async (host) => {
+    const approval = await host.store.getApproval(approvalId);
     if (!approval) throw new CliError(`There is no approval with id ${approvalId}.`);
     let result: RunResult;
     try {
-      result = await rt.engine.decide(approvalId, { decision, comment: opts.comment ?? null, data, by: "cli" });
+      result = await host.engine.decide(approvalId, { decision, comment: opts.comment ?? null, data, by: "cli" });
     } catch (error) {
       throw asCliError(error);
     }
-    await recordAudit(rt.db.prisma, {
+    await recordAudit(host.db, {
       workspaceId: approval.workspaceId,
       actor: { label: "cli" },
       action: "approval.decided",
@@ -203,8 +200,8 @@ export async function decideCommand(
 // ------------------------------------------------------------------ runs show, recover
 
 export async function runsShowCommand(ctx: CliContext, runId: string, opts: { json?: boolean }): Promise<number> {
-  return withRuntime(ctx, async (rt) => {
-    const result = await rt.engine.getResult(runId);
+  return withHost(ctx, async (host) => {
+    const result = await host.engine.getResult(runId);
     if (!result) throw new CliError(`There is no run with id ${runId}.`);
     if (opts.json) printJson(ctx.io, result);
     else ctx.io.stdout(formatRunResult(result));
@@ -218,14 +215,14 @@ export async function runsShowCommand(ctx: CliContext, runId: string, opts: { js
  * are resumed. Prints every run it touched.
  */
 export async function recoverCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
-  return withRuntime(ctx, async (rt) => {
-    const expired = await expireDeadLocalLeases(rt.db);
+  return withHost(ctx, async (host) => {
+    const expired = await expireDeadLocalLeases(host.db);
     if (expired.length && !opts.json)
       ctx.io.stderr(`Took over ${expired.length} run(s) whose executor on this machine is gone.\n`);
     const byRun = new Map<string, RunResult>();
-    for (const r of await rt.engine.reap()) byRun.set(r.runId, r);
-    for (const r of await rt.engine.expireApprovals()) byRun.set(r.runId, r);
-    for (const r of await rt.engine.recover()) byRun.set(r.runId, r);
+    for (const r of await host.engine.reap()) byRun.set(r.runId, r);
+    for (const r of await host.engine.expireApprovals()) byRun.set(r.runId, r);
+    for (const r of await host.engine.recover()) byRun.set(r.runId, r);
     const results = [...byRun.values()];
     if (opts.json) printJson(ctx.io, results);
     else if (results.length === 0) ctx.io.stdout("Nothing to recover.\n");

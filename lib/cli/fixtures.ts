@@ -1,6 +1,7 @@
 // Workflow documents the CLI tests write to files.
+
+import type { WorkflowDocument } from "@/lib/contracts/workflow-document";
 import { agentChain, edge, node, trigger, workflow } from "../engine/testing/builders";
-import type { WorkflowDocument } from "../workflow/schema";
 import { HITL_DOCUMENT } from "./bench";
 
 export { HITL_DOCUMENT };

@@ -1,5 +1,5 @@
 // Human-readable output of the CLI (the --json forms print the spec's shapes instead).
-import type { ApprovalRecord } from "../engine/ports";
+import type { ApprovalRecord } from "@/lib/contracts/ports";
 import type { RunResult } from "../engine/types";
 import { EXIT } from "./io";
 

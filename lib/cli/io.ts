@@ -2,7 +2,7 @@
 // reading a workflow file and `JSON | @file` arguments with errors that name what was wrong.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Issue } from "../engine/errors";
+import type { Issue } from "@/lib/contracts/errors";
 
 /** Exit codes (docs/cli.md). */
 export const EXIT = {

@@ -1,7 +1,7 @@
 // `switchboard` — the command line (bin/switchboard.mjs runs this through tsx). docs/cli.md
 // lists every command, flag and exit code.
 import { Command, CommanderError } from "commander";
-import type { DatabaseTarget } from "../env";
+import { type DatabaseTarget, readEnv } from "../env";
 import {
   approvalsCommand,
   type CliContext,
@@ -12,6 +12,7 @@ import {
   validateCommand,
 } from "./commands";
 import { CliError, type CliIo, EXIT, formatIssues, processIo } from "./io";
+import { registerPlatformCommands } from "./platform";
 
 export interface MainOptions {
   io?: CliIo;
@@ -80,6 +81,49 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       .description("Decide an approval and carry the run on"),
   ).action(async (id: string, decision: string, opts) => set(await decideCommand(ctx, id, decision, jsonFlag(opts))));
 
+  const mcp = program.command("mcp").description("MCP servers of the workspace (tools for tool nodes and agents)");
+  const collect = (value: string, list: string[] = []) => [...list, value];
+  json(
+    mcp
+      .command("add")
+      .argument("<name>", "what tool nodes and agents call the server by")
+      .option("--url <url>", "Streamable HTTP endpoint")
+      .option("--credential <name>", "workspace credential sent as a bearer token (with --url)")
+      .option("--command <cmd>", "stdio: the command to start, pinned as given")
+      .option("--arg <arg>", "stdio: one argument of the command (repeat for more)", collect)
+      .option("--approval <tool>", 'a tool whose every call waits for a person ("*": all; repeatable)', collect)
+      .option("--no-discover", "do not ask the server for its tools now")
+      .description("Register an MCP server (Streamable HTTP URL, or a stdio command) and list its tools"),
+  ).action(async (name: string, opts) => {
+    const { mcpAddCommand } = await import("./mcp");
+    set(await mcpAddCommand(ctx, name, jsonFlag(opts)));
+  });
+  json(
+    mcp
+      .command("tools")
+      .argument("<name>", "server name")
+      .description("Ask a server for its tools (and their input schemas) and store the list"),
+  ).action(async (name: string, opts) => {
+    const { mcpToolsCommand } = await import("./mcp");
+    set(await mcpToolsCommand(ctx, name, jsonFlag(opts)));
+  });
+  json(mcp.command("list").description("List the registered MCP servers")).action(async (opts) => {
+    const { mcpListCommand } = await import("./mcp");
+    set(await mcpListCommand(ctx, jsonFlag(opts)));
+  });
+  json(mcp.command("remove").argument("<name>", "server name").description("Remove an MCP server")).action(
+    async (name: string, opts) => {
+      const { mcpRemoveCommand } = await import("./mcp");
+      set(await mcpRemoveCommand(ctx, name, jsonFlag(opts)));
+    },
+  );
+
+  // providers, prices, egress, secrets (lib/cli/platform.ts)
+  registerPlatformCommands(program, ctx, async (fn, opts) => {
+    jsonFlag(opts);
+    set(await fn());
+  });
+
   const runs = program.command("runs").description("Inspect runs");
   json(runs.command("show").argument("<runId>", "run id").description("Show a run's result")).action(
     async (id: string, opts) => set(await runsShowCommand(ctx, id, jsonFlag(opts))),
@@ -106,13 +150,33 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     set(await benchCommand(ctx, jsonFlag(opts)));
   });
 
+  json(
+    program
+      .command("audit")
+      .description("Check the audit trail")
+      .command("verify")
+      .option("--workspace <slug>", "only this workspace")
+      .description("Verify the audit trail's hash chain; names the first broken link (exit 1)"),
+  ).action(async (opts) => {
+    const { auditVerifyCommand } = await import("./audit");
+    set(await auditVerifyCommand(ctx, jsonFlag(opts)));
+  });
+
   program
     .command("worker")
     .option("--concurrency <n>", "runs executed at once", "4")
+    .option("--health-port <port>", "serve /live, /ready, /health and /metrics on this port")
+    .option("--grace <seconds>", "on SIGTERM, how long runs in progress may go on before they are handed back", "10")
     .description("Execute queued runs from the shared database until stopped (PostgreSQL scale-out)")
     .action(async (opts) => {
       const { workerCommand } = await import("./worker");
-      set(await workerCommand(ctx, { concurrency: Number(opts.concurrency) }));
+      set(
+        await workerCommand(ctx, {
+          concurrency: Number(opts.concurrency),
+          healthPort: opts.healthPort === undefined ? undefined : Number(opts.healthPort),
+          graceSeconds: Number(opts.grace),
+        }),
+      );
     });
 
   if (options.handleSignals) {
@@ -148,7 +212,16 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       return error.code;
     }
     io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (process.env.SWITCHBOARD_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    if (debugging() && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return EXIT.failed;
+  }
+}
+
+/** SWITCHBOARD_DEBUG is set (false when the environment itself is what failed to parse). */
+function debugging(): boolean {
+  try {
+    return Boolean(readEnv().SWITCHBOARD_DEBUG);
+  } catch {
+    return false;
   }
 }

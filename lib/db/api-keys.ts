@@ -1,10 +1,10 @@
 // API keys: random secrets shown once; only their sha256 is stored. A key carries a role in
 // one workspace. Revoked keys are refused.
 import { createHash, randomBytes } from "node:crypto";
+import { AppError } from "@/lib/contracts/app-errors";
 import type { Role } from "../auth/roles";
 import { RoleSchema } from "../auth/roles";
-import { AppError } from "../server/errors";
-import type { DbClient } from "./audit";
+import { type DbOrTx, prismaOf } from "./tx";
 
 export const API_KEY_PREFIX = "sb_";
 
@@ -43,11 +43,18 @@ function toView(row: { role: string } & Omit<ApiKeyView, "role">): ApiKeyView {
 
 /** Creates a key; the returned `key` is the only time the secret exists outside the caller. */
 export async function createApiKey(
-  db: DbClient,
-  input: { workspaceId: string; name: string; role: Role; createdById: string | null },
+  db: DbOrTx,
+  input: {
+    workspaceId: string;
+    name: string;
+    role: Role;
+    createdById: string | null;
+    /** What the key may be used for (lib/auth/scopes.ts); omitted: every scope its role allows. */
+    scopes?: readonly string[];
+  },
 ): Promise<{ apiKey: ApiKeyView; key: string }> {
   const { key, prefix, keyHash } = generateApiKey();
-  const row = await db.apiKey.create({
+  const row = await prismaOf(db).apiKey.create({
     data: {
       workspaceId: input.workspaceId,
       name: input.name,
@@ -55,33 +62,47 @@ export async function createApiKey(
       createdById: input.createdById,
       prefix,
       keyHash,
+      ...(input.scopes ? { scopes: [...input.scopes] } : {}),
     },
     select: VIEW,
   });
   return { apiKey: toView(row), key };
 }
 
-export async function listApiKeys(db: DbClient, workspaceId: string): Promise<ApiKeyView[]> {
-  const rows = await db.apiKey.findMany({ where: { workspaceId }, orderBy: { createdAt: "desc" }, select: VIEW });
+export async function listApiKeys(db: DbOrTx, workspaceId: string): Promise<ApiKeyView[]> {
+  const rows = await prismaOf(db).apiKey.findMany({
+    where: { workspaceId },
+    orderBy: { createdAt: "desc" },
+    select: VIEW,
+  });
   return rows.map(toView);
 }
 
-export async function revokeApiKey(db: DbClient, input: { workspaceId: string; id: string }): Promise<ApiKeyView> {
-  const row = await db.apiKey.findFirst({ where: { id: input.id, workspaceId: input.workspaceId }, select: VIEW });
+export async function revokeApiKey(db: DbOrTx, input: { workspaceId: string; id: string }): Promise<ApiKeyView> {
+  const p = prismaOf(db);
+  const row = await p.apiKey.findFirst({ where: { id: input.id, workspaceId: input.workspaceId }, select: VIEW });
   if (!row) throw new AppError("not_found:apikey");
   if (row.revokedAt) return toView(row);
-  const updated = await db.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() }, select: VIEW });
+  const updated = await p.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() }, select: VIEW });
   return toView(updated);
 }
 
 /** Looks a presented key up by hash. Unknown or revoked: null. Records lastUsedAt (at most once a minute). */
 export async function authenticateApiKey(
-  db: DbClient,
+  db: DbOrTx,
   key: string,
   now = new Date(),
-): Promise<{ id: string; workspaceId: string; name: string; role: Role; createdById: string | null } | null> {
+): Promise<{
+  id: string;
+  workspaceId: string;
+  name: string;
+  role: Role;
+  createdById: string | null;
+  scopes: string[] | null;
+} | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
-  const row = await db.apiKey.findUnique({
+  const p = prismaOf(db);
+  const row = await p.apiKey.findUnique({
     where: { keyHash: hashApiKey(key) },
     select: {
       id: true,
@@ -91,13 +112,22 @@ export async function authenticateApiKey(
       createdById: true,
       revokedAt: true,
       lastUsedAt: true,
+      scopes: true,
     },
   });
   if (!row || row.revokedAt) return null;
   const role = RoleSchema.safeParse(row.role);
   if (!role.success) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-    await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+    await p.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  return { id: row.id, workspaceId: row.workspaceId, name: row.name, role: role.data, createdById: row.createdById };
+  return {
+    id: row.id,
+    workspaceId: row.workspaceId,
+    name: row.name,
+    role: role.data,
+    createdById: row.createdById,
+    // null: a key without a scope list (every scope its role allows); see lib/auth/scopes.ts
+    scopes: Array.isArray(row.scopes) ? row.scopes.filter((s): s is string => typeof s === "string") : null,
+  };
 }

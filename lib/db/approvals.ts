@@ -8,7 +8,8 @@
 // people-sized (tens to hundreds), never the size of the run history.
 import { z } from "zod";
 import { conversationFromSteps } from "../engine/conversation";
-import type { Db, PrismaClient } from "./client";
+import type { PrismaClient } from "./client";
+import { type DbOrTx, prismaOf, transaction } from "./tx";
 
 export const APPROVAL_KINDS = ["approval", "budget", "guardrail"] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
@@ -80,7 +81,12 @@ type RowWithRun = ApprovalRow & { run: { status: string; workflowId: string; wor
 
 const withRun = { run: { select: { status: true, workflowId: true, workflow: { select: { name: true } } } } } as const;
 
-async function userLabels(prisma: PrismaClient, ids: (string | null)[]): Promise<Map<string, string>> {
+/**
+ * What the app calls whoever decided: a person by email, an API key (`apikey:<id>`) as
+ * `API key “<name>”`; unknown ids are left out.
+ */
+export async function deciderLabels(db: DbOrTx, ids: (string | null)[]): Promise<Map<string, string>> {
+  const prisma = prismaOf(db);
   const unique = [...new Set(ids.filter((id): id is string => !!id))];
   if (unique.length === 0) return new Map();
   const keyIds = unique.filter((id) => id.startsWith("apikey:")).map((id) => id.slice("apikey:".length));
@@ -156,7 +162,7 @@ export type InboxFilters = z.input<typeof InboxFilters>;
  * newest first. `all`: every approval of the workspace (callers check approval.readAll).
  */
 export async function listApprovals(
-  db: Pick<Db, "prisma">,
+  db: DbOrTx,
   viewer: ApprovalViewer,
   filters: InboxFilters = {},
   now: Date = new Date(),
@@ -170,7 +176,7 @@ export async function listApprovals(
   };
   let rows: RowWithRun[];
   if (f.tab === "waiting") {
-    const pending = await db.prisma.approval.findMany({
+    const pending = await prismaOf(db).approval.findMany({
       where: { ...base, status: "pending" },
       include: withRun,
       orderBy: { createdAt: "asc" },
@@ -178,19 +184,19 @@ export async function listApprovals(
     });
     rows = pending.filter((row) => isAssignee(row, viewer)).sort(byDeadline);
   } else if (f.tab === "decided") {
-    rows = await db.prisma.approval.findMany({
+    rows = await prismaOf(db).approval.findMany({
       where: { ...base, decidedById: viewer.userId },
       include: withRun,
       orderBy: { decidedAt: "desc" },
       take: f.limit,
     });
   } else {
-    const pending = await db.prisma.approval.findMany({
+    const pending = await prismaOf(db).approval.findMany({
       where: { ...base, status: "pending" },
       include: withRun,
       take: 5000,
     });
-    const done = await db.prisma.approval.findMany({
+    const done = await prismaOf(db).approval.findMany({
       where: { ...base, status: { not: "pending" } },
       include: withRun,
       orderBy: { createdAt: "desc" },
@@ -199,16 +205,16 @@ export async function listApprovals(
     rows = [...pending.sort(byDeadline), ...done];
   }
   rows = rows.slice(0, f.limit);
-  const labels = await userLabels(
-    db.prisma,
+  const labels = await deciderLabels(
+    db,
     rows.map((r) => r.decidedById),
   );
   return rows.map((row) => summarize(row, labels));
 }
 
 /** How many pending approvals are assigned to the viewer (the navigation count). */
-export async function countWaiting(db: Pick<Db, "prisma">, viewer: ApprovalViewer): Promise<number> {
-  const pending = await db.prisma.approval.findMany({
+export async function countWaiting(db: DbOrTx, viewer: ApprovalViewer): Promise<number> {
+  const pending = await prismaOf(db).approval.findMany({
     where: { workspaceId: viewer.workspaceId, status: "pending" },
     select: { assigneeRoles: true, assigneeUserIds: true },
   });
@@ -216,16 +222,16 @@ export async function countWaiting(db: Pick<Db, "prisma">, viewer: ApprovalViewe
 }
 
 /** The workflows that have approvals, for the inbox filter. */
-export async function approvalWorkflows(db: Pick<Db, "prisma">, workspaceId: string) {
-  return db.prisma.workflow.findMany({
+export async function approvalWorkflows(db: DbOrTx, workspaceId: string) {
+  return prismaOf(db).workflow.findMany({
     where: { workspaceId, runs: { some: { approvals: { some: {} } } } },
     select: { id: true, name: true },
     orderBy: { name: "asc" },
   });
 }
 
-export async function getApprovalRow(db: Pick<Db, "prisma">, workspaceId: string, id: string) {
-  return db.prisma.approval.findFirst({ where: { id, workspaceId } });
+export async function getApprovalRow(db: DbOrTx, workspaceId: string, id: string) {
+  return prismaOf(db).approval.findFirst({ where: { id, workspaceId } });
 }
 
 export type TrailStep = {
@@ -336,12 +342,8 @@ function handoffsOf(events: { type: string; data: unknown }[]): Handoff[] {
 }
 
 /** One approval with everything the detail page shows: payload, trail, conversation, cost. */
-export async function getApprovalDetail(
-  db: Pick<Db, "prisma">,
-  workspaceId: string,
-  id: string,
-): Promise<ApprovalDetail | null> {
-  const row = await db.prisma.approval.findFirst({
+export async function getApprovalDetail(db: DbOrTx, workspaceId: string, id: string): Promise<ApprovalDetail | null> {
+  const row = await prismaOf(db).approval.findFirst({
     where: { id, workspaceId },
     include: {
       run: {
@@ -353,16 +355,19 @@ export async function getApprovalDetail(
     },
   });
   if (!row) return null;
-  const events = await db.prisma.runEvent.findMany({
+  const events = await prismaOf(db).runEvent.findMany({
     where: { runId: row.runId, type: { contains: "handoff" } },
     orderBy: { seq: "asc" },
     select: { type: true, data: true },
     take: 500,
   });
   const { userIds } = parseAssignees(row);
-  const labels = await userLabels(db.prisma, [row.decidedById]);
+  const labels = await deciderLabels(db, [row.decidedById]);
   const assigneeUsers = userIds.length
-    ? await db.prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true, name: true } })
+    ? await prismaOf(db).user.findMany({
+        where: { id: { in: userIds } },
+        select: { id: true, email: true, name: true },
+      })
     : [];
   const run = row.run;
   const steps: TrailStep[] = run.steps.map((s) => ({
@@ -431,8 +436,8 @@ export async function getApprovalDetail(
 }
 
 /** Members who can be picked as a new assignee (not viewers: they can never decide). */
-export async function assignableMembers(db: Pick<Db, "prisma">, workspaceId: string) {
-  const members = await db.prisma.membership.findMany({
+export async function assignableMembers(db: DbOrTx, workspaceId: string) {
+  const members = await prismaOf(db).membership.findMany({
     where: { workspaceId, role: { not: "viewer" } },
     select: { role: true, user: { select: { id: true, email: true, name: true } } },
     orderBy: { createdAt: "asc" },
@@ -446,11 +451,11 @@ export async function assignableMembers(db: Pick<Db, "prisma">, workspaceId: str
  * the approval was no longer pending.
  */
 export async function reassignPending(
-  db: Pick<Db, "prisma">,
+  db: DbOrTx,
   id: string,
   assignees: { roles: string[]; userIds: string[] },
 ): Promise<boolean> {
-  const result = await db.prisma.approval.updateMany({
+  const result = await prismaOf(db).approval.updateMany({
     where: { id, status: "pending" },
     data: { assigneeRoles: assignees.roles, assigneeUserIds: assignees.userIds, reminderSentAt: null },
   });
@@ -462,12 +467,12 @@ export async function reassignPending(
  * the same transaction, the same way the run store numbers its events).
  */
 export async function appendRunEvent(
-  db: Pick<Db, "prisma">,
+  db: DbOrTx,
   runId: string,
   type: string,
   data: Record<string, unknown>,
 ): Promise<number> {
-  return db.prisma.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const run = await tx.run.update({
       where: { id: runId },
       data: { lastSeq: { increment: 1 } },
@@ -476,4 +481,65 @@ export async function appendRunEvent(
     await tx.runEvent.create({ data: { runId, seq: run.lastSeq, type, data: data as object } });
     return run.lastSeq;
   });
+}
+
+/** One approval by id, whatever its workspace (the deadline sweep's audit), or null. */
+export async function findApprovalById(db: DbOrTx, id: string): Promise<ApprovalRow | null> {
+  return prismaOf(db).approval.findUnique({ where: { id } });
+}
+
+/** What authorization needs about an approval: its workspace and assignees; null when there is none. */
+export async function approvalResource(
+  db: DbOrTx,
+  id: string,
+): Promise<{ workspaceId: string; assigneeRoles: string[]; assigneeUserIds: string[] } | null> {
+  const row = await prismaOf(db).approval.findUnique({
+    where: { id },
+    select: { workspaceId: true, assigneeRoles: true, assigneeUserIds: true },
+  });
+  if (!row) return null;
+  const { roles, userIds } = parseAssignees(row);
+  return { workspaceId: row.workspaceId, assigneeRoles: roles, assigneeUserIds: userIds };
+}
+
+/**
+ * Adds how a decision was made (via, reason, link id, the decider's label…) to the decision
+ * record the engine stored, only while the decision is still `decidedById`'s.
+ */
+export async function annotateDecision(
+  db: DbOrTx,
+  id: string,
+  decidedById: string,
+  decision: Record<string, unknown>,
+): Promise<void> {
+  await prismaOf(db).approval.updateMany({
+    where: { id, decidedById },
+    data: { decision: decision as object },
+  });
+}
+
+/**
+ * Approvals whose timeout outcome or escalation may lack its audit entry: decided by nobody since
+ * `since` (approved, rejected or expired by the deadline sweep), or escalated and still pending.
+ */
+export async function timeoutCandidates(db: DbOrTx, since: Date, limit = 1000) {
+  return prismaOf(db).approval.findMany({
+    where: {
+      OR: [
+        { decidedById: null, decidedAt: { gte: since }, status: { in: ["approved", "rejected", "expired"] } },
+        { status: "pending", escalationLevel: { gt: 0 } },
+      ],
+    },
+    select: { id: true, escalationLevel: true, status: true, decision: true },
+    take: limit,
+  });
+}
+
+/** An approval's status and decision record in a workspace (what a signed link checks), or null. */
+export async function approvalState(
+  db: DbOrTx,
+  workspaceId: string,
+  id: string,
+): Promise<{ status: string; decision: unknown } | null> {
+  return prismaOf(db).approval.findFirst({ where: { id, workspaceId }, select: { status: true, decision: true } });
 }

@@ -1,4 +1,5 @@
-// The only place that constructs a Prisma client. Everything else imports `getDb()`.
+// The only place that constructs a Prisma client. A process opens its database once, in its
+// composition root (lib/host.ts, through bootstrap()); everything else is handed that Db.
 // SQLite (embedded default) and PostgreSQL share one data model: prisma/schema.prisma is
 // the source, prisma/postgres/schema.prisma is derived from it, and each has its own
 // generated client. Their APIs are identical, so callers see the SQLite client's type.
@@ -9,6 +10,7 @@ import "./sqlite-direct";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { type DatabaseTarget, databaseTarget } from "../env";
+import { prepareSqliteFile } from "./file-modes";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { migrate } from "./migrate";
@@ -38,6 +40,9 @@ export function createPrisma(target: DatabaseTarget): PrismaClient {
 
 /** Opens a database, migrating it first (every entry point goes through here). */
 export async function openDb(target: DatabaseTarget = databaseTarget()): Promise<Db> {
+  // A fresh data directory: the SQLite file's folder must exist before the migrator opens it, and
+  // the file is created (or tightened to) mode 0600 first; its -wal/-shm files inherit that mode.
+  if (target.provider === "sqlite") prepareSqliteFile(target.file);
   await migrate(target);
   const prisma = createPrisma(target);
   if (target.provider === "sqlite") {
@@ -52,12 +57,4 @@ export async function openDb(target: DatabaseTarget = databaseTarget()): Promise
     await prisma.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 4000");
   }
   return { prisma, provider: target.provider, target, close: () => prisma.$disconnect() };
-}
-
-const globalForDb = globalThis as unknown as { switchboardDb?: Promise<Db> };
-
-/** The process-wide database (one per process; survives Next dev hot reloads). */
-export function getDb(): Promise<Db> {
-  globalForDb.switchboardDb ??= openDb();
-  return globalForDb.switchboardDb;
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { edge, node, trigger, workflow } from "../engine/testing/builders";
 import { createRuntime } from "../runtime/engine";
 import { getApprovalDetail } from "./approvals";
-import { seedWorkflowVersion } from "./run-store-fixtures";
+import { seedWorkflowVersion } from "./fixtures";
 import { getRunDetail } from "./runs-queries";
 import { TEST_DATABASES } from "./testing";
 

@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import type { DatabaseTarget } from "../env";
+import { type DatabaseTarget, projectRoot } from "../env";
+import { installJobQueue } from "./jobs";
 
 export class MigrationError extends Error {
   constructor(
@@ -29,10 +30,6 @@ export interface Migration {
   name: string;
   sql: string;
   checksum: string;
-}
-
-export function projectRoot(): string {
-  return process.env.SWITCHBOARD_ROOT ?? process.cwd();
 }
 
 export function readMigrations(provider: DatabaseTarget["provider"], root = projectRoot()): Migration[] {
@@ -65,6 +62,8 @@ export async function migrate(
   if (migratedInThisProcess.has(key)) return { applied: [] };
   const result =
     target.provider === "sqlite" ? migrateSqlite(target.file, migrations) : await migratePostgres(target, migrations);
+  // PostgreSQL: the run queue's schema too (graphile-worker's own migrator; lib/db/jobs.ts).
+  if (target.provider === "postgresql") await installJobQueue(target);
   migratedInThisProcess.add(key);
   return result;
 }

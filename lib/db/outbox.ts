@@ -3,7 +3,7 @@
 // by a conditional update (attempts must still be what the claimer read), which moves its
 // nextAttemptAt forward by a lease: two workers never send it at the same time, and a worker
 // that dies mid-send leaves it to be retried when the lease passes (at-least-once).
-import type { Db } from "./client";
+import { type DbOrTx, prismaOf } from "./tx";
 import { isUniqueViolation } from "./workflows-store";
 
 export type OutboxChannel = "webhook" | "email" | "inapp";
@@ -23,7 +23,7 @@ export type OutboxRow = {
 
 /** Adds a message. With an explicit id the call is idempotent: a second enqueue returns false. */
 export async function enqueueOutbox(
-  db: Pick<Db, "prisma">,
+  db: DbOrTx,
   input: {
     id?: string;
     workspaceId: string;
@@ -34,7 +34,7 @@ export async function enqueueOutbox(
   },
 ): Promise<boolean> {
   try {
-    await db.prisma.outboxMessage.create({
+    await prismaOf(db).outboxMessage.create({
       data: {
         ...(input.id ? { id: input.id } : {}),
         workspaceId: input.workspaceId,
@@ -52,19 +52,19 @@ export async function enqueueOutbox(
   }
 }
 
-export async function existingOutboxIds(db: Pick<Db, "prisma">, ids: string[]): Promise<Set<string>> {
+export async function existingOutboxIds(db: DbOrTx, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.prisma.outboxMessage.findMany({ where: { id: { in: ids } }, select: { id: true } });
+  const rows = await prismaOf(db).outboxMessage.findMany({ where: { id: { in: ids } }, select: { id: true } });
   return new Set(rows.map((r) => r.id));
 }
 
 /** Claims up to `limit` due messages (pending, nextAttemptAt <= now) for `leaseMs`. */
 export async function claimDueOutbox(
-  db: Pick<Db, "prisma">,
+  db: DbOrTx,
   now: Date,
   options: { leaseMs: number; limit: number; channels?: OutboxChannel[] },
 ): Promise<OutboxRow[]> {
-  const due = await db.prisma.outboxMessage.findMany({
+  const due = await prismaOf(db).outboxMessage.findMany({
     where: {
       status: "pending",
       nextAttemptAt: { lte: now },
@@ -76,7 +76,7 @@ export async function claimDueOutbox(
   const claimed: OutboxRow[] = [];
   for (const row of due) {
     const leaseUntil = new Date(now.getTime() + options.leaseMs);
-    const result = await db.prisma.outboxMessage.updateMany({
+    const result = await prismaOf(db).outboxMessage.updateMany({
       where: { id: row.id, status: "pending", attempts: row.attempts },
       data: { attempts: row.attempts + 1, nextAttemptAt: leaseUntil },
     });
@@ -85,8 +85,8 @@ export async function claimDueOutbox(
   return claimed;
 }
 
-export async function markOutboxSent(db: Pick<Db, "prisma">, row: Pick<OutboxRow, "id" | "attempts">, now: Date) {
-  await db.prisma.outboxMessage.updateMany({
+export async function markOutboxSent(db: DbOrTx, row: Pick<OutboxRow, "id" | "attempts">, now: Date) {
+  await prismaOf(db).outboxMessage.updateMany({
     where: { id: row.id, attempts: row.attempts, status: "pending" },
     data: { status: "sent", sentAt: now, lastError: null },
   });
@@ -94,12 +94,12 @@ export async function markOutboxSent(db: Pick<Db, "prisma">, row: Pick<OutboxRow
 
 /** Records a failed attempt: retry at `retryAt`, or give up (status failed) when it is null. */
 export async function markOutboxFailed(
-  db: Pick<Db, "prisma">,
+  db: DbOrTx,
   row: Pick<OutboxRow, "id" | "attempts">,
   error: string,
   retryAt: Date | null,
 ) {
-  await db.prisma.outboxMessage.updateMany({
+  await prismaOf(db).outboxMessage.updateMany({
     where: { id: row.id, attempts: row.attempts, status: "pending" },
     data: retryAt
       ? { nextAttemptAt: retryAt, lastError: error.slice(0, 1000) }
@@ -108,8 +108,8 @@ export async function markOutboxFailed(
 }
 
 /** Recent in-app notifications of a workspace (the inbox shows those addressed to the viewer). */
-export async function listInAppNotifications(db: Pick<Db, "prisma">, workspaceId: string, limit = 50) {
-  return db.prisma.outboxMessage.findMany({
+export async function listInAppNotifications(db: DbOrTx, workspaceId: string, limit = 50) {
+  return prismaOf(db).outboxMessage.findMany({
     where: { workspaceId, channel: "inapp" },
     orderBy: { createdAt: "desc" },
     take: limit,
@@ -117,8 +117,8 @@ export async function listInAppNotifications(db: Pick<Db, "prisma">, workspaceId
 }
 
 /** Pending approvals with what the notifier needs (assignees, deadline, reminder state). */
-export async function pendingApprovalsForNotify(db: Pick<Db, "prisma">, limit = 1000, approvalId?: string) {
-  return db.prisma.approval.findMany({
+export async function pendingApprovalsForNotify(db: DbOrTx, limit = 1000, approvalId?: string) {
+  return prismaOf(db).approval.findMany({
     where: { status: "pending", ...(approvalId ? { id: approvalId } : {}) },
     select: {
       id: true,
@@ -142,17 +142,20 @@ export async function pendingApprovalsForNotify(db: Pick<Db, "prisma">, limit = 
 }
 
 /** Records when the (latest) reminder went out, for display. */
-export async function markReminderSent(db: Pick<Db, "prisma">, approvalId: string, now: Date): Promise<void> {
-  await db.prisma.approval.updateMany({ where: { id: approvalId, status: "pending" }, data: { reminderSentAt: now } });
+export async function markReminderSent(db: DbOrTx, approvalId: string, now: Date): Promise<void> {
+  await prismaOf(db).approval.updateMany({
+    where: { id: approvalId, status: "pending" },
+    data: { reminderSentAt: now },
+  });
 }
 
 /** Members who receive an approval's notifications: its users plus members holding its roles. */
 export async function approvalRecipients(
-  db: Pick<Db, "prisma">,
+  db: DbOrTx,
   workspaceId: string,
   assignees: { roles: string[]; userIds: string[] },
 ) {
-  const members = await db.prisma.membership.findMany({
+  const members = await prismaOf(db).membership.findMany({
     where: {
       workspaceId,
       role: { not: "viewer" },

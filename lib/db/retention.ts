@@ -7,11 +7,11 @@
 // Step figures survive too: the rollup pass (lib/db/rollup.ts) runs first, and only runs already
 // rolled up into StepDailyUsage are pruned (StepDailyUsage rows are never deleted by pruning).
 import { z } from "zod";
-import type { DbClient } from "./audit";
 import type { Db } from "./client";
 import type { Prisma } from "./generated/sqlite/client";
 import { num, query, SqlBuilder } from "./history-sql";
 import { rollUpFinishedRuns } from "./rollup";
+import { type DbOrTx, prismaOf } from "./tx";
 
 /** The retention part of Workspace.settings. Absent or null: keep runs forever. */
 export const RetentionSettingSchema = z.object({
@@ -127,17 +127,18 @@ export const RetentionDaysInputSchema = z
 
 /** Sets (or clears, with null) `retentionDays` in Workspace.settings, keeping the other settings. */
 export async function setWorkspaceRetention(
-  db: DbClient,
+  db: DbOrTx,
   workspaceId: string,
   days: number | null,
 ): Promise<{ before: number | null; after: number | null }> {
-  const ws = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { settings: true } });
+  const p = prismaOf(db);
+  const ws = await p.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { settings: true } });
   const current =
     ws.settings && typeof ws.settings === "object" && !Array.isArray(ws.settings)
       ? (ws.settings as Record<string, unknown>)
       : {};
   const { retentionDays: _previous, ...rest } = current;
   const next = days === null ? rest : { ...rest, retentionDays: days };
-  await db.workspace.update({ where: { id: workspaceId }, data: { settings: next as Prisma.InputJsonObject } });
+  await p.workspace.update({ where: { id: workspaceId }, data: { settings: next as Prisma.InputJsonObject } });
   return { before: retentionDaysOf(current), after: days };
 }

@@ -4,12 +4,12 @@
 // single-use decisions under real concurrency, and the shared SQLite connection.
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ApprovalNotPendingError, FencedError } from "../engine/errors";
-import type { ApprovalInput, CreateRunInput, StepUpsert } from "../engine/ports";
-import type { WorkflowDocument } from "../workflow/schema";
+import { ApprovalNotPendingError, FencedError } from "@/lib/contracts/errors";
+import type { ApprovalInput, CreateRunInput, StepUpsert } from "@/lib/contracts/ports";
+import type { WorkflowDocument } from "@/lib/contracts/workflow-document";
 import type { Db } from "./client";
 import { PrismaRunStore } from "./run-store";
-import { MINIMAL_DOCUMENT, type SeededVersion, seedWorkflowVersion } from "./run-store-fixtures";
+import { MINIMAL_DOCUMENT, type SeededVersion, seedWorkflowVersion } from "./fixtures";
 import "./sqlite-direct";
 import { openTestPostgres, openTestSqlite } from "./testing";
 

@@ -1,5 +1,5 @@
-// The engine's RunStore for SQLite and PostgreSQL (lib/engine/ports.ts says what each method
-// must do; lib/engine/testing/store-contract.ts checks it on both databases, through every path).
+// The engine's RunStore for SQLite and PostgreSQL (lib/contracts/ports/store.ts says what each method
+// must do; lib/engine/testing/store-contract/ checks it on both databases, through every path).
 //
 // Hot path. A commit is one transaction of a handful of statements, whatever it carries:
 //   1. UPDATE "Run" … WHERE id AND fence = lease.fence RETURNING lastSeq — the fence check, the
@@ -20,6 +20,7 @@
 // The parts live in lib/db/run-store/: columns.ts, rows.ts, statements.ts (SQL builders), commit.ts
 // (the commit paths), approvals.ts, decode.ts (rows to records), failures.ts, context.ts.
 import type {
+  AcquireLeaseOptions,
   ApprovalFilter,
   ApprovalRecord,
   CommitResult,
@@ -33,10 +34,11 @@ import type {
   RunRecord,
   RunStore,
   StepRecord,
-} from "../engine/ports";
-import { takeCommitInput } from "../engine/ports";
+} from "@/lib/contracts/ports";
+import { takeCommitInput } from "@/lib/contracts/ports";
 import { newRunRecord } from "../engine/run-record";
 import type { Db } from "./client";
+import { jobsSchemaOf } from "./jobs";
 import { decideApproval, findApprovalsPastDeadline, getApproval, listApprovals } from "./run-store/approvals";
 import { RUN_COLUMNS } from "./run-store/columns";
 import { commitInOneStatement, commitInTransaction, fitsOneStatement } from "./run-store/commit";
@@ -52,6 +54,13 @@ export interface PrismaRunStoreOptions {
    * false forces every write through Prisma transactions (used by tests to cover both paths).
    */
   direct?: boolean;
+  /**
+   * PostgreSQL only: add each run's job to the run queue (graphile-worker, lib/db/jobs.ts) in the
+   * transaction that makes the run runnable — created queued without a lease, requeued by a
+   * decision, or left queued/running by a commit that gives its lease up. For processes whose runs
+   * workers execute (SWITCHBOARD_EXECUTE=workers) and for the workers themselves.
+   */
+  enqueue?: boolean;
   /**
    * Called after every transaction that appended events. The engine publishes what it commits
    * itself; a runtime typically forwards only `decideApproval` (decisions made outside the engine's
@@ -75,7 +84,11 @@ export class PrismaRunStore implements RunStore {
     this.sql = backend;
     this.releaseBackend = release;
     const schema = db.target.provider === "postgresql" ? db.target.schema : undefined;
-    this.statements = new RunStoreStatements(backend, schema);
+    if (options.enqueue && db.provider !== "postgresql") {
+      void release();
+      throw new Error("Runs can only be enqueued for workers on PostgreSQL (DATABASE_URL=postgres://…).");
+    }
+    this.statements = new RunStoreStatements(backend, schema, options.enqueue ? jobsSchemaOf(db.target) : null);
     this.ctx = { db, sql: backend, statements: this.statements, decode: rowDecoder(backend.kind) };
   }
 
@@ -92,19 +105,24 @@ export class PrismaRunStore implements RunStore {
   async createRun(input: CreateRunInput): Promise<CreateRunResult> {
     const events = input.events ?? [];
     const { run, lease } = newRunRecord(input);
-    // a queued run nobody executes yet: wake the workers (delivered on commit)
-    const notice = input.status === "queued" && !lease ? this.statements.queuedNotice(input.id) : [];
+    // a queued run nobody executes yet: its job, in the same transaction (enqueueing stores)
+    const enqueue = input.status === "queued" && !lease ? this.statements.enqueueStmts(input.id) : [];
     const runInsert = this.statements.insertStmts("Run", RUN_COLUMNS, [runRow(run)]);
     const eventInserts = this.statements.eventStmts(input.id, 1, events, input.createdAt);
-    if (this.sql.dialect === "postgresql" && notice.length === 0 && eventInserts.length <= 1) {
-      // One statement, one round trip: the events' INSERT rides along as a CTE (atomic together).
+    if (this.sql.dialect === "postgresql" && eventInserts.length <= 1) {
+      // One statement, one round trip: the events' INSERT rides along as a CTE (atomic together),
+      // and so does the run's INSERT when the job is added by the main SELECT.
       const ctes = eventInserts.map((e, i) => `e${i} AS (${e.sql})`);
-      await this.sql.run({
-        sql: `${ctes.length ? `WITH ${ctes.join(", ")} ` : ""}${runInsert[0].sql}`,
-        params: [...eventInserts.flatMap((e) => e.params), ...runInsert[0].params],
-      });
+      const params = [...eventInserts.flatMap((e) => e.params), ...runInsert[0].params];
+      let sql = runInsert[0].sql;
+      if (enqueue.length) {
+        ctes.push(`r AS (${runInsert[0].sql})`);
+        sql = enqueue[0].sql;
+        params.push(...enqueue[0].params);
+      }
+      await this.sql.run({ sql: `${ctes.length ? `WITH ${ctes.join(", ")} ` : ""}${sql}`, params });
     } else {
-      const stmts = [...runInsert, ...eventInserts, ...notice];
+      const stmts = [...runInsert, ...eventInserts, ...enqueue];
       await this.sql.transaction((exec) => runChain(stmts.map((stmt) => () => exec.run(stmt))));
     }
     const eventRecords = eventRecordsOf(input.id, 1, events, input.createdAt);
@@ -126,14 +144,22 @@ export class PrismaRunStore implements RunStore {
     owner: string,
     ttlMs: number,
     now: Date,
-    options?: { force?: boolean },
+    options?: AcquireLeaseOptions,
   ): Promise<Lease | null> {
-    const free = options?.force ? "" : ` AND ("leaseOwner" IS NULL OR "leaseUntil" IS NULL OR "leaseUntil" < ?)`;
+    const params: Stmt["params"] = [owner, new Date(now.getTime() + ttlMs), runId];
+    let where = `"id" = ?`;
+    if (options?.unfinished) where += ` AND "status" NOT IN ('succeeded', 'failed', 'cancelled')`;
+    if (!options?.force) {
+      // free or expired — or still held by the dead holder named, at the fence it was seen with
+      const from = options?.takeOverFrom;
+      const dead = from ? ` OR ("leaseOwner" = ? AND "fence" = ?)` : "";
+      where += ` AND ("leaseOwner" IS NULL OR "leaseUntil" IS NULL OR "leaseUntil" < ?${dead})`;
+      params.push(now);
+      if (from) params.push(from.owner, from.fence);
+    }
     const stmt: Stmt = {
-      sql: `UPDATE ${this.statements.t("Run")} SET "leaseOwner" = ?, "leaseUntil" = ?, "fence" = "fence" + 1 WHERE "id" = ?${free} RETURNING "fence"`,
-      params: options?.force
-        ? [owner, new Date(now.getTime() + ttlMs), runId]
-        : [owner, new Date(now.getTime() + ttlMs), runId, now],
+      sql: `UPDATE ${this.statements.t("Run")} SET "leaseOwner" = ?, "leaseUntil" = ?, "fence" = "fence" + 1 WHERE ${where} RETURNING "fence"`,
+      params,
     };
     const rows = await this.sql.all(stmt);
     if (rows.length === 0) return null;

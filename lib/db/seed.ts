@@ -1,8 +1,9 @@
 // First-start seed: on an EMPTY database (no workspace, no user) creates the demo workspace
 // "Acme Support" with one user per role and the demo workflows (every lib/templates/*.json, or
 // a small built-in "Agent → approval → agent" workflow when that folder is missing).
-// Passwords are random, hashed with argon2id, printed once and written to
-// <data dir>/first-run.json (mode 600). There is no default password anywhere.
+// Passwords are random, hashed with argon2id, always written to <data dir>/first-run.json (mode
+// 600), and printed once only when asked to (bootstrap asks when it runs in an interactive
+// terminal, so they never land in a process log). There is no default password anywhere.
 import { createHash } from "node:crypto";
 import {
   chmodSync,
@@ -15,9 +16,10 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
+import { workflowDocumentSchema } from "@/lib/contracts/workflow-document";
 import { generatePassword, hashPassword } from "../auth/password";
 import type { Role } from "../auth/roles";
-import { workflowDocumentSchema } from "../workflow/schema";
+import { projectRoot } from "../env";
 import { recordAudit } from "./audit";
 import type { Db } from "./client";
 import type { Prisma } from "./generated/sqlite/client";
@@ -126,7 +128,7 @@ export function documentHash(document: unknown): string {
 
 /** Demo documents: every lib/templates/*.json that parses as a workflow, else the built-in one. */
 export function demoDocuments(
-  root = process.env.SWITCHBOARD_ROOT ?? process.cwd(),
+  root = projectRoot(),
   warn: (m: string) => void = console.warn,
 ): Record<string, unknown>[] {
   const dir = join(root, "lib/templates");
@@ -168,7 +170,13 @@ export function firstRunPath(dataDir: string): string {
  */
 export async function seedIfEmpty(
   db: Db,
-  options: { dataDir: string; root?: string; log?: (line: string) => void },
+  options: {
+    dataDir: string;
+    root?: string;
+    log?: (line: string) => void;
+    /** print the passwords through `log` (default true); false names first-run.json instead */
+    showPasswords?: boolean;
+  },
 ): Promise<SeedResult | null> {
   if (!(await isEmpty(db))) return null;
   const log = options.log ?? ((line: string) => console.log(line));
@@ -177,7 +185,7 @@ export async function seedIfEmpty(
   const documents = demoDocuments(options.root);
 
   const file = firstRunPath(options.dataDir);
-  mkdirSync(resolve(options.dataDir), { recursive: true });
+  mkdirSync(resolve(options.dataDir), { recursive: true, mode: 0o700 });
   const pending = `${file}.${process.pid}.tmp`;
   const content: FirstRunFile = { users: users.map(({ email, role, password }) => ({ email, role, password })) };
   writeFileSync(pending, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
@@ -242,9 +250,15 @@ export async function seedIfEmpty(
   chmodSync(file, 0o600);
 
   log("");
-  log("Switchboard: created the demo workspace “Acme Support”. Sign in with one of these (shown once;");
-  log(`also saved to ${file}, readable only by you):`);
-  for (const u of users) log(`  ${u.role.padEnd(9)} ${u.email.padEnd(22)} ${u.password}`);
+  if (options.showPasswords ?? true) {
+    log("Switchboard: created the demo workspace “Acme Support”. Sign in with one of these (shown once;");
+    log(`also saved to ${file}, readable only by you):`);
+    for (const u of users) log(`  ${u.role.padEnd(9)} ${u.email.padEnd(22)} ${u.password}`);
+  } else {
+    log("Switchboard: created the demo workspace “Acme Support” with these users; their one-time passwords");
+    log(`are in ${file} (readable only by you; not printed, as this is not an interactive terminal):`);
+    for (const u of users) log(`  ${u.role.padEnd(9)} ${u.email}`);
+  }
   log("");
   return { ...content, workspaceId, workflows, file };
 }

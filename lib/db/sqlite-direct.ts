@@ -17,23 +17,22 @@ import type BetterSqlite3 from "better-sqlite3";
 export type SqliteHandle = BetterSqlite3.Database;
 export type SqliteStatement = BetterSqlite3.Statement<unknown[], Record<string, unknown>>;
 
-// On globalThis, like the patch flag: Next bundles this module into several server chunks, and a
-// second copy must see the handles the first copy's patch recorded (otherwise its stores quietly
-// fall back to Prisma, ~4× slower).
-const HANDLES = Symbol.for("switchboard.sqliteDirect.handles");
-const registry = globalThis as { [HANDLES]?: WeakMap<object, SqliteHandle> };
-registry[HANDLES] ??= new WeakMap<object, SqliteHandle>();
-const handles = registry[HANDLES];
+// The handle is kept on the adapter factory itself, under a registered symbol, like the patch
+// flag: Next bundles this module into several server chunks, and a second copy must see the
+// handle the first copy's patch recorded (otherwise its stores quietly fall back to Prisma, ~4×
+// slower). No process-wide registry is needed.
+const HANDLE = Symbol.for("switchboard.sqliteDirect.handle");
 const PATCHED = Symbol.for("switchboard.sqliteDirect.patched");
 
 type Connectable = { connect(): Promise<unknown> } & { [PATCHED]?: boolean };
+type WithHandle = { [HANDLE]?: SqliteHandle };
 const proto = PrismaBetterSqlite3.prototype as unknown as Connectable;
 
 if (!proto[PATCHED]) {
   const original = proto.connect;
-  proto.connect = async function connect(this: object) {
+  proto.connect = async function connect(this: WithHandle) {
     const adapter = (await original.call(this)) as { client?: unknown };
-    if (adapter && isSqliteHandle(adapter.client)) handles.set(this, adapter.client);
+    if (adapter && isSqliteHandle(adapter.client)) this[HANDLE] = adapter.client;
     return adapter;
   };
   proto[PATCHED] = true;
@@ -50,8 +49,7 @@ function isSqliteHandle(value: unknown): value is SqliteHandle {
 
 /** The connection under a SQLite Prisma client, or null (PostgreSQL, or connected before the wrap). */
 export function sqliteHandleOf(prisma: unknown): SqliteHandle | null {
-  const factory = (prisma as { _engineConfig?: { adapter?: object } })?._engineConfig?.adapter;
-  if (!factory) return null;
-  const handle = handles.get(factory);
+  const factory = (prisma as { _engineConfig?: { adapter?: WithHandle } })?._engineConfig?.adapter;
+  const handle = factory?.[HANDLE];
   return handle?.open ? handle : null;
 }

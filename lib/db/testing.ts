@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { readEnv } from "../env";
 import { type Db, openDb } from "./client";
 
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export const TEST_POSTGRES_URL = readEnv().TEST_POSTGRES_URL;
 
 export async function openTestSqlite(): Promise<Db & { dispose(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-test-"));
@@ -34,6 +35,8 @@ export async function openTestPostgres(): Promise<Db & { dispose(): Promise<void
       const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      // graphile-worker's schema for this one (lib/db/jobs.ts)
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`);
       await client.end();
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../server/errors";
+import { AppError } from "@/lib/contracts/app-errors";
 import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "./api-keys";
 import { countInboxFor } from "./inbox-count";
 import { TEST_DATABASES } from "./testing";

@@ -1,10 +1,10 @@
 // Users and memberships. Password hashes are selected only by findUserForSignIn; everything
 // else returns views without them. Role changes and removals keep at least one admin per
 // workspace (checked inside a serializable transaction).
+
+import { AppError } from "@/lib/contracts/app-errors";
 import { type Role, RoleSchema } from "../auth/roles";
-import { AppError } from "../server/errors";
-import type { DbClient } from "./audit";
-import type { PrismaClient } from "./generated/sqlite/client";
+import { type DbOrTx, prismaOf, type Tx, transaction } from "./tx";
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -17,10 +17,10 @@ export type MemberView = { userId: string; email: string; name: string; role: Ro
 const USER_VIEW = { id: true, email: true, name: true } as const;
 
 /** What the app calls each of these users (name, else email), by id; unknown ids are left out. */
-export async function userNames(db: DbClient, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
+export async function userNames(db: DbOrTx, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((id): id is string => !!id))];
   if (wanted.length === 0) return new Map();
-  const users = await db.user.findMany({
+  const users = await prismaOf(db).user.findMany({
     where: { id: { in: wanted } },
     select: { id: true, name: true, email: true },
   });
@@ -29,29 +29,25 @@ export async function userNames(db: DbClient, ids: (string | null | undefined)[]
 
 /** The only query that reads a password hash. */
 export async function findUserForSignIn(
-  db: DbClient,
+  db: DbOrTx,
   email: string,
 ): Promise<(UserView & { passwordHash: string | null }) | null> {
-  return db.user.findUnique({
+  return prismaOf(db).user.findUnique({
     where: { email: normalizeEmail(email) },
     select: { ...USER_VIEW, passwordHash: true },
   });
 }
 
-export async function findUserByEmail(db: DbClient, email: string): Promise<UserView | null> {
-  return db.user.findUnique({ where: { email: normalizeEmail(email) }, select: USER_VIEW });
+export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserView | null> {
+  return prismaOf(db).user.findUnique({ where: { email: normalizeEmail(email) }, select: USER_VIEW });
 }
 
 /**
  * The user's membership in `workspaceId`, or (without it) their oldest membership.
  * Null when the user has no such membership (removed members lose access at once).
  */
-export async function findMembership(
-  db: DbClient,
-  userId: string,
-  workspaceId?: string,
-): Promise<MembershipView | null> {
-  const row = await db.membership.findFirst({
+export async function findMembership(db: DbOrTx, userId: string, workspaceId?: string): Promise<MembershipView | null> {
+  const row = await prismaOf(db).membership.findFirst({
     where: { userId, ...(workspaceId ? { workspaceId } : {}) },
     orderBy: { createdAt: "asc" },
     select: { workspaceId: true, role: true, user: { select: USER_VIEW } },
@@ -62,8 +58,8 @@ export async function findMembership(
   return { workspaceId: row.workspaceId, role: role.data, user: row.user };
 }
 
-export async function listMembers(db: DbClient, workspaceId: string): Promise<MemberView[]> {
-  const rows = await db.membership.findMany({
+export async function listMembers(db: DbOrTx, workspaceId: string): Promise<MemberView[]> {
+  const rows = await prismaOf(db).membership.findMany({
     where: { workspaceId },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     select: { role: true, createdAt: true, user: { select: USER_VIEW } },
@@ -82,25 +78,26 @@ export async function listMembers(db: DbClient, workspaceId: string): Promise<Me
  * of another workspace) keeps their password. Already a member here: conflict:member.
  */
 export async function addMember(
-  db: DbClient,
+  db: DbOrTx,
   input: { workspaceId: string; email: string; name: string; role: Role; passwordHash: string },
 ): Promise<{ member: MemberView; createdUser: boolean }> {
+  const p = prismaOf(db);
   const email = normalizeEmail(input.email);
-  let user = await db.user.findUnique({ where: { email }, select: USER_VIEW });
+  let user = await p.user.findUnique({ where: { email }, select: USER_VIEW });
   let createdUser = false;
   if (user) {
-    const existing = await db.membership.findUnique({
+    const existing = await p.membership.findUnique({
       where: { workspaceId_userId: { workspaceId: input.workspaceId, userId: user.id } },
     });
     if (existing) throw new AppError("conflict:member", { message: `${email} is already a member of this workspace.` });
   } else {
-    user = await db.user.create({
+    user = await p.user.create({
       data: { email, name: input.name, passwordHash: input.passwordHash },
       select: USER_VIEW,
     });
     createdUser = true;
   }
-  const membership = await db.membership.create({
+  const membership = await p.membership.create({
     data: { workspaceId: input.workspaceId, userId: user.id, role: input.role },
   });
   return {
@@ -111,11 +108,11 @@ export async function addMember(
 
 const LAST_ADMIN = "A workspace needs at least one admin. Make someone else an admin first.";
 
-async function inSerializable<T>(db: PrismaClient, fn: (tx: DbClient) => Promise<T>): Promise<T> {
-  return db.$transaction(fn, { isolationLevel: "Serializable" });
+async function inSerializable<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return transaction(db, fn, { isolationLevel: "Serializable" });
 }
 
-async function memberOrThrow(tx: DbClient, workspaceId: string, userId: string) {
+async function memberOrThrow(tx: Tx, workspaceId: string, userId: string) {
   const m = await tx.membership.findUnique({
     where: { workspaceId_userId: { workspaceId, userId } },
     select: { id: true, role: true, user: { select: USER_VIEW } },
@@ -124,15 +121,15 @@ async function memberOrThrow(tx: DbClient, workspaceId: string, userId: string) 
   return m;
 }
 
-async function otherAdmins(tx: DbClient, workspaceId: string, userId: string): Promise<number> {
+async function otherAdmins(tx: Tx, workspaceId: string, userId: string): Promise<number> {
   return tx.membership.count({ where: { workspaceId, role: "admin", NOT: { userId } } });
 }
 
 /** Changes a member's role; refuses to demote the last admin. `audit` runs in the same transaction. */
 export async function changeMemberRole(
-  db: PrismaClient,
+  db: DbOrTx,
   input: { workspaceId: string; userId: string; role: Role },
-  audit?: (tx: DbClient, change: { from: Role; to: Role; user: UserView }) => Promise<unknown>,
+  audit?: (tx: Tx, change: { from: Role; to: Role; user: UserView }) => Promise<unknown>,
 ): Promise<{ from: Role; to: Role; user: UserView }> {
   return inSerializable(db, async (tx) => {
     const m = await memberOrThrow(tx, input.workspaceId, input.userId);
@@ -149,9 +146,9 @@ export async function changeMemberRole(
 
 /** Removes a member from a workspace (the user row stays); refuses to remove the last admin. */
 export async function removeMember(
-  db: PrismaClient,
+  db: DbOrTx,
   input: { workspaceId: string; userId: string },
-  audit?: (tx: DbClient, removed: { role: Role; user: UserView }) => Promise<unknown>,
+  audit?: (tx: Tx, removed: { role: Role; user: UserView }) => Promise<unknown>,
 ): Promise<{ role: Role; user: UserView }> {
   return inSerializable(db, async (tx) => {
     const m = await memberOrThrow(tx, input.workspaceId, input.userId);
@@ -164,4 +161,22 @@ export async function removeMember(
     await audit?.(tx, removed);
     return removed;
   });
+}
+
+/** Email addresses by user id; unknown ids are left out. */
+export async function userEmails(db: DbOrTx, ids: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return new Map();
+  const users = await prismaOf(db).user.findMany({ where: { id: { in: wanted } }, select: { id: true, email: true } });
+  return new Map(users.map((u) => [u.id, u.email]));
+}
+
+/** The roles these users have in the workspace (non-members are left out). */
+export async function memberRoles(db: DbOrTx, workspaceId: string, userIds: string[]): Promise<Map<string, string>> {
+  if (userIds.length === 0) return new Map();
+  const members = await prismaOf(db).membership.findMany({
+    where: { workspaceId, userId: { in: userIds } },
+    select: { userId: true, role: true },
+  });
+  return new Map(members.map((m) => [m.userId, m.role]));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ApprovalNotPendingError, InputValidationError } from "./errors";
+import { ApprovalNotPendingError, InputValidationError } from "@/lib/contracts/errors";
+import { createTestEngine } from "@/lib/testing/test-engine";
 import { edge, node, trigger, workflow } from "./testing/builders";
-import { createTestEngine } from "./testing/test-engine";
 
 const HOUR = 3_600_000;
 

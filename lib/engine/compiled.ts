@@ -1,15 +1,22 @@
 /**
- * A validated document compiled for execution: parsed configs, definitions, edge roles (forward
- * or back), join inputs, loop regions, limits. Computed once per document (cached), so the hot
- * path never re-parses configs or walks the graph.
+ * A validated document compiled for execution: parsed configs, definitions and executors (from
+ * the node registry the engine was given), edge roles (forward or back), join inputs, loop
+ * regions, limits. Computed once per document and registry (cached), so the hot path never
+ * re-parses configs or walks the graph.
  */
 
-import type { NodeDefinition } from "@/lib/nodes/definition";
-import { getNodeDefinition, type NodeTypeId } from "@/lib/nodes/registry";
+import { InvalidWorkflowError } from "@/lib/contracts/errors";
+import type { Executor } from "@/lib/contracts/node";
+import type { NodeDefinition } from "@/lib/contracts/node-definition";
+import type { NodeRegistry } from "@/lib/contracts/node-registry";
+import {
+  DEFAULT_MAX_STEPS,
+  DEFAULT_MAX_VISITS,
+  type WorkflowDocument,
+  type WorkflowNode,
+} from "@/lib/contracts/workflow-document";
 import { analyzeGraph, forwardReach } from "@/lib/workflow/graph";
-import { DEFAULT_MAX_STEPS, DEFAULT_MAX_VISITS, type WorkflowDocument, type WorkflowNode } from "@/lib/workflow/schema";
-import { validateWorkflow } from "@/lib/workflow/validate";
-import { InvalidWorkflowError } from "./errors";
+import { validateDocument } from "@/lib/workflow/validate-document";
 
 export interface CompiledEdge {
   index: number;
@@ -24,9 +31,10 @@ export interface CompiledEdge {
 export interface CompiledNode {
   id: string;
   name: string;
-  type: NodeTypeId;
+  type: string;
   node: WorkflowNode;
-  def: NodeDefinition<NodeTypeId, unknown>;
+  def: NodeDefinition;
+  executor: Executor;
   config: unknown;
   out: CompiledEdge[];
   /** Incoming forward edges (a join waits for all of them to settle). */
@@ -55,28 +63,35 @@ export interface CompiledWorkflow {
   onBudgetExceeded: "pause" | "fail";
 }
 
-const cache = new WeakMap<object, CompiledWorkflow>();
+const caches = new WeakMap<NodeRegistry, WeakMap<object, CompiledWorkflow>>();
 
-/** Validate and compile. Throws InvalidWorkflowError with every issue. */
-export function compileWorkflow(doc: unknown): CompiledWorkflow {
+/** Validate against the registry's node types and compile. Throws InvalidWorkflowError with every issue. */
+export function compileWorkflow(doc: unknown, nodes: NodeRegistry): CompiledWorkflow {
+  let cache = caches.get(nodes);
+  if (!cache) {
+    cache = new WeakMap();
+    caches.set(nodes, cache);
+  }
   if (doc && typeof doc === "object") {
     const hit = cache.get(doc);
     if (hit) return hit;
   }
-  const result = validateWorkflow(doc);
+  const result = validateDocument(doc, nodes);
   if (!result.valid) throw new InvalidWorkflowError(result.issues);
-  const compiled = compileValid(result.document);
+  const compiled = compileValid(result.document, nodes);
   cache.set(doc as object, compiled);
   cache.set(result.document, compiled);
   return compiled;
 }
 
-function compileValid(document: WorkflowDocument): CompiledWorkflow {
+function compileValid(document: WorkflowDocument, registry: NodeRegistry): CompiledWorkflow {
   const nodes = new Map<string, CompiledNode>();
   const defaultVisits = document.limits?.maxVisits ?? DEFAULT_MAX_VISITS;
   let entry: CompiledNode | null = null;
   for (const node of document.nodes) {
-    const def = getNodeDefinition(node.type)!;
+    // validateDocument() refused unknown types, and a registry has an executor for each of its types.
+    const def = registry.definition(node.type)!;
+    const executor = registry.executor(node.type)!;
     const config = def.configSchema.parse(node.config);
     const atMostOnce = node.atMostOnce ?? def.atMostOnce;
     const c: CompiledNode = {
@@ -85,6 +100,7 @@ function compileValid(document: WorkflowDocument): CompiledWorkflow {
       type: def.type,
       node,
       def,
+      executor,
       config,
       out: [],
       inForward: [],

@@ -1,5 +1,5 @@
+import type { ChatMessage } from "@/lib/contracts/ports";
 import { isPlainObject } from "./execution/helpers";
-import type { ChatMessage } from "./ports";
 
 /**
  * The run's shared conversation, rebuilt from its step rows. The engine keeps it out of

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { InputValidationError, InvalidWorkflowError } from "./errors";
+import { InputValidationError, InvalidWorkflowError } from "@/lib/contracts/errors";
+import { createTestEngine } from "@/lib/testing/test-engine";
 import { createModelGateway } from "./models/gateway";
 import { agentChain, edge, node, trigger, workflow } from "./testing/builders";
 import { settle } from "./testing/fake-clock";
 import { recordingModel } from "./testing/recording-model";
-import { createTestEngine } from "./testing/test-engine";
 
 const agent = (id: string, simulate: Record<string, unknown> = { output: id }, extra: Record<string, unknown> = {}) =>
   node(id, "agent", { prompt: `I am ${id}`, simulate, ...extra });

@@ -1,14 +1,9 @@
 /**
  * createEngine(): the framework-free engine. Everything it touches comes in through ports
- * (lib/engine/ports.ts); the web app, the CLI, tests and workers are a few lines of wiring each.
+ * (lib/contracts/ports/); the web app, the CLI, tests and workers are a few lines of wiring each.
  * See ARCHITECTURE.md for states, transitions and what is committed when.
  */
-import { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from "@/lib/expressions";
-import type { ChildRunOutcome } from "@/lib/nodes/types";
-import { compileJsonSchema, isCompileError } from "@/lib/workflow/json-schema-check";
-import { validateRunInput } from "@/lib/workflow/validate";
-import { createIdGenerator, systemClock } from "./clock";
-import { type CompiledWorkflow, compileWorkflow } from "./compiled";
+
 import {
   ApprovalNotPendingError,
   CancelledError,
@@ -17,13 +12,20 @@ import {
   NonRetryableError,
   NotFoundError,
   RunTimeoutError,
-} from "./errors";
+} from "@/lib/contracts/errors";
+import type { ChildRunOutcome } from "@/lib/contracts/node";
+import type { CreateRunInput, Lease, RunRecord } from "@/lib/contracts/ports";
+import { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from "@/lib/expressions";
+import { validateRunInput } from "@/lib/workflow/validate-document";
+import { createIdGenerator, systemClock } from "./clock";
+import { type CompiledWorkflow, compileWorkflow } from "./compiled";
+import { decisionIssues } from "./decision";
 import { type ExecutionDeps, isTerminal, RunExecution } from "./execution";
 import { createHttpFetcher } from "./http";
 import { createModelGateway } from "./models/gateway";
-import type { CreateRunInput, Lease, RunRecord } from "./ports";
 import { createPriceTable } from "./prices";
 import { resultFromRecords } from "./result";
+import { createRetryRun } from "./retry";
 import { newRunRecord } from "./run-record";
 import { initialState } from "./state";
 import type { DecideInput, Engine, EngineOptions, RunResult, RunSource, StartRunOptions } from "./types";
@@ -75,7 +77,7 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
       const hit = compiledByVersion.get(versionId);
       if (hit) return hit;
     }
-    const compiled = compileWorkflow(document);
+    const compiled = compileWorkflow(document, options.nodes);
     if (versionId) {
       compiledByVersion.set(versionId, compiled);
       if (compiledByVersion.size > 200) compiledByVersion.delete(compiledByVersion.keys().next().value as string);
@@ -91,8 +93,11 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
     http: options.http ?? createHttpFetcher(),
     prices: options.prices ?? createPriceTable(),
     notifier: options.notifier,
+    budgets: options.budgets,
     settings,
     credentials: settings.credentials,
+    mcp: options.mcp,
+    a2a: options.a2a,
     owner,
     leaseTtlMs,
     limits,
@@ -123,6 +128,8 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
   }
 
   async function prepare(exec: RunExecution, signal?: AbortSignal): Promise<RunResult> {
+    // The workspace's secrets, so that this execution's commits are redacted (commit-buffer.ts).
+    if (settings.redaction) await settings.redaction.prepare(exec.run.workspaceId);
     if (settings.getWorkspaceBudget) exec.setWorkspaceBudget(await settings.getWorkspaceBudget(exec.run.workspaceId));
     if (signal) {
       if (signal.aborted) exec.requestCancel("signal");
@@ -199,9 +206,27 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
     return { compiled, run, lease };
   }
 
+  /**
+   * The lease of an unfinished run: free or expired, or held by an executor known to be dead
+   * (`executorGone`), which is taken over at the fence it was seen with — a holder that took the
+   * lease in between keeps it. Never a finished run's lease (nothing would give it back if this
+   * process died right after).
+   */
+  async function takeLease(runId: string, now: Date): Promise<Lease | null> {
+    const lease = await store.acquireLease(runId, owner, leaseTtlMs, now, { unfinished: true });
+    if (lease || !options.executorGone) return lease;
+    const run = await store.loadRun(runId);
+    if (!run || isTerminal(run.status) || !run.leaseOwner || run.leaseOwner === owner) return null;
+    if (!options.executorGone(run.leaseOwner)) return null;
+    return store.acquireLease(runId, owner, leaseTtlMs, now, {
+      unfinished: true,
+      takeOverFrom: { owner: run.leaseOwner, fence: run.fence },
+    });
+  }
+
   async function resumeInternal(runId: string, signal?: AbortSignal): Promise<RunResult> {
     const now = clock.now();
-    const lease = await store.acquireLease(runId, owner, leaseTtlMs, now);
+    const lease = await takeLease(runId, now);
     if (!lease) {
       const snapshot = await engine.getResult(runId);
       if (!snapshot) throw new NotFoundError(`There is no run with id ${runId}.`);
@@ -342,34 +367,8 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
       const a = await store.getApproval(approvalId);
       if (!a) throw new NotFoundError(`There is no approval with id ${approvalId}.`);
       if (a.status !== "pending") throw new ApprovalNotPendingError(a.id, a.status, a.decidedById, a.decidedAt);
-      if (input.decision !== "approve" && input.decision !== "reject")
-        throw new InputValidationError([{ path: "decision", message: 'The decision must be "approve" or "reject".' }]);
-      if (input.data !== undefined && input.decision === "approve") {
-        if (a.kind === "budget") {
-          const d = input.data as Record<string, unknown>;
-          const issues = [];
-          if (!d || typeof d !== "object" || Array.isArray(d))
-            issues.push({ path: "data", message: 'Give the new limits as an object, e.g. { "maxCostUsd": 2 }.' });
-          else
-            for (const k of Object.keys(d)) {
-              if (k !== "maxCostUsd" && k !== "maxTokens")
-                issues.push({ path: `data.${k}`, message: "Only maxCostUsd and maxTokens can be raised." });
-              else if (typeof d[k] !== "number" || (d[k] as number) < 0)
-                issues.push({ path: `data.${k}`, message: "This must be a number of at least 0." });
-            }
-          if (issues.length > 0) throw new InputValidationError(issues);
-        } else if (!a.allowEdit) {
-          throw new InputValidationError([{ path: "data", message: "This approval does not allow editing the data." }]);
-        } else if (a.editSchema) {
-          const compiled = compileJsonSchema(a.editSchema);
-          if (isCompileError(compiled))
-            throw new InputValidationError([
-              { path: "data", message: `The approval's edit schema is not valid: ${compiled.error}` },
-            ]);
-          const issues = compiled.check(input.data, "data");
-          if (issues.length > 0) throw new InputValidationError(issues);
-        }
-      }
+      const issues = decisionIssues(a, input);
+      if (issues.length > 0) throw new InputValidationError(issues);
       const now = clock.now();
       const status = input.decision === "approve" ? "approved" : "rejected";
       const decision = {
@@ -400,6 +399,13 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
       return engine.runUntilPauseOrEnd(a.runId);
     },
 
+    retryFromFailed(runId, opts = {}) {
+      return createRetryRun({ store, ids, now: () => clock.now(), owner }, runId, {
+        workspaceId: opts.workspaceId,
+        userId: opts.startedById ?? null,
+      });
+    },
+
     async cancel(runId, by = null) {
       const exec = executions.get(runId);
       const running = active.get(runId);
@@ -407,8 +413,13 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
         exec.requestCancel(by);
         return running;
       }
-      const lease = await store.acquireLease(runId, owner, leaseTtlMs, clock.now(), { force: true });
-      if (!lease) throw new NotFoundError(`There is no run with id ${runId}.`);
+      // A finished run keeps no lease (nor gets one): its result is all there is to return.
+      const lease = await store.acquireLease(runId, owner, leaseTtlMs, clock.now(), { force: true, unfinished: true });
+      if (!lease) {
+        const finished = await engine.getResult(runId);
+        if (!finished) throw new NotFoundError(`There is no run with id ${runId}.`);
+        return finished;
+      }
       return stopStored(
         runId,
         lease,
@@ -446,7 +457,7 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
       const results: RunResult[] = [];
       for (const id of runIds) {
         if (active.has(id)) continue; // its own deadline timer fires
-        const lease = await store.acquireLease(id, owner, leaseTtlMs, now);
+        const lease = await takeLease(id, now);
         if (!lease) continue;
         const run = await store.loadRun(id);
         const at = run?.deadlineAt?.toISOString() ?? "its deadline";
@@ -468,7 +479,7 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
       for (const a of due) {
         if (a.onTimeout === "escalate" && a.escalateTo && a.escalationLevel < a.escalateTo.length) {
           const level = a.escalateTo[a.escalationLevel]!;
-          const lease = await store.acquireLease(a.runId, owner, leaseTtlMs, now);
+          const lease = await takeLease(a.runId, now);
           if (!lease) continue; // busy; next tick
           const timeoutMs = level.timeoutMs === undefined ? null : level.timeoutMs;
           try {

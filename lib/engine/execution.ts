@@ -9,18 +9,20 @@
  * commit (pipelining); nodes with side effects or `atMostOnce` wait until everything before them
  * is durable. Events are published, and results returned, only after their commit.
  */
-import type { Wake } from "@/lib/nodes/types";
+
+import { CancelledError, FencedError, InterruptedError, isFencedError, RunTimeoutError } from "@/lib/contracts/errors";
+import type { Wake } from "@/lib/contracts/node";
+import type { CreateRunInput, Lease, RunRecord, StepRecord, WorkspaceBudget } from "@/lib/contracts/ports";
 import type { CompiledWorkflow } from "./compiled";
 import { conversationFromSteps } from "./conversation";
-import { CancelledError, FencedError, InterruptedError, isFencedError, RunTimeoutError } from "./errors";
 import { applyBudgetDecision, checkBudget } from "./execution/budget";
 import { ExecutionCore, type Stop } from "./execution/core";
 import type { ExecutionDeps } from "./execution/deps";
 import { finish, result } from "./execution/finish";
 import { isTerminal, stepKey } from "./execution/helpers";
+import { nodesFromSteps } from "./execution/node-view";
 import { handleOutcome, onError } from "./execution/outcomes";
 import { runStep } from "./execution/step";
-import type { CreateRunInput, Lease, RunRecord, StepRecord, WorkspaceBudget } from "./ports";
 import { toResultApproval } from "./result";
 import { parseState, type TokenState } from "./state";
 import type { RunResult } from "./types";
@@ -120,7 +122,7 @@ export class RunExecution extends ExecutionCore {
         } else {
           if (prev) {
             // The attempt is on record as started: close it and run a new attempt (same idempotency key).
-            exec.putStep({ ...prev, status: "failed", error: err.toJSON(), endedAt: now, durationMs: null });
+            exec.putStep({ ...prev, status: "failed", error: err.toJSON(), endedAt: now, durationMs: null }, true);
             t.attempt += 1;
             t.crashes += 1;
           }
@@ -166,14 +168,12 @@ export class RunExecution extends ExecutionCore {
 
   /** Node outputs, visit counts and the shared conversation, from the stored steps and tokens. */
   private rebuildContext(steps: StepRecord[]) {
-    const best = new Map<string, StepRecord>();
     for (const s of steps) {
-      const cur = best.get(s.nodeId);
-      if (!cur || s.visit > cur.visit || (s.visit === cur.visit && s.attempt >= cur.attempt)) best.set(s.nodeId, s);
       if (s.status !== "skipped" && s.visit > (this.visits.get(s.nodeId) ?? 0)) this.visits.set(s.nodeId, s.visit);
     }
     for (const t of this.state.tokens) if (t.visit > (this.visits.get(t.node) ?? 0)) this.visits.set(t.node, t.visit);
-    for (const [id, s] of best) this.nodesCtx[id] = { output: s.output ?? null, status: s.status };
+    // The same function over the same rows as the execution that wrote them (node-view.ts).
+    Object.assign(this.nodesCtx, nodesFromSteps(steps, this.state.tokens));
     this.conversation = conversationFromSteps(steps);
   }
 
@@ -287,7 +287,6 @@ export class RunExecution extends ExecutionCore {
       this.wakes.delete(t);
     } else {
       this.putStep(this.syntheticStep(node, t, now));
-      this.nodesCtx[node.id] = { output: this.nodesCtx[node.id]?.output ?? null, status: "running" };
       this.emit("step.started", { nodeId: node.id, nodeType: node.type, visit: t.visit, attempt: t.attempt });
     }
     const controller = node.node.timeoutMs && !wake ? new AbortController() : null;

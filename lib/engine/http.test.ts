@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { guardedLookup, isForbiddenAddress, parseRetryAfter } from "./http";
+import { parseRetryAfter } from "@/lib/contracts/ports";
+import { guardedLookup, isForbiddenAddress } from "./http";
 
 describe("egress guard", () => {
   it("classifies addresses", () => {

@@ -3,7 +3,7 @@
  * published only after their commit succeeded; a subscriber that missed some (reconnect) reads
  * the store with `listEvents(runId, afterSeq)`.
  */
-import type { RunEventRecord, RunNotifier } from "./ports";
+import type { RunEventRecord, RunNotifier } from "@/lib/contracts/ports";
 
 export interface RunEventHub extends RunNotifier {
   subscribe(runId: string, listener: (events: RunEventRecord[]) => void): () => void;

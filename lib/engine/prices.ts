@@ -3,7 +3,7 @@
  * installation can pass its own PriceTable. The simulated model has a nominal price so budgets
  * can be exercised offline.
  */
-import type { ModelPrice, PriceTable } from "./ports";
+import type { ModelPrice, PriceTable } from "@/lib/contracts/ports";
 
 export const DEFAULT_PRICES: Record<string, ModelPrice> = {
   simulated: { inputPerMTok: 1, outputPerMTok: 2 },
@@ -15,9 +15,4 @@ export const DEFAULT_PRICES: Record<string, ModelPrice> = {
 
 export function createPriceTable(prices: Record<string, ModelPrice> = DEFAULT_PRICES): PriceTable {
   return { price: (model) => prices[model] ?? null };
-}
-
-export function costOf(price: ModelPrice | null, inputTokens: number, outputTokens: number): number {
-  if (!price) return 0;
-  return (inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1_000_000;
 }

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { isFencedError } from "@/lib/contracts/errors";
+import type { ModelGateway } from "@/lib/contracts/ports";
+import { builtinNodes as nodes } from "@/lib/nodes/builtin";
+import { createSequentialIds, createTestEngine } from "@/lib/testing/test-engine";
 import { createEngine } from "./engine";
-import { isFencedError } from "./errors";
 import { createModelGateway } from "./models/gateway";
 import { createRunEventHub } from "./notifier";
-import type { ModelGateway } from "./ports";
 import { edge, node, trigger, workflow } from "./testing/builders";
 import { crashable } from "./testing/crash";
 import { FakeClock, settle } from "./testing/fake-clock";
 import { createMemoryStore, InjectedFault } from "./testing/memory-store";
 import { recordingModel } from "./testing/recording-model";
-import { createSequentialIds, createTestEngine } from "./testing/test-engine";
 
 const slowChain = (extra: Record<string, unknown> = {}) =>
   workflow(
@@ -29,8 +30,8 @@ function twoProcesses() {
   const ids = createSequentialIds();
   const models = recordingModel(createModelGateway({ clock }));
   const crash = crashable(store);
-  const first = createEngine({ store: crash.store, clock, ids, models, owner: "p1", leaseTtlMs: 10_000 });
-  const second = createEngine({ store, clock, ids, models, owner: "p2", leaseTtlMs: 10_000 });
+  const first = createEngine({ nodes, store: crash.store, clock, ids, models, owner: "p1", leaseTtlMs: 10_000 });
+  const second = createEngine({ nodes, store, clock, ids, models, owner: "p2", leaseTtlMs: 10_000 });
   return { store, clock, models, crash, first, second };
 }
 
@@ -114,12 +115,12 @@ describe("crash recovery", () => {
       ],
       [edge("start", "pay"), edge("pay", "ok"), edge("pay", "check", "error")],
     );
-    const first = createEngine({ store: crash.store, clock, http, owner: "p1", leaseTtlMs: 1000 });
+    const first = createEngine({ nodes, store: crash.store, clock, http, owner: "p1", leaseTtlMs: 1000 });
     void first.execute({ document: doc }, {});
     await clock.advance(500);
     crash.crash();
     clock.set(clock.now().getTime() + 5000);
-    const second = createEngine({ store, clock, http, owner: "p2" });
+    const second = createEngine({ nodes, store, clock, http, owner: "p2" });
     const [result] = await second.recover(clock.now());
     expect(result!.status).toBe("succeeded");
     expect(result!.output).toBe("check payment: interrupted");
@@ -150,8 +151,8 @@ describe("crash recovery", () => {
   it("fencing: a stale executor cannot overwrite the newer state", async () => {
     const store = createMemoryStore();
     const clock = new FakeClock();
-    const a = createEngine({ store, clock, owner: "a", leaseTtlMs: 1000 });
-    const b = createEngine({ store, clock, owner: "b", leaseTtlMs: 1000 });
+    const a = createEngine({ nodes, store, clock, owner: "a", leaseTtlMs: 1000 });
+    const b = createEngine({ nodes, store, clock, owner: "b", leaseTtlMs: 1000 });
     const doc = workflow(
       [
         trigger(),
@@ -197,14 +198,14 @@ describe("crash recovery", () => {
     const store = createMemoryStore();
     const clock = new FakeClock();
     const hub = createRunEventHub();
-    const a = createEngine({ store, clock, owner: "a", notifier: hub });
+    const a = createEngine({ nodes, store, clock, owner: "a", notifier: hub });
     const running = a.execute({ document: slowChain() }, {});
     await clock.advance(500);
     await a.shutdown();
     await running.catch(() => {});
     const runId = store.dump().runs[0]!.id;
     expect((await store.loadRun(runId))!.leaseOwner).toBeNull();
-    const b = createEngine({ store, clock, owner: "b" });
+    const b = createEngine({ nodes, store, clock, owner: "b" });
     const recovering = b.recover();
     await clock.advance(3000);
     const [r] = await recovering;
@@ -241,10 +242,10 @@ describe("crash recovery", () => {
       ],
       [edge("start", "triage"), edge("triage", "ask"), edge("ask", "billing")],
     );
-    const first = createEngine({ store, clock, models, owner: "p1" });
+    const first = createEngine({ nodes, store, clock, models, owner: "p1" });
     const r = await first.execute({ document: doc }, { msg: "broken toaster" });
     expect(r.status).toBe("waiting");
-    const second = createEngine({ store, clock, models, owner: "p2" });
+    const second = createEngine({ nodes, store, clock, models, owner: "p2" });
     const done = await second.decide(r.approvals[0]!.id, { decision: "approve", by: "u" });
     expect(done.status).toBe("succeeded");
     const billing = models.requests.find((q) => q.messages.at(-1)!.content === "Refund it")!;

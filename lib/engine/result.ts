@@ -1,4 +1,4 @@
-import type { ApprovalRecord, RunRecord, StepRecord } from "./ports";
+import type { ApprovalRecord, RunRecord, StepRecord } from "@/lib/contracts/ports";
 import type { RunResult, RunResultApproval, RunResultStep } from "./types";
 
 export function toResultStep(s: StepRecord): RunResultStep {

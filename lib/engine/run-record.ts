@@ -1,4 +1,4 @@
-import type { CreateRunInput, Lease, RunRecord } from "./ports";
+import type { CreateRunInput, Lease, RunRecord } from "@/lib/contracts/ports";
 
 /**
  * The run a `CreateRunInput` describes, as a store holds it right after creating it (no usage,

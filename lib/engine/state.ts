@@ -9,7 +9,10 @@ export interface TokenState {
   node: string;
   visit: number;
   attempt: number;
-  /** Attempts that were re-runs after a crash (not counted against maxAttempts). */
+  /**
+   * Attempts that were re-runs after a crash, or after a model call a monthly budget refused (not
+   * counted against maxAttempts; a crash re-run repeats the interrupted attempt's request key).
+   */
   crashes: number;
   /**
    * ready: activated, not started. running: executing (a crash leaves it here → re-run or
@@ -26,6 +29,8 @@ export interface BudgetState {
   maxTokens: number | null;
   /** A person approved going past the workspace budget for this run. */
   ignoreWorkspace: boolean;
+  /** A person approved going past the workflow's monthly budget for this run. */
+  ignoreWorkflow: boolean;
   /** Pending budget approval: no new step starts until it is decided. */
   approvalId: string | null;
   /** Budget approvals so far (their `visit`). */
@@ -66,6 +71,7 @@ export function initialState(
       maxCostUsd: limits?.maxCostUsd ?? null,
       maxTokens: limits?.maxTokens ?? null,
       ignoreWorkspace: false,
+      ignoreWorkflow: false,
       approvalId: null,
       seq: 0,
     },
@@ -104,6 +110,7 @@ export function parseState(raw: unknown): RunState {
       maxCostUsd: s.budget?.maxCostUsd ?? null,
       maxTokens: s.budget?.maxTokens ?? null,
       ignoreWorkspace: s.budget?.ignoreWorkspace ?? false,
+      ignoreWorkflow: s.budget?.ignoreWorkflow ?? false,
       approvalId: s.budget?.approvalId ?? null,
       seq: s.budget?.seq ?? 0,
     },

@@ -2,14 +2,17 @@
  * The engine's public API types. `createEngine()` in lib/engine/engine.ts implements `Engine`.
  */
 
-import type { WorkflowDocument } from "@/lib/workflow/schema";
-import type { SerializedError } from "./errors";
+import type { SerializedError } from "@/lib/contracts/errors";
+import type { NodeRegistry } from "@/lib/contracts/node-registry";
 import type {
+  A2aGateway,
   ApprovalStatus,
+  BudgetLedger,
   Clock,
   EngineSettings,
   HttpFetcher,
   IdGenerator,
+  McpGateway,
   ModelGateway,
   PriceTable,
   RunNotifier,
@@ -19,10 +22,13 @@ import type {
   StepStatus,
   SubworkflowResolver,
   Usage,
-} from "./ports";
+} from "@/lib/contracts/ports";
+import type { WorkflowDocument } from "@/lib/contracts/workflow-document";
 
 export interface EngineOptions {
   store: RunStore;
+  /** The node types this engine runs (definitions and executors); the built-in ones are `builtinNodes` in lib/nodes/builtin.ts. */
+  nodes: NodeRegistry;
   clock?: Clock;
   ids?: IdGenerator;
   models?: ModelGateway;
@@ -30,11 +36,22 @@ export interface EngineOptions {
   resolver?: SubworkflowResolver;
   prices?: PriceTable;
   notifier?: RunNotifier;
+  /** Monthly budgets: every model call is reserved against them first (none: no monthly budgets). */
+  budgets?: BudgetLedger;
   /** This executor's name in leases (e.g. `cli:<pid>` or `web:<host>:<pid>`). */
   owner?: string;
   /** Lease time-to-live; renewed at a third of it while a run executes. Default 30 000. */
   leaseTtlMs?: number;
   settings?: EngineSettings;
+  /** MCP servers (tool node, agents' tools) and remote A2A agents (a2a node); nodes fail clearly without them. */
+  mcp?: McpGateway;
+  a2a?: A2aGateway;
+  /**
+   * True when the named lease holder is certainly dead (e.g. a process of this host that no
+   * longer exists): a resume or a decision then takes the run over at once (fence + 1) instead
+   * of waiting for the lease to expire. Without it only free or expired leases are taken.
+   */
+  executorGone?: (owner: string) => boolean;
 }
 
 /** What to run: an (already published) version, or a bare document for tests / CLI. */
@@ -94,6 +111,20 @@ export interface DecideInput {
   by: string | null;
 }
 
+export interface RetryOptions {
+  /** Refuse (not_found) a run of another workspace. */
+  workspaceId?: string;
+  startedById?: string | null;
+}
+
+export interface RetryCreated {
+  runId: string;
+  /** completed node visits copied onto the new run */
+  reused: number;
+  /** node visits that run again */
+  rerun: { nodeId: string; visit: number }[];
+}
+
 export interface Engine {
   /** Validates the document and the input (InvalidWorkflowError / InputValidationError, no run created), creates a queued run. */
   startRun(source: RunSource, input: unknown, opts?: StartRunOptions): Promise<{ runId: string }>;
@@ -106,6 +137,12 @@ export interface Engine {
   /** Decide an approval (single-use), then carry the run on. */
   decide(approvalId: string, input: DecideInput): Promise<RunResult>;
   cancel(runId: string, by?: string | null): Promise<RunResult>;
+  /**
+   * A new run of a failed run that reuses its completed steps (zero usage) and runs again from the
+   * steps that did not finish; created queued (carry it on with resume). RetryRefusedError when the
+   * run does not exist (or is in another workspace than `workspaceId`), did not fail, or has nothing to retry.
+   */
+  retryFromFailed(runId: string, opts?: RetryOptions): Promise<RetryCreated>;
   /** Resume runs that have no live lease (crashed executors, decided approvals nobody carried on). */
   recover(now?: Date): Promise<RunResult[]>;
   /** Fail runs past their deadline, with a reason. */

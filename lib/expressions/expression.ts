@@ -6,9 +6,16 @@
  * Limits: evaluation time (`timeout`, checked by JSONata at every evaluation step), recursion
  * depth (`stack`), sequence length (`sequence`) and the size of the result (checked here while
  * copying it into plain JSON).
+ *
+ * Regular expressions: JSONata runs its regex literals (`$match`, `$replace`, `$split`,
+ * `$contains`, `~>`) through the `RegexEngine` we give it — SafeRegExp, RE2 semantics, linear
+ * time (lib/contracts/safe-regex.ts). A single match call is not an evaluation step, so a
+ * backtracking pattern could never be stopped by the timeout; with RE2 each call is bounded by
+ * the text length instead. Patterns RE2 cannot run (backreferences, lookahead) are parse problems.
  */
 import jsonata from "jsonata";
-import { ExpressionError } from "@/lib/engine/errors";
+import { ExpressionError } from "@/lib/contracts/errors";
+import { isRegexError, regexProblem, SafeRegExp } from "@/lib/contracts/safe-regex";
 import { NotDataError, SizeLimitError, toPlainJson } from "./size";
 
 export interface ExpressionLimits {
@@ -62,7 +69,12 @@ export function compileExpression(
   }
   const problem = parseProblem(text);
   if (problem) throw new ExpressionError(`The expression "${short(text)}" does not parse: ${problem.message}`);
-  const compiled = jsonata(text, { timeout: limits.timeoutMs, stack: limits.maxDepth, sequence: limits.maxSequence });
+  const compiled = jsonata(text, {
+    timeout: limits.timeoutMs,
+    stack: limits.maxDepth,
+    sequence: limits.maxSequence,
+    RegexEngine: SafeRegExp as unknown as RegExpConstructor,
+  });
   cache.set(key, compiled);
   if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
   return compiled;
@@ -75,8 +87,12 @@ export function parseProblem(text: string): ParseProblem | null {
   const cached = parseErrors.get(text);
   if (cached) return cached;
   try {
-    jsonata(text);
-    return null;
+    const problem = regexLiteralProblem(jsonata(text).ast());
+    if (problem) {
+      if (parseErrors.size > CACHE_MAX) parseErrors.clear();
+      parseErrors.set(text, problem);
+    }
+    return problem;
   } catch (e) {
     const err = e as { message?: string; position?: number };
     const problem: ParseProblem = {
@@ -87,6 +103,21 @@ export function parseProblem(text: string): ParseProblem | null {
     parseErrors.set(text, problem);
     return problem;
   }
+}
+
+/** The first regex literal that cannot run with RE2 semantics, as a parse problem. */
+function regexLiteralProblem(ast: jsonata.ExprNode): ParseProblem | null {
+  let found: ParseProblem | null = null;
+  walk(ast, (node) => {
+    if (found || (node.type as string) !== "regex" || !(node.value instanceof RegExp)) return;
+    const re = node.value;
+    const message = regexProblem(re.source, re.flags);
+    if (message) {
+      found = { message: `the regular expression /${re.source}/ cannot be used: ${message}` };
+      if (typeof node.position === "number") found.position = node.position;
+    }
+  });
+  return found;
 }
 
 /** The parsed syntax tree, or null when it does not parse. */
@@ -116,6 +147,7 @@ export async function evaluateExpression(
     raw = await compiled.evaluate(context, bindings);
   } catch (e) {
     const err = e as { code?: string; message?: string };
+    if (isRegexError(e)) throw new ExpressionError(`The expression "${short(text)}" was stopped: ${e.message}.`);
     if (err?.code === "D1012")
       throw new ExpressionError(
         `The expression "${short(text)}" took longer than ${limits.timeoutMs} ms and was stopped.`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isEngineError } from "@/lib/engine/errors";
+import { isEngineError } from "@/lib/contracts/errors";
 import {
   compileExpression,
   DEFAULT_EXPRESSION_LIMITS,

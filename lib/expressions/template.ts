@@ -3,7 +3,7 @@
  * (surrounding whitespace allowed) keeps the value's type; otherwise each part is turned into
  * text (strings as they are, null/missing as "", everything else as JSON) and joined.
  */
-import { ExpressionError } from "@/lib/engine/errors";
+import { ExpressionError, type Issue } from "@/lib/contracts/errors";
 import {
   DEFAULT_EXPRESSION_LIMITS,
   type ExpressionLimits,
@@ -190,8 +190,8 @@ async function renderInner(
 }
 
 /** Every template problem inside a JSON value, with the path of the string. */
-export function templateProblems(value: unknown, path: string): { path: string; message: string }[] {
-  const out: { path: string; message: string }[] = [];
+export function templateProblems(value: unknown, path: string): Issue[] {
+  const out: Issue[] = [];
   visitStrings(value, path, (text, p) => {
     if (!hasTemplate(text)) return;
     const parsed = parseTemplate(text);

@@ -1,9 +1,11 @@
 // The canvas side of every node type: its visual (icon, colour, key facts) from
 // lib/nodes/<type>/canvas.tsx, plus a NodeCatalog built from the engine's definitions
-// (labels, one-line descriptions, default configs, outcomes). Record<NodeTypeId, …> makes a
-// missing node type a compile error.
+// (labels, one-line descriptions, default configs, outcomes, config versions and migrations).
+// Record<NodeTypeId, …> makes a missing node type a compile error. Nothing here names a node
+// type: what differs between types comes from their definitions (`editor` hooks, `inert`).
 import type { NodeVisual } from "@/lib/canvas/node-visual";
 import type { NodeCatalog, Outcome } from "@/lib/canvas/types";
+import { migrateNode } from "@/lib/contracts/node-migrations";
 import { canvas as a2a } from "./a2a/canvas";
 import { canvas as agent } from "./agent/canvas";
 import { canvas as approval } from "./approval/canvas";
@@ -61,21 +63,27 @@ export function outcomesFor(type: string, config: Record<string, unknown>): Outc
   const parsed = def.configSchema.safeParse(config);
   let names: string[] = [];
   let primary: string | null = null;
-  for (const attempt of [parsed.success ? parsed.data : undefined, config]) {
-    if (attempt === undefined) continue;
+  const draft = !parsed.success ? def.editor?.draftOutcomes : undefined;
+  if (draft) {
+    // the type says how to read its own half-written configs
     try {
-      names = def.outcomes(attempt);
-      primary = def.primaryOutcome(attempt);
-      break;
+      ({ outcomes: names, primary } = draft(config));
     } catch {
-      // an incomplete config (e.g. a condition without cases yet): try the raw config, then give up
+      // a draft even the hook cannot read: no handles yet
+    }
+  } else {
+    for (const attempt of [parsed.success ? parsed.data : undefined, config]) {
+      if (attempt === undefined) continue;
+      try {
+        names = def.outcomes(attempt);
+        primary = def.primaryOutcome(attempt);
+        break;
+      } catch {
+        // an incomplete config: try the raw config, then give up
+      }
     }
   }
-  if (names.length === 0 && type === "condition") {
-    const cases = Array.isArray(config.cases) ? (config.cases as { handle?: unknown }[]) : [];
-    names = [...cases.map((c) => String(c.handle ?? "")).filter(Boolean), String(config.default ?? "default")];
-    primary = String(config.default ?? "default");
-  }
+  names = names.filter((n) => typeof n === "string" && n !== "");
   const ordered = primary && names.includes(primary) ? [primary, ...names.filter((n) => n !== primary)] : names;
   if (def.errorOutcome && !ordered.includes(def.errorOutcome)) ordered.push(def.errorOutcome);
   return ordered.map((name) => ({ handle: name === "default" ? null : name, label: OUTCOME_LABELS[name] ?? name }));
@@ -92,4 +100,25 @@ export const nodeCatalog: NodeCatalog = {
     const def = getNodeDefinition(type);
     return !!def && !def.entry && !def.inert;
   },
+  configVersion: (type) => getNodeDefinition(type)?.configVersion ?? 1,
+  migrateNode: (node) => migrateNode(node, getNodeDefinition).node,
 };
+
+/** Is this the type every run starts at (the trigger)? */
+export function isEntryType(type: string | undefined): boolean {
+  return !!getNodeDefinition(type ?? "")?.entry;
+}
+
+/** Does a node of this type run (and so has an output, a timeout and retries)? False for notes. Unknown types: true. */
+export function runsInEngine(type: string | undefined): boolean {
+  return !getNodeDefinition(type ?? "")?.inert;
+}
+
+/** Names a node writes into the run's `vars` (its config may be a draft). */
+export function varsWrittenBy(type: string | undefined, config: Record<string, unknown>): string[] {
+  try {
+    return getNodeDefinition(type ?? "")?.editor?.writesVars?.(config) ?? [];
+  } catch {
+    return []; // a draft the hook cannot read yet
+  }
+}

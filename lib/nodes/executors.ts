@@ -2,6 +2,8 @@
  * The executor of every node type. `Record<NodeTypeId, …>`: adding a type to the registry
  * without an executor is a compile error. Server-side (executors may use node: modules).
  */
+
+import type { Executor } from "@/lib/contracts/node";
 import { a2aExecutor } from "./a2a/executor";
 import { agentExecutor } from "./agent/executor";
 import { approvalExecutor } from "./approval/executor";
@@ -16,7 +18,6 @@ import { subworkflowExecutor } from "./subworkflow/executor";
 import { toolExecutor } from "./tool/executor";
 import { transformExecutor } from "./transform/executor";
 import { triggerExecutor } from "./trigger/executor";
-import type { Executor } from "./types";
 
 // biome-ignore lint/suspicious/noExplicitAny: each executor is typed by its own config; the engine passes the parsed config.
 export const executors: Record<NodeTypeId, Executor<any>> = {

@@ -1,6 +1,6 @@
 /** Config pieces shared by several node types. Browser-safe (zod only). */
 import { z } from "zod";
-import { HANDLE_PATTERN } from "./definition";
+import { HANDLE_PATTERN } from "@/lib/contracts/node-definition";
 
 export const assigneesSchema = z
   .object({

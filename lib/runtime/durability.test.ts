@@ -2,10 +2,10 @@
 // middle of a commit's transaction. Nothing of that commit may remain (run row, steps, events
 // agree with each other), and a fresh executor carries the run to the end from what was stored.
 import { afterEach, describe, expect, it } from "vitest";
+import { type CommitInput, type CommitSource, type Lease, type RunStore, takeCommitInput } from "@/lib/contracts/ports";
+import { seedWorkflowVersion } from "../db/fixtures";
 import { PrismaRunStore } from "../db/run-store";
-import { seedWorkflowVersion } from "../db/run-store-fixtures";
 import { TEST_DATABASES } from "../db/testing";
-import { type CommitInput, type CommitSource, type Lease, type RunStore, takeCommitInput } from "../engine/ports";
 import { agentChain } from "../engine/testing/builders";
 import { createRuntime } from "./engine";
 

@@ -1,19 +1,37 @@
 // Wiring: the engine with the Prisma run store, the simulated model gateway, the real clock,
 // the egress-guarded HTTP fetcher, published-version subworkflows and the runtime notifier.
-// The web app, the CLI, workers and the benchmark all build their engine here.
+// Every engine of a process is built here; the process's own (web server, CLI, worker) through
+// its composition root, lib/host.ts. Tests and the benchmark call createRuntime() directly.
 import { hostname } from "node:os";
+import type {
+  A2aGateway,
+  BudgetLedger,
+  Clock,
+  EngineSettings,
+  HttpFetcher,
+  McpGateway,
+  ModelGateway,
+  PriceTable,
+  RunStore,
+  SubworkflowResolver,
+} from "@/lib/contracts/ports";
+import type { WorkflowDocument } from "@/lib/contracts/workflow-document";
+import { createBudgetLedger } from "../db/budgets";
 import type { Db } from "../db/client";
 import { PrismaRunStore } from "../db/run-store";
+import { lastSeqOf } from "../db/runs";
 import { loadPublishedVersion } from "../db/workflows-store";
 import { createIdGenerator, systemClock } from "../engine/clock";
 import { createEngine } from "../engine/engine";
 import { createHttpFetcher } from "../engine/http";
 import { createModelGateway } from "../engine/models/gateway";
-import type { Clock, EngineSettings, HttpFetcher, ModelGateway, RunStore, SubworkflowResolver } from "../engine/ports";
 import { createPriceTable } from "../engine/prices";
 import type { Engine } from "../engine/types";
-import type { WorkflowDocument } from "../workflow/schema";
+import { builtinNodes } from "../nodes/builtin";
+import { countBudgetReservations } from "../telemetry/metrics";
+import { EnqueueOnlyStore } from "./dispatch";
 import { createRuntimeNotifier, type RuntimeNotifier } from "./notifier";
+import { isLocalExecutorGone } from "./recovery";
 
 export type RuntimeRole = "web" | "cli" | "worker" | "bench" | "test";
 
@@ -28,14 +46,34 @@ export interface RuntimeOptions {
   providers?: Record<string, ModelGateway>;
   /** Replace the whole gateway (tests). */
   models?: ModelGateway;
+  /** The price table (default: the engine's; the host passes the workspaces' provider prices). */
+  prices?: PriceTable;
+  /** Monthly budgets (default: the database's ledger, lib/db/budgets.ts; false: none). */
+  budgets?: BudgetLedger | false;
   http?: HttpFetcher;
+  /** MCP servers and remote A2A agents (lib/mcp, lib/a2a; the host wires them). */
+  mcp?: McpGateway;
+  a2a?: A2aGateway;
   settings?: EngineSettings;
-  /** Share one notifier between engines of a process (default: the process-wide one). */
+  /** The notifier the engine publishes into (default: the one of this Db client, processNotifier). */
   notifier?: RuntimeNotifier;
-  /** Replace the store (tests wrap it to inject failures; the worker wraps it to hand over claimed leases). */
+  /** Replace the store (tests wrap it to inject failures). */
   store?: RunStore;
+  /** Wrap the runtime's own store (the worker hands over claimed leases this way); closed with the runtime. */
+  wrapStore?: (store: PrismaRunStore) => RunStore;
   /** PrismaRunStore write path (default: direct where available; see lib/db/sql-exec.ts). */
   directWrites?: boolean;
+  /**
+   * PostgreSQL: the store adds each run's job to the run queue in the transaction that makes the
+   * run runnable (lib/db/jobs.ts). Processes of a deployment whose runs workers execute, and the
+   * workers themselves. Default false.
+   */
+  enqueue?: boolean;
+  /**
+   * false: this runtime's engine executes nothing — it takes no lease except to cancel
+   * (EnqueueOnlyStore, lib/runtime/dispatch.ts); the workers execute. Default true.
+   */
+  execute?: boolean;
 }
 
 export interface Runtime {
@@ -70,34 +108,27 @@ export function createSubworkflowResolver(db: Db): SubworkflowResolver {
 
 /** Reads Run.lastSeq for the notifier's cross-process fallback. */
 export function lastSeqReader(db: Db) {
-  return async (runIds: string[]) => {
-    const rows = await db.prisma.run.findMany({ where: { id: { in: runIds } }, select: { id: true, lastSeq: true } });
-    return new Map(rows.map((r) => [r.id, r.lastSeq]));
-  };
+  return (runIds: string[]) => lastSeqOf(db, runIds);
 }
 
-/**
- * Per-process registries live on globalThis: Next bundles instrumentation.ts, route handlers and
- * server actions separately, each with its own copy of this module, and they must still share one
- * engine and one notifier per database (getDb() already returns one Db per process).
- */
-export function processRegistry<V>(name: string): WeakMap<Db, V> {
-  const slot = globalThis as unknown as Record<symbol, WeakMap<Db, V> | undefined>;
-  const key = Symbol.for(`switchboard.${name}`);
-  slot[key] ??= new WeakMap<Db, V>();
-  return slot[key];
-}
+// One notifier per database client in this module: runtimes built for the same Db (the CLI's,
+// a test's producer and executor) share it, so a reader wakes on an in-process commit at once.
+// The web server's engine and notifier come from its host (lib/host.ts), not from here.
+const notifiers = new WeakMap<Db, RuntimeNotifier>();
 
-const processNotifiers = processRegistry<RuntimeNotifier>("processNotifiers");
-
-/** The process-wide notifier for a database: every engine of the process publishes into it. */
+/** The notifier for a database client: every runtime built on that client publishes into it. */
 export function processNotifier(db: Db): RuntimeNotifier {
-  let n = processNotifiers.get(db);
+  let n = notifiers.get(db);
   if (!n) {
     n = createRuntimeNotifier({ readLastSeq: lastSeqReader(db) });
-    processNotifiers.set(db, n);
+    notifiers.set(db, n);
   }
   return n;
+}
+
+/** Budget reservations are counted for the metrics (switchboard_budget_reservations_total). */
+function countedLedger(ledger: BudgetLedger | undefined): BudgetLedger | undefined {
+  return ledger ? countBudgetReservations(ledger) : undefined;
 }
 
 export function createRuntime(db: Db, options: RuntimeOptions = {}): Runtime {
@@ -110,23 +141,32 @@ export function createRuntime(db: Db, options: RuntimeOptions = {}): Runtime {
     ? null
     : new PrismaRunStore(db, {
         direct: options.directWrites,
+        enqueue: options.enqueue,
         onEvents: (runId, events, source) => {
           if (source === "decideApproval") notifier.publish(runId, events);
         },
       });
-  const store = options.store ?? ownStore!;
+  const wired = options.store ?? (options.wrapStore ? options.wrapStore(ownStore!) : ownStore!);
+  const store = options.execute === false ? new EnqueueOnlyStore(wired) : wired;
+  const ledger = options.budgets === undefined ? createBudgetLedger(db) : null;
   const engine = createEngine({
+    nodes: builtinNodes,
     store,
     clock,
     ids: createIdGenerator(),
     models: options.models ?? createModelGateway({ clock, providers: options.providers }),
     http: options.http ?? createHttpFetcher(),
     resolver: createSubworkflowResolver(db),
-    prices: createPriceTable(),
+    prices: options.prices ?? createPriceTable(),
+    budgets: countedLedger(ledger ?? (options.budgets || undefined)),
     notifier,
     owner,
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
     settings: options.settings ?? {},
+    mcp: options.mcp,
+    a2a: options.a2a,
+    // A lease held by a process of this host that no longer exists is taken over at once.
+    executorGone: isLocalExecutorGone,
   });
   return {
     db,
@@ -137,27 +177,7 @@ export function createRuntime(db: Db, options: RuntimeOptions = {}): Runtime {
     async close() {
       await engine.shutdown();
       await ownStore?.close();
+      await ledger?.release();
     },
   };
-}
-
-const sharedRuntimes = processRegistry<Runtime>("sharedRuntimes");
-
-/**
- * The engine for a database. Without options it is the process's shared engine (one per Db:
- * the web app's actions and routes all use it, so in-process runs, leases and notifications are
- * shared); with options a new one is built.
- */
-export async function createEngineFor(db: Db, options?: RuntimeOptions): Promise<Engine> {
-  return options ? createRuntime(db, options).engine : sharedRuntime(db).engine;
-}
-
-/** The shared runtime of `createEngineFor(db)` (for the runner and SSE routes). */
-export function sharedRuntime(db: Db): Runtime {
-  let rt = sharedRuntimes.get(db);
-  if (!rt) {
-    rt = createRuntime(db, { role: "web" });
-    sharedRuntimes.set(db, rt);
-  }
-  return rt;
 }

@@ -2,10 +2,10 @@
 // commit runs, and a run started with execute() is created by its first commit, so a run of
 // zero-latency steps is ONE transaction — and what is stored is complete and ordered.
 import { afterEach, expect, it } from "vitest";
+import type { RunStore } from "@/lib/contracts/ports";
+import { seedWorkflowVersion } from "../db/fixtures";
 import { PrismaRunStore } from "../db/run-store";
-import { seedWorkflowVersion } from "../db/run-store-fixtures";
 import { openTestSqlite } from "../db/testing";
-import type { RunStore } from "../engine/ports";
 import { agentChain } from "../engine/testing/builders";
 import { createRuntime } from "./engine";
 

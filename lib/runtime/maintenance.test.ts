@@ -2,6 +2,7 @@
 // first time a delay after start), driven by an injected clock.
 import { afterAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
+import { seedWorkspaceSettings } from "../db/fixtures";
 import { insertHistoryFixture } from "../db/history-fixture";
 import type { PruneResult } from "../db/retention";
 import { openTestSqlite } from "../db/testing";
@@ -96,7 +97,7 @@ describe("runner maintenance", () => {
     it("rolls ended runs up and prunes a workspace with a retention setting", async () => {
       db = await openTestSqlite();
       const fx = await insertHistoryFixture(db, { count: 60, seed: 5 });
-      await db.prisma.workspace.update({ where: { id: fx.workspaceId }, data: { settings: { retentionDays: 2 } } });
+      await seedWorkspaceSettings(db, fx.workspaceId, { retentionDays: 2 });
       const finished = fx.runs.filter((r) => ["succeeded", "failed", "cancelled"].includes(r.status));
       const now = new Date(fx.end.getTime() + HOUR);
       const old = finished.filter((r) => r.createdAt.getTime() < now.getTime() - 2 * 24 * HOUR);

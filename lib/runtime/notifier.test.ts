@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { RunEventRecord } from "@/lib/contracts/ports";
 import { openDb } from "../db/client";
-import { seedWorkflowVersion } from "../db/run-store-fixtures";
+import { seedWorkflowVersion } from "../db/fixtures";
 import { openTestSqlite } from "../db/testing";
-import type { RunEventRecord } from "../engine/ports";
 import { agentChain } from "../engine/testing/builders";
-import { createEngineFor, createRuntime, processNotifier } from "./engine";
+import { createRuntime, processNotifier } from "./engine";
 import { createRuntimeNotifier } from "./notifier";
 
 const ev = (runId: string, seq: number): RunEventRecord => ({
@@ -103,13 +103,5 @@ describe("runtime notifier across processes (two database clients)", () => {
     await executor.engine.runUntilPauseOrEnd(runId);
     const seq = await waiting;
     expect(seq).toBeGreaterThan(1);
-  });
-
-  it("createEngineFor(db) is one shared engine per database", async () => {
-    const db = await openTestSqlite();
-    cleanups.push(() => db.dispose());
-    const a = await createEngineFor(db);
-    expect(await createEngineFor(db)).toBe(a);
-    expect(await createEngineFor(db, { role: "test" })).not.toBe(a);
   });
 });

@@ -2,12 +2,14 @@
 //
 // In one process the engine publishes each commit's events right after the commit (the engine's
 // RunEventHub), so a stream wakes at once without polling. Runs executed by ANOTHER process (a
-// worker, the CLI, a second web server) are seen through a fallback: while anyone waits, one
-// shared timer reads `Run.lastSeq` of the watched runs (one small query for all of them) and
-// wakes the waiters whose run moved on. Readers always re-read the log (`listEvents(runId,
+// worker, the CLI, a second web server) are announced on PostgreSQL by NOTIFY
+// (lib/runtime/event-relay.ts calls `advance`), and, as the fallback everywhere: while anyone
+// waits, one shared timer reads `Run.lastSeq` of the watched runs (one small query for all of
+// them) and wakes the waiters whose run moved on. Readers always re-read the log (`listEvents(runId,
 // afterSeq)`) after waking, so the notifier only has to say "look again", never carry data.
+
+import type { LiveRunEvent, RunEventRecord } from "@/lib/contracts/ports";
 import { createRunEventHub, type RunEventHub } from "../engine/notifier";
-import type { RunEventRecord } from "../engine/ports";
 
 export type LastSeqReader = (runIds: string[]) => Promise<Map<string, number>>;
 
@@ -20,6 +22,16 @@ export interface RunNotifierOptions {
 
 export interface RuntimeNotifier extends RunEventHub {
   /**
+   * Ephemeral live events (a streaming model's tokens) of runs executing in this process: told to
+   * live listeners at once, never stored. The text streamed so far by each running step is kept
+   * (at most LIVE_TEXT_LIMIT characters, the tail) until the step's end is published, so a
+   * watcher that connects mid-step starts from it (`liveSnapshot`).
+   */
+  publishLive(runId: string, event: LiveRunEvent): void;
+  subscribeLive(runId: string, listener: (event: LiveRunEvent) => void): () => void;
+  /** One `step.delta` per step of the run streaming now, carrying all its text so far. */
+  liveSnapshot(runId: string): LiveRunEvent[];
+  /**
    * Resolves with the newest known seq once the run's log is past `afterSeq` (in-process publish
    * or the poll), or with `afterSeq` when `timeoutMs` passes or `signal` aborts first. Never rejects.
    */
@@ -28,12 +40,23 @@ export interface RuntimeNotifier extends RunEventHub {
     afterSeq: number,
     options?: { timeoutMs?: number; signal?: AbortSignal },
   ): Promise<number>;
+  /**
+   * Another process committed the run's log up to `seq` (lib/runtime/event-relay.ts, from
+   * PostgreSQL NOTIFY): wakes the waiters behind it. Carries no events; readers re-read the log.
+   */
+  advance(runId: string, seq: number): void;
   /** Stops the poll timer and releases every waiter. */
   close(): void;
 }
 
 /** Newest seq remembered per run, bounded so memory stays flat over any number of runs. */
 const KNOWN_LIMIT = 10_000;
+/** Streamed text kept per running step (the tail), and runs with streaming steps kept at once. */
+export const LIVE_TEXT_LIMIT = 32_768;
+const LIVE_RUNS_LIMIT = 1_000;
+/** Events after which a step's (or the whole run's) streamed text is no longer live. */
+const STEP_ENDS = new Set(["step.succeeded", "step.failed", "step.cancelled", "step.retrying", "step.interrupted"]);
+const RUN_PAUSES = new Set(["run.succeeded", "run.failed", "run.cancelled", "run.waiting"]);
 
 interface Waiter {
   afterSeq: number;
@@ -48,6 +71,22 @@ export function createRuntimeNotifier(options: RunNotifierOptions = {}): Runtime
   let timer: ReturnType<typeof setTimeout> | null = null;
   let polling = false;
   let closed = false;
+  const liveListeners = new Map<string, Set<(event: LiveRunEvent) => void>>();
+  /** runId → `nodeId\u0000visit` → the step's text so far. */
+  const liveText = new Map<string, Map<string, LiveRunEvent>>();
+
+  const forgetLive = (runId: string, events: RunEventRecord[]) => {
+    const steps = liveText.get(runId);
+    if (!steps) return;
+    for (const ev of events) {
+      if (RUN_PAUSES.has(ev.type)) {
+        liveText.delete(runId);
+        return;
+      }
+      if (STEP_ENDS.has(ev.type)) steps.delete(`${ev.data.nodeId}\u0000${ev.data.visit}`);
+    }
+    if (steps.size === 0) liveText.delete(runId);
+  };
 
   const remember = (runId: string, seq: number) => {
     if (seq <= (known.get(runId) ?? 0)) return;
@@ -94,7 +133,48 @@ export function createRuntimeNotifier(options: RunNotifierOptions = {}): Runtime
       if (events.length === 0) return;
       const seq = events[events.length - 1].seq;
       remember(runId, seq);
+      forgetLive(runId, events);
       hub.publish(runId, events);
+      wake(runId, seq);
+    },
+    publishLive(runId, event) {
+      let steps = liveText.get(runId);
+      if (!steps) {
+        steps = new Map();
+        liveText.set(runId, steps);
+        if (liveText.size > LIVE_RUNS_LIMIT) liveText.delete(liveText.keys().next().value as string);
+      }
+      const key = `${event.nodeId}\u0000${event.visit}`;
+      const prev = steps.get(key);
+      const text = prev && prev.attempt === event.attempt ? prev.text + event.text : event.text;
+      steps.set(key, { ...event, text: text.length > LIVE_TEXT_LIMIT ? text.slice(-LIVE_TEXT_LIMIT) : text });
+      const listeners = liveListeners.get(runId);
+      if (!listeners) return;
+      for (const l of listeners) {
+        try {
+          l(event);
+        } catch {
+          // a broken listener must not break the engine
+        }
+      }
+    },
+    subscribeLive(runId, listener) {
+      let set = liveListeners.get(runId);
+      if (!set) {
+        set = new Set();
+        liveListeners.set(runId, set);
+      }
+      set.add(listener);
+      return () => {
+        set!.delete(listener);
+        if (set!.size === 0 && liveListeners.get(runId) === set) liveListeners.delete(runId);
+      };
+    },
+    liveSnapshot(runId) {
+      return [...(liveText.get(runId)?.values() ?? [])].map((e) => ({ ...e }));
+    },
+    advance(runId: string, seq: number) {
+      remember(runId, seq);
       wake(runId, seq);
     },
     subscribe: hub.subscribe,

@@ -1,11 +1,14 @@
 // Faster recovery after a crash on the same machine. A run's lease names its executor as
 // `<role>:<host>:<pid>` (engine.ts, executorName). When that host is this one and that process
-// no longer exists, the executor is certainly dead, so the lease is expired at once instead of
-// waiting out its time-to-live (30 s by default): `switchboard recover` right after a crash, or a
-// restarted server, carries the run on immediately. The fence still increments on the next
-// acquisition, so this never lets two executors write.
+// no longer exists, the executor is certainly dead, so its lease need not be waited out (30 s
+// by default): the engine takes such a run over when it resumes it or a decision carries it on
+// (`isLocalExecutorGone`, the engine's `executorGone`), and `expireDeadLocalLeases` expires
+// those leases so that `switchboard recover`, a restarted server or a worker's claim loop finds
+// the runs at once. The fence still increments on the next acquisition, so this never lets two
+// executors write.
 import { hostname } from "node:os";
 import type { Db } from "../db/client";
+import { expireLease, liveLeasesOnHost } from "../db/runs";
 
 export function parseExecutorName(owner: string): { role: string; host: string; pid: number } | null {
   const last = owner.lastIndexOf(":");
@@ -25,27 +28,20 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** True when `owner` names a process of this host (not this one) that no longer exists. */
+export function isLocalExecutorGone(owner: string): boolean {
+  const parsed = parseExecutorName(owner);
+  return parsed !== null && parsed.host === hostname() && parsed.pid !== process.pid && !isProcessAlive(parsed.pid);
+}
+
 /** Expires the leases held by dead processes of this host; returns the runs concerned. */
 export async function expireDeadLocalLeases(db: Db, now = new Date()): Promise<string[]> {
   const host = hostname();
-  const rows = await db.prisma.run.findMany({
-    where: {
-      status: { in: ["running", "queued"] },
-      leaseOwner: { contains: `:${host}:` },
-      leaseUntil: { gte: now },
-    },
-    select: { id: true, leaseOwner: true, fence: true },
-    take: 500,
-  });
+  const rows = await liveLeasesOnHost(db, host, now);
   const expired: string[] = [];
   for (const row of rows) {
-    const parsed = row.leaseOwner ? parseExecutorName(row.leaseOwner) : null;
-    if (!parsed || parsed.host !== host || parsed.pid === process.pid || isProcessAlive(parsed.pid)) continue;
-    const { count } = await db.prisma.run.updateMany({
-      where: { id: row.id, leaseOwner: row.leaseOwner, fence: row.fence },
-      data: { leaseUntil: new Date(now.getTime() - 1) },
-    });
-    if (count === 1) expired.push(row.id);
+    if (!row.leaseOwner || !isLocalExecutorGone(row.leaseOwner)) continue;
+    if (await expireLease(db, row, now)) expired.push(row.id);
   }
   return expired;
 }

@@ -1,16 +1,16 @@
 // The process-level runner on SQLite and PostgreSQL: start-up recovery, the reaper, approval
 // deadlines, runs decided while nobody was executing them, and dead-executor takeover.
 import { afterEach, describe, expect, it } from "vitest";
+import type { Clock } from "@/lib/contracts/ports";
+import type { WorkflowDocument } from "@/lib/contracts/workflow-document";
 import { HITL_DOCUMENT } from "../cli/fixtures";
 import type { Db } from "../db/client";
+import { seedWorkflowVersion } from "../db/fixtures";
 import { PrismaRunStore } from "../db/run-store";
-import { seedWorkflowVersion } from "../db/run-store-fixtures";
 import { TEST_DATABASES } from "../db/testing";
 import { systemClock } from "../engine/clock";
-import type { Clock } from "../engine/ports";
 import { initialState } from "../engine/state";
 import { agentChain, edge, node, trigger, workflow } from "../engine/testing/builders";
-import type { WorkflowDocument } from "../workflow/schema";
 import { createRuntime } from "./engine";
 import { expireDeadLocalLeases, parseExecutorName } from "./recovery";
 import { startRunner } from "./runner";

@@ -1,8 +1,8 @@
-// The process-level loops every long-running process starts (the web server, `switchboard
-// worker`): on start, carry on the runs a crash left behind; then, on timers, fail runs stuck
-// past their deadline (reaper), apply onTimeout to approvals past theirs (sweeper), and pick up
-// runs nobody is carrying on (decided approvals, expired leases). All of it goes through the
-// engine, whose leases make it safe for several processes to do the same at once.
+// The process-level loops every long-running process starts through its host (lib/host.ts: the
+// web server, `switchboard worker`): on start, carry on the runs a crash left behind; then, on
+// timers, fail runs stuck past their deadline (reaper), apply onTimeout to approvals past theirs
+// (sweeper), and pick up runs nobody is carrying on (decided approvals, expired leases). All of
+// it goes through the engine, whose leases make it safe for several processes to do the same.
 // Maintenance (its own timer, so a long prune never holds up the reaper): roll ended runs up
 // for the dashboard (lib/db/rollup.ts) every few seconds, and prune old runs per workspace
 // retention setting (lib/db/retention.ts) about daily, the first time shortly after start.
@@ -11,7 +11,7 @@ import type { Db } from "../db/client";
 import { type PruneResult, pruneAllWorkspaces } from "../db/retention";
 import { type RollupResult, rollUpFinishedRuns } from "../db/rollup";
 import type { RunResult } from "../engine/types";
-import { processRegistry, type Runtime, sharedRuntime } from "./engine";
+import type { Runtime } from "./engine";
 import { expireDeadLocalLeases } from "./recovery";
 
 export interface RunnerOptions {
@@ -195,7 +195,12 @@ export function startRunner(runtime: Runtime, options: RunnerOptions = {}): Runn
   }
   if (recoverEvery > 0) {
     const t = setInterval(() => {
-      if (!stopped) void serial(() => guarded("recovery", [], dispatchRecoveries));
+      if (!stopped)
+        void serial(async () => {
+          // a process of this host that died since (a killed CLI run, worker or server): at once
+          await guarded("dead-executor takeover", [], () => expireDeadLocalLeases(runtime.db));
+          return guarded("recovery", [], dispatchRecoveries);
+        });
     }, recoverEvery);
     t.unref?.();
     timers.push(t);
@@ -221,20 +226,4 @@ export function startRunner(runtime: Runtime, options: RunnerOptions = {}): Runn
       await maintaining;
     },
   };
-}
-
-const processRunners = processRegistry<Runner>("processRunners");
-
-/**
- * Starts the runner of the process's shared engine (`createEngineFor(db)`) once per process:
- * call it from the web server's start-up (e.g. Next's instrumentation `register()`); later
- * calls return the same runner.
- */
-export function startProcessRunner(db: Db, options?: RunnerOptions): Runner {
-  let runner = processRunners.get(db);
-  if (!runner) {
-    runner = startRunner(sharedRuntime(db), options);
-    processRunners.set(db, runner);
-  }
-  return runner;
 }

@@ -6,21 +6,31 @@ import "server-only";
 //   4. can(actor, action, resource): role and workspace (else `forbidden:<type>`),
 // and only then runs the handler. Every refusal happens before the handler, so a refused call
 // changes nothing. Errors become { ok: false, error } results; internals are logged, not sent.
+// Handlers are one-liners over a use case (lib/use-cases) with a shared loader (./resources):
 //
-//   export const renameWorkflow = authedAction(
+//   export const renameWorkflowAction = authedAction(
 //     { action: "workflow.update", input: z.object({ id: z.string(), name: z.string().min(1) }),
-//       resource: (input, db) => db.prisma.workflow.findUnique({ where: { id: input.id } }) },
-//     async ({ actor, input, db, resource }) => { ... },
+//       resource: loadWorkflow },
+//     ({ actor, input, db }) => renameWorkflow(db, scopeOf(actor), input.id, input.name),
 //   );
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { type Action, type Actor, can, type PolicyResource } from "@/lib/auth/policy";
+import {
+  type ActionResult,
+  APP_RESOURCES,
+  AppError,
+  type AppResource,
+  invalidFromZod,
+  toActionResult,
+} from "@/lib/contracts/app-errors";
+import { UNSAFE_TEXT_MESSAGE, unsafeTextIssues } from "@/lib/contracts/text";
 import type { Db } from "@/lib/db/client";
+import type { Host } from "@/lib/host";
 import { serverContext } from "./context";
-import { type ActionResult, APP_RESOURCES, AppError, type AppResource, invalidFromZod, toActionResult } from "./errors";
 import { actorFromClaims } from "./session";
 
-export type { ActionResult } from "./errors";
+export type { ActionResult } from "@/lib/contracts/app-errors";
 
 /** The resource type named in errors: the action's prefix (workflow.update → workflow). */
 export function resourceTypeOf(action: Action): AppResource {
@@ -37,7 +47,8 @@ export type AuthedConfig<S extends z.ZodType, R extends PolicyResource> = {
   resourceType?: AppResource;
 };
 
-export type AuthedContext<I, R> = { actor: Actor; input: I; db: Db; resource: R };
+/** What a handler gets: who, the parsed input, the loaded resource, and the process's host (db, engine, approvals…). */
+export type AuthedContext<I, R> = { actor: Actor; input: I; db: Db; host: Host; resource: R };
 
 /** Shared by authedAction and authedRoute: validate, load, authorize. Throws AppError. */
 export async function authorize<S extends z.ZodType, R extends PolicyResource>(
@@ -54,6 +65,14 @@ export async function authorize<S extends z.ZodType, R extends PolicyResource>(
   const parsed = config.input.safeParse(raw);
   if (!parsed.success) throw invalidFromZod(parsed.error);
   const input = parsed.data as z.output<S>;
+  // Any text field (or string inside JSON) with NUL or half a surrogate pair: a field error on
+  // every database (PostgreSQL cannot store them), whatever the schema says (lib/contracts/text).
+  const unsafe = unsafeTextIssues(input);
+  if (unsafe.length > 0)
+    throw new AppError("invalid:input", {
+      message: `${unsafe[0]?.path || "input"}: ${UNSAFE_TEXT_MESSAGE}`,
+      fieldErrors: unsafe,
+    });
   let resource: R | PolicyResource = ownWorkspace;
   if (config.resource) {
     const loaded = await config.resource(input, db);
@@ -74,7 +93,8 @@ export function authedAction<S extends z.ZodType, T, R extends PolicyResource = 
       const db = await ctx.db();
       const actor = await actorFromClaims(db, await ctx.readSession());
       const { input, resource } = await authorize(config, actor, raw, db);
-      const data = await handler({ actor: actor as Actor, input, db, resource: resource as R });
+      const host = await ctx.host();
+      const data = await handler({ actor: actor as Actor, input, db, host, resource: resource as R });
       return { ok: true, data };
     } catch (error) {
       // redirect(), notFound() and friends are control flow for Next, not failures.

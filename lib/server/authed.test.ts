@@ -1,14 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
 
 import { z } from "zod";
 import { createApiKey, revokeApiKey } from "@/lib/db/api-keys";
 import type { Db } from "@/lib/db/client";
+import { seedUser, seedWorkflow, seedWorkspaceRow } from "@/lib/db/fixtures";
 import { TEST_DATABASES } from "@/lib/db/testing";
 import { authedAction } from "./action";
-import { type SessionClaims, setServerContextForTests } from "./context";
 import { authedRoute } from "./route";
+import { serverHarness, type TestDb } from "./testing";
 
 type Fixture = {
   acme: string;
@@ -19,40 +20,27 @@ type Fixture = {
 };
 
 async function fixture(db: Db): Promise<Fixture> {
-  const acme = await db.prisma.workspace.create({ data: { name: "Acme", slug: `acme-${Math.random()}` } });
-  const other = await db.prisma.workspace.create({ data: { name: "Other", slug: `other-${Math.random()}` } });
+  const acme = await seedWorkspaceRow(db, "Acme");
+  const other = await seedWorkspaceRow(db, "Other");
   const users: Record<string, string> = {};
-  for (const role of ["admin", "editor", "approver", "viewer"]) {
-    const u = await db.prisma.user.create({ data: { email: `${role}-${Math.random()}@acme.test`, name: role } });
-    await db.prisma.membership.create({ data: { workspaceId: acme.id, userId: u.id, role } });
-    users[role] = u.id;
+  for (const role of ["admin", "editor", "approver", "viewer"] as const) {
+    users[role] = (await seedUser(db, role, { workspaceId: acme.id, role })).id;
   }
-  const outsider = await db.prisma.user.create({
-    data: { email: `out-${Math.random()}@other.test`, name: "Outsider" },
-  });
-  await db.prisma.membership.create({ data: { workspaceId: other.id, userId: outsider.id, role: "admin" } });
-  users.outsider = outsider.id;
-  const removed = await db.prisma.user.create({ data: { email: `gone-${Math.random()}@acme.test`, name: "Gone" } });
-  users.removed = removed.id;
-  const wf = await db.prisma.workflow.create({ data: { workspaceId: acme.id, name: "Original", draft: {} } });
-  const owf = await db.prisma.workflow.create({ data: { workspaceId: other.id, name: "Theirs", draft: {} } });
+  users.outsider = (await seedUser(db, "Outsider", { workspaceId: other.id, role: "admin" })).id;
+  users.removed = (await seedUser(db, "Gone")).id;
+  const wf = await seedWorkflow(db, acme.id, { name: "Original" });
+  const owf = await seedWorkflow(db, other.id, { name: "Theirs" });
   return { acme: acme.id, other: other.id, users, workflowId: wf.id, otherWorkflowId: owf.id };
 }
 
 describe.each(TEST_DATABASES)("authedAction and authedRoute on $name", ({ open }) => {
-  let db: Awaited<ReturnType<typeof open>>;
+  const server = serverHarness(open, fixture);
+  let db: TestDb;
   let f: Fixture;
-  let session: SessionClaims | null = null;
   const handlerCalls = vi.fn();
 
-  beforeAll(async () => {
-    db = await open();
-    f = await fixture(db);
-    setServerContextForTests({ db: async () => db, readSession: async () => session });
-  });
-  afterAll(async () => {
-    setServerContextForTests(null);
-    await db.dispose();
+  beforeAll(() => {
+    ({ db, fx: f } = server);
   });
 
   const rename = authedAction(
@@ -73,7 +61,7 @@ describe.each(TEST_DATABASES)("authedAction and authedRoute on $name", ({ open }
 
   const nameOf = async (id: string) => (await db.prisma.workflow.findUniqueOrThrow({ where: { id } })).name;
   const as = (who: string | null) => {
-    session = who ? { userId: f.users[who] as string, workspaceId: who === "outsider" ? f.other : f.acme } : null;
+    server.signIn(who ? { userId: f.users[who] as string, workspaceId: who === "outsider" ? f.other : f.acme } : null);
   };
 
   it("refuses a call without a session and changes nothing", async () => {
@@ -84,7 +72,7 @@ describe.each(TEST_DATABASES)("authedAction and authedRoute on $name", ({ open }
   });
 
   it("refuses a removed member (token still valid, membership gone)", async () => {
-    session = { userId: f.users.removed as string, workspaceId: f.acme };
+    server.signIn({ userId: f.users.removed as string, workspaceId: f.acme });
     expect(await rename({ id: f.workflowId, name: "Hacked" })).toMatchObject({
       ok: false,
       error: { code: "unauthenticated" },

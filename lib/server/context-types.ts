@@ -1,11 +1,14 @@
 // Types shared by the server context and the session reader (kept apart to avoid an import cycle).
 import type { Db } from "@/lib/db/client";
+import type { Host } from "@/lib/host";
 
 /** What a verified session token says: who, and which workspace they last chose. */
 export type SessionClaims = { userId: string; workspaceId?: string | null };
 
 export type ServerContext = {
-  /** the database for this process */
+  /** this process's host (lib/host.ts): engine, store, notifier, decision service, notifications */
+  host: () => Promise<Host>;
+  /** the database for this process (the host's) */
   db: () => Promise<Db>;
   /** the verified session claims of the current request, or null */
   readSession: () => Promise<SessionClaims | null>;

@@ -6,19 +6,19 @@ import "server-only";
 // message, fieldErrors? } }` with the code's HTTP status.
 //
 //   export const GET = authedRoute(
-//     { action: "run.read", input: z.object({ limit: z.coerce.number().optional() }),
-//       resource: async (_input, db, params) => db.prisma.run.findUnique({ where: { id: params.id } }) },
-//     async ({ actor, input, db, resource }) => ({ run: resource }),   // → 200 JSON
+//     { action: "run.read", input: z.object({ limit: z.coerce.number().optional() }), resource: runOfPath },
+//     ({ actor, db, params }) => getRunDetail(db, actor.workspaceId, String(params.id)),   // → 200 JSON
 //   );
 //
 // A handler may return a Response (streams, other statuses); anything else is sent as JSON.
 import { z } from "zod";
 import type { Actor, PolicyResource } from "@/lib/auth/policy";
+import { AppError, toResponse } from "@/lib/contracts/app-errors";
 import { authenticateApiKey } from "@/lib/db/api-keys";
 import type { Db } from "@/lib/db/client";
+import type { Host } from "@/lib/host";
 import { type AuthedConfig, authorize } from "./action";
 import { serverContext } from "./context";
-import { AppError, toResponse } from "./errors";
 import { actorFromClaims } from "./session";
 
 export type RouteParams = Record<string, string | string[] | undefined>;
@@ -37,6 +37,7 @@ export type AuthedRouteContext<I, R> = {
   actor: Actor;
   input: I;
   db: Db;
+  host: Host;
   resource: R;
   request: Request;
   params: RouteParams;
@@ -51,7 +52,7 @@ export async function actorFromRequest(request: Request, db: Db): Promise<Actor 
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
     if (!match) throw new AppError("unauthenticated", { message: "Authorization must be `Bearer <api key>`." });
-    const key = await authenticateApiKey(db.prisma, match[1] as string);
+    const key = await authenticateApiKey(db, match[1] as string);
     if (!key) throw new AppError("unauthenticated", { message: "The API key is not valid or was revoked." });
     return {
       userId: `apikey:${key.id}`,
@@ -104,7 +105,8 @@ export function authedRoute<S extends z.ZodType = z.ZodUnknown, T = unknown, R e
 ): (request: Request, context?: RouteContext) => Promise<Response> {
   return async (request, context) => {
     try {
-      const db = await serverContext().db();
+      const ctx = serverContext();
+      const db = await ctx.db();
       const params = (await context?.params) ?? {};
       const actor = await actorFromRequest(request, db);
       if (!actor) throw new AppError("unauthenticated");
@@ -121,7 +123,8 @@ export function authedRoute<S extends z.ZodType = z.ZodUnknown, T = unknown, R e
         raw,
         db,
       );
-      const result = await handler({ actor, input, db, resource: resource as R, request, params });
+      const host = await ctx.host();
+      const result = await handler({ actor, input, db, host, resource: resource as R, request, params });
       if (result instanceof Response) return result;
       return Response.json(result ?? null, { headers: { "cache-control": "no-store" } });
     } catch (error) {

@@ -4,18 +4,18 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import type { Actor } from "@/lib/auth/policy";
+import { AppError } from "@/lib/contracts/app-errors";
 import type { Db } from "@/lib/db/client";
 import { findMembership } from "@/lib/db/users";
 import type { SessionClaims } from "./context";
 import { serverContext } from "./context";
-import { AppError } from "./errors";
 
 /** Resolves session claims against the database. Null when the user or membership is gone. */
 export async function actorFromClaims(db: Db, claims: SessionClaims | null): Promise<Actor | null> {
   if (!claims) return null;
   const membership =
-    (claims.workspaceId ? await findMembership(db.prisma, claims.userId, claims.workspaceId) : null) ??
-    (await findMembership(db.prisma, claims.userId));
+    (claims.workspaceId ? await findMembership(db, claims.userId, claims.workspaceId) : null) ??
+    (await findMembership(db, claims.userId));
   if (!membership) return null;
   return {
     userId: membership.user.id,

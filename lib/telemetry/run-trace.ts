@@ -12,6 +12,8 @@ import { context, type Span, SpanKind, SpanStatusCode, trace } from "@openteleme
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, type IdGenerator } from "@opentelemetry/sdk-trace-base";
+import type { EgressPolicy } from "@/lib/contracts/ports";
+import { checkEgressUrl, guardedLookup } from "@/lib/engine/egress";
 
 export interface TelemetryRun {
   id: string;
@@ -80,6 +82,12 @@ export function createRunTelemetry(options: {
   endpoint: string;
   serviceName?: string;
   headers?: Record<string, string>;
+  /**
+   * The egress policy the exporter's connections go through (the host passes the installation's:
+   * SWITCHBOARD_ALLOW_PRIVATE_NETWORK and SWITCHBOARD_EGRESS_ALLOW). The endpoint is checked now
+   * (EgressDeniedError) and every address it resolves to when a socket connects.
+   */
+  egress?: EgressPolicy;
 }): RunTelemetry {
   let nextTraceId: string | null = null;
   const random = (bytes: number) => {
@@ -92,10 +100,19 @@ export function createRunTelemetry(options: {
     generateSpanId: () => random(8),
   };
   const url = `${options.endpoint.replace(/\/+$/, "")}/v1/traces`;
+  const guard = options.egress ? checkEgressUrl(url, options.egress) : null;
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ "service.name": options.serviceName ?? "switchboard" }),
     idGenerator: ids,
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url, headers: options.headers }))],
+    spanProcessors: [
+      new BatchSpanProcessor(
+        new OTLPTraceExporter({
+          url,
+          headers: options.headers,
+          ...(guard ? { httpAgentOptions: { keepAlive: true, lookup: guardedLookup(guard.allowPrivate) } } : {}),
+        }),
+      ),
+    ],
   });
   const tracer = provider.getTracer("switchboard.runs");
 

@@ -26,7 +26,7 @@ describe("built-in templates", () => {
 
 describe("built-in templates run on the simulated model", () => {
   it.each(TEMPLATES.map((t) => [t.id, t] as const))("%s runs to success or a person's decision", async (_id, t) => {
-    const { createTestEngine } = await import("../engine/testing/test-engine");
+    const { createTestEngine } = await import("@/lib/testing/test-engine");
     const { engine } = createTestEngine();
     const input = Object.fromEntries(
       Object.entries(

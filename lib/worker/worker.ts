@@ -1,121 +1,237 @@
-// `switchboard worker`: a process that executes queued runs from the shared database, so several
-// workers and web servers can share one PostgreSQL database (see docs/cli.md, "Scale-out").
+// `switchboard worker`: a process that executes runs, so web servers only serve (docs/deploy.md).
 //
-// Loop: claim up to `concurrency − active` runnable runs (oldest first; queued, or running with
-// an expired lease) in one statement that also takes their leases (lib/db/run-queue.ts), hand each
-// lease to the engine and execute the run until it pauses or ends. Wake-ups come from NOTIFY
-// (a run was queued or an approval decided) and from a poll as the fallback. The engine's fence
-// makes "exactly once" hold even when a lease expires under a slow worker: the late commit is
-// refused and the run continues in the worker that holds the newer lease.
+// PostgreSQL: the runs come from the run queue, graphile-worker (lib/db/jobs.ts). Each job names
+// a run; the worker carries it on with the engine, whose lease (fence + 1) makes it the run's only
+// executor and whose commits are fenced, exactly as anywhere else. A job whose run is finished or
+// held by a live executor completes without doing anything; an unexpected failure lets
+// graphile-worker retry the job with its backoff. graphile-worker frees a dead worker's jobs only
+// after 4 hours, so every worker also sweeps (at start, then every few seconds): it expires the
+// leases of dead processes of its host (lib/runtime/recovery.ts) and adds a job for every run that
+// needs an executor and has none a worker could take — a run whose worker was killed, one queued
+// by a process that did not enqueue (inline web servers, the CLI). Plus the reaper and the
+// approval-deadline sweeper (lib/runtime/runner.ts) unless `sweeps: false`.
+//
+// SQLite (one machine, no queue): the worker polls for runs to carry on (queued, or running with
+// an expired lease) and executes them; leases keep two workers from executing the same run.
+//
+// Stopping (SIGTERM; `stop()`): no new jobs; the runs in progress get `graceMs` to pause or end;
+// the rest are abandoned — their leases given up in a final commit that also queues their jobs
+// again, so another worker carries them on at once (steps in flight run again with the same
+// idempotency key). Then the process exits.
+import { isFencedError } from "@/lib/contracts/errors";
+import type { RunStore } from "@/lib/contracts/ports";
+import { run as runGraphileWorker, type Runner as GraphileRunner, type Task } from "graphile-worker";
 import type { Db } from "../db/client";
-import { claimRuns, listenForQueuedRuns } from "../db/run-queue";
-import { PrismaRunStore } from "../db/run-store";
+import { databaseHealth, isReady } from "../db/health";
+import {
+  deleteSupersededJobs,
+  enqueueRuns,
+  findRunsWithoutJob,
+  graphileLogger,
+  jobQueuePool,
+  jobsSchemaOf,
+  RUN_TASK,
+} from "../db/jobs";
 import type { RunResult } from "../engine/types";
-import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/engine";
-import { type Runner, startRunner } from "../runtime/runner";
-import { startRunTelemetryFromEnv } from "../telemetry/export";
-import { HandoffStore } from "./handoff-store";
+import { createHost, type Host, type HostOptions } from "../host";
+import { expireDeadLocalLeases } from "../runtime/recovery";
+import { switchboardMetrics } from "../telemetry/metrics";
+import { type HealthServer, startHealthServer } from "./health";
 
 export interface WorkerOptions {
   /** Runs executed at once (default 4). */
   concurrency?: number;
-  /** Poll interval when no NOTIFY arrives (default 1000 ms). */
+  /** How often the queue is polled when no notification arrives, and the SQLite poll (default 1000 ms). */
   pollMs?: number;
+  /** The recovery sweep's interval (default 5 × pollMs, at least 1 s and at most 5 s). */
+  sweepMs?: number;
   leaseTtlMs?: number;
   owner?: string;
-  /** Also run the reaper and the approval-deadline sweeper (default true). */
+  /** Also run the reaper, the approval-deadline sweeper and maintenance (default true). */
   sweeps?: boolean;
+  /** On stop, how long runs in progress may go on before they are handed back to the queue (default 10 s). */
+  graceMs?: number;
+  /** Serve /live, /ready, /health and /metrics on this port (0: any free port). */
+  healthPort?: number;
   log?: (line: string) => void;
-  /** Extra runtime options (tests: a slow model gateway). */
-  runtime?: Omit<RuntimeOptions, "store" | "owner" | "leaseTtlMs" | "role">;
+  /** Extra host options (tests: a slow model gateway). */
+  host?: Pick<HostOptions, "env" | "clock" | "models" | "runtime">;
   /** Called after each run this worker executed paused or ended. */
   onRun?: (result: RunResult) => void;
 }
 
 export interface Worker {
   readonly owner: string;
-  readonly runtime: Runtime;
-  /** Runs this worker has carried to a pause or an end so far. */
+  /** The worker's host: its engine, runner and telemetry. */
+  readonly host: Host;
+  /** Runs this worker has carried to a pause or an end so far (not jobs it found nothing to do for). */
   readonly executed: number;
-  /** Claims now instead of waiting for the next wake-up. */
+  /** The health server's port, when one was asked for. */
+  readonly healthPort: number | null;
+  /** Looks for work now instead of at the next poll. */
   wake(): void;
-  /** Stops claiming, lets running runs pause at their next commit (they stay recoverable), closes. */
+  /** Stops taking runs, gives runs in progress `graceMs` to pause or end, hands the rest back, closes. */
   stop(): Promise<void>;
   /** Resolves when the worker has stopped. */
   readonly stopped: Promise<void>;
 }
 
+/** Notes which runs this process's engine took the lease of (so a job knows it executed its run). */
+class LeaseTracker implements RunStore {
+  readonly took = new Set<string>();
+  constructor(private readonly inner: RunStore) {}
+  acquireLease: RunStore["acquireLease"] = async (runId, owner, ttlMs, now, options) => {
+    const lease = await this.inner.acquireLease(runId, owner, ttlMs, now, options);
+    if (lease) this.took.add(runId);
+    return lease;
+  };
+  createRun: RunStore["createRun"] = (input) => this.inner.createRun(input);
+  loadRun: RunStore["loadRun"] = (runId) => this.inner.loadRun(runId);
+  renewLease: RunStore["renewLease"] = (lease, ttlMs, now) => this.inner.renewLease(lease, ttlMs, now);
+  releaseLease: RunStore["releaseLease"] = (lease) => this.inner.releaseLease(lease);
+  commit: RunStore["commit"] = (lease, input, now) => this.inner.commit(lease, input, now);
+  listSteps: RunStore["listSteps"] = (runId) => this.inner.listSteps(runId);
+  listEvents: RunStore["listEvents"] = (runId, afterSeq, limit) => this.inner.listEvents(runId, afterSeq, limit);
+  listApprovals: RunStore["listApprovals"] = (filter) => this.inner.listApprovals(filter);
+  getApproval: RunStore["getApproval"] = (id) => this.inner.getApproval(id);
+  decideApproval: RunStore["decideApproval"] = (id, input) => this.inner.decideApproval(id, input);
+  findRunsToRecover: RunStore["findRunsToRecover"] = (now, limit) => this.inner.findRunsToRecover(now, limit);
+  findRunsPastDeadline: RunStore["findRunsPastDeadline"] = (now, limit) => this.inner.findRunsPastDeadline(now, limit);
+  findApprovalsPastDeadline: RunStore["findApprovalsPastDeadline"] = (now, limit) =>
+    this.inner.findApprovalsPastDeadline(now, limit);
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<Worker> {
   const log = options.log ?? (() => {});
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const pollMs = options.pollMs ?? 1000;
+  const sweepMs = options.sweepMs ?? Math.min(5000, Math.max(1000, 5 * pollMs));
   const leaseTtlMs = options.leaseTtlMs ?? 30_000;
-  const inner = new PrismaRunStore(db);
-  const store = new HandoffStore(inner);
-  const runtime = createRuntime(db, {
-    ...options.runtime,
+  const graceMs = options.graceMs ?? 10_000;
+  const metrics = switchboardMetrics();
+  let tracker!: LeaseTracker;
+  const host = await createHost({
+    ...options.host,
     role: "worker",
+    db,
     owner: options.owner,
     leaseTtlMs,
-    store,
+    log,
+    runtime: {
+      ...options.host?.runtime,
+      wrapStore: (own) => {
+        const inner = options.host?.runtime?.wrapStore ? options.host.runtime.wrapStore(own) : own;
+        tracker = new LeaseTracker(inner);
+        return tracker;
+      },
+    },
   });
-  const owner = runtime.owner;
-  // OpenTelemetry export of the runs this worker finishes, when OTEL_EXPORTER_OTLP_ENDPOINT is set.
-  const telemetry = startRunTelemetryFromEnv(db, runtime.notifier);
-  const runner: Runner | null =
-    options.sweeps === false ? null : startRunner(runtime, { recoverOnStart: false, recoverIntervalMs: 0, log });
+  const owner = host.owner;
+  // The reaper, deadlines and maintenance (recovery is the sweep below), OTLP export of the runs
+  // this worker finishes when configured, metrics, and announcing its commits to web servers.
+  await host.start({
+    runner: options.sweeps === false ? false : { recoverOnStart: false, recoverIntervalMs: 0 },
+    telemetry: true,
+    metrics: true,
+    relay: { publish: true, listen: false },
+  });
 
-  const active = new Map<string, Promise<void>>();
   let executed = 0;
   let stopping = false;
-  let wakeUp: (() => void) | null = null;
-  let woken = false;
-  const wake = () => {
-    woken = true;
-    wakeUp?.();
-  };
-  const stopListening = await listenForQueuedRuns(db, wake);
+  /** Runs this worker is executing: runId → the promise of its execution (settles, never rejects). */
+  const active = new Map<string, Promise<void>>();
 
-  const execute = (runId: string) => {
-    const done = runtime.engine
-      .runUntilPauseOrEnd(runId)
-      .then((result) => {
-        executed++;
-        options.onRun?.(result);
-      })
-      .catch((error: unknown) => {
-        log(`[worker] run ${runId} stopped: ${error instanceof Error ? error.message : String(error)}`);
-      })
-      .finally(async () => {
-        // A lease the engine never took (the run was already executing here): give it back.
-        const unused = store.reclaim(runId);
-        if (unused) await inner.releaseLease(unused).catch(() => {});
-        active.delete(runId);
-        wake();
-      });
+  /** Carries one run on; resolves with whether this worker executed it (took its lease). */
+  async function carryOn(runId: string): Promise<"executed" | "skipped"> {
+    tracker.took.delete(runId);
+    let result: RunResult;
+    try {
+      result = await host.engine.runUntilPauseOrEnd(runId);
+    } catch (error) {
+      tracker.took.delete(runId);
+      // someone else took the run over, or it no longer exists (retention): nothing left to do here
+      if (isFencedError(error) || (error as { code?: string })?.code === "not_found") return "skipped";
+      throw error;
+    }
+    if (!tracker.took.delete(runId)) return "skipped";
+    executed++;
+    options.onRun?.(result);
+    return "executed";
+  }
+
+  function track(runId: string, p: Promise<unknown>) {
+    const done = p.then(
+      () => {},
+      () => {},
+    );
     active.set(runId, done);
-  };
+    void done.finally(() => {
+      if (active.get(runId) === done) active.delete(runId);
+    });
+  }
 
-  async function loop() {
+  // ---------------------------------------------------------------- PostgreSQL: graphile-worker
+  let graphile: GraphileRunner | null = null;
+  let closePool: (() => Promise<void>) | null = null;
+  const jobsSchema = jobsSchemaOf(db.target);
+  if (db.target.provider === "postgresql" && jobsSchema) {
+    const task: Task = async (payload) => {
+      const runId = (payload as { runId?: unknown } | null)?.runId;
+      if (typeof runId !== "string" || runId === "") {
+        log(`[worker] a job without a run id: ${JSON.stringify(payload)}`);
+        return;
+      }
+      const p = carryOn(runId);
+      track(runId, p);
+      try {
+        const outcome = await p;
+        metrics.jobsExecuted.add(1, { result: outcome });
+      } catch (error) {
+        metrics.jobsExecuted.add(1, { result: "failed" });
+        log(`[worker] run ${runId} stopped: ${message(error)}`);
+        throw error; // graphile-worker retries the job with its backoff
+      }
+    };
+    // Connections: one per job in progress, one to listen, one spare (the engine's own pool is separate).
+    const pool = jobQueuePool(db.target.url, concurrency + 2);
+    closePool = () => pool.end();
+    graphile = await runGraphileWorker({
+      pgPool: pool,
+      schema: jobsSchema,
+      concurrency,
+      pollInterval: pollMs,
+      noHandleSignals: true,
+      logger: graphileLogger(log),
+      taskList: { [RUN_TASK]: task },
+      parsedCronItems: [],
+      gracefulShutdownAbortTimeout: graceMs + 60_000,
+    });
+  }
+
+  // ---------------------------------------------------------------- SQLite: poll for runs
+  let wakeUp: (() => void) | null = null;
+  const wake = () => wakeUp?.();
+  async function sqliteLoop() {
     while (!stopping) {
       const free = concurrency - active.size;
-      let claimed = 0;
       if (free > 0) {
         try {
-          woken = false;
-          const leases = await claimRuns(db, { owner, ttlMs: leaseTtlMs, now: new Date(), limit: free });
-          claimed = leases.length;
-          for (const lease of leases) {
-            store.adopt(lease);
-            execute(lease.runId);
+          const ids = (await host.store.findRunsToRecover(new Date(), free + active.size)).filter((id) => !active.has(id));
+          for (const runId of ids.slice(0, free)) {
+            track(
+              runId,
+              carryOn(runId).catch((error: unknown) => log(`[worker] run ${runId} stopped: ${message(error)}`)),
+            );
+            void active.get(runId)?.then(wake);
           }
         } catch (error) {
-          log(`[worker] claim failed: ${error instanceof Error ? error.message : String(error)}`);
+          log(`[worker] looking for runs failed: ${message(error)}`);
         }
       }
-      // More may be waiting when every free slot was filled; otherwise sleep until woken.
-      if (claimed > 0 && claimed === free && concurrency - active.size > 0) continue;
-      if (woken && concurrency - active.size > 0) continue;
+      if (stopping) break;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, pollMs);
         wakeUp = () => {
@@ -126,21 +242,72 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
       });
     }
   }
+  const looping = graphile ? Promise.resolve() : sqliteLoop();
 
-  log(`[worker] ${owner} started (${db.provider}, concurrency ${concurrency})`);
-  const looping = loop();
+  // ---------------------------------------------------------------- the sweep (both databases)
+  let sweeping: Promise<void> = Promise.resolve();
+  let sweeps = 0;
+  const sweep = async () => {
+    try {
+      const taken = await expireDeadLocalLeases(db);
+      if (taken.length) log(`[worker] taking over ${taken.length} run(s) of an executor that is gone`);
+      if (graphile) {
+        const ids = await findRunsWithoutJob(db, new Date());
+        if (ids.length) {
+          await enqueueRuns(db, ids);
+          log(`[worker] queued ${ids.length} run(s) that had no job`);
+        }
+        if (sweeps++ % 60 === 0) await deleteSupersededJobs(db);
+      } else if (taken.length) wake();
+    } catch (error) {
+      log(`[worker] sweep failed: ${message(error)}`);
+    }
+  };
+  sweeping = sweep();
+  const sweepTimer = setInterval(() => {
+    if (!stopping) sweeping = sweeping.then(sweep);
+  }, sweepMs);
+  sweepTimer.unref?.();
+
+  // ---------------------------------------------------------------- health port
+  let health: HealthServer | null = null;
+  if (options.healthPort !== undefined) {
+    health = await startHealthServer({
+      port: options.healthPort,
+      async readiness() {
+        const h = await databaseHealth(db);
+        const ready = isReady(h) && !stopping;
+        return { ready, role: "worker", owner, stopping, active: active.size, executed, database: h };
+      },
+      metrics: () => metrics.prometheusText(),
+    });
+    log(`[worker] health on port ${health.port}`);
+  }
+
+  log(`[worker] ${owner} started (${db.provider}${graphile ? ", graphile-worker queue" : ""}, concurrency ${concurrency})`);
+
   let stopPromise: Promise<void> | null = null;
   const stop = () => {
     stopPromise ??= (async () => {
       stopping = true;
-      wakeUp?.();
+      clearInterval(sweepTimer);
+      wake();
+      // no new jobs (graphile-worker's graceful shutdown waits for the jobs in progress)
+      const graphileStopped = graphile?.stop().catch((error: unknown) => log(`[worker] queue stop: ${message(error)}`));
       await looping;
-      await stopListening();
-      await runner?.stop();
-      await runtime.engine.shutdown();
+      await sweeping;
+      if (active.size > 0) {
+        log(`[worker] waiting up to ${graceMs} ms for ${active.size} run(s) in progress`);
+        await Promise.race([Promise.allSettled([...active.values()]), sleep(graceMs)]);
+      }
+      // what is still running is handed back: leases given up, jobs queued again (same commit)
+      if (active.size > 0) log(`[worker] handing ${active.size} run(s) back to the queue`);
+      await host.engine.shutdown();
       await Promise.allSettled([...active.values()]);
-      await telemetry?.stop();
-      await inner.close();
+      await graphileStopped;
+      await closePool?.();
+      await host.close();
+      await health?.close();
       log(`[worker] ${owner} stopped after ${executed} run(s)`);
     })();
     return stopPromise;
@@ -152,10 +319,11 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
 
   return {
     owner,
-    runtime,
+    host,
     get executed() {
       return executed;
     },
+    healthPort: health?.port ?? null,
     wake,
     stop: () => stop().then(resolveStopped),
     stopped,

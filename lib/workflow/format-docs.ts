@@ -41,6 +41,12 @@ function configTable(schema: z.ZodType): string {
   return ["| field | type | default | notes |", "|---|---|---|---|", ...rows].join("\n");
 }
 
+function configVersionLine(d: (typeof nodeDefinitions)[number]): string {
+  if (d.migrations.length === 0) return `**Config version** ${d.configVersion}.`;
+  const steps = d.migrations.map((m) => `\`${m.name}\` (${m.from} → ${m.to})`).join(", ");
+  return `**Config version** ${d.configVersion}; older nodes are migrated on load by ${steps}.`;
+}
+
 export function nodeTypesMarkdown(): string {
   return nodeDefinitions
     .map((d) => {
@@ -67,6 +73,8 @@ export function nodeTypesMarkdown(): string {
         }${d.errorOutcome ? `; a failed step takes \`${d.errorOutcome}\` when it has edges` : ""}. ${flags.join("; ")}.`,
         "",
         configTable(d.configSchema as z.ZodType),
+        "",
+        configVersionLine(d),
         "",
         "New node defaults:",
         "",

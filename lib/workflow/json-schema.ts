@@ -5,14 +5,23 @@
  * is out of date.
  */
 import { z } from "zod";
+import { WORKFLOW_FORMAT, workflowDocumentSchema, workflowNodeSchema } from "@/lib/contracts/workflow-document";
 import { nodeDefinitions } from "@/lib/nodes/registry";
-import { WORKFLOW_FORMAT, workflowDocumentSchema, workflowNodeSchema } from "./schema";
 
 export function strictWorkflowDocumentSchema() {
   const nodeVariants = nodeDefinitions.map((d) =>
     workflowNodeSchema.extend({
       type: z.literal(d.type),
       config: (d.configSchema as z.ZodType).describe(`${d.label}: ${d.description}`),
+      version: z
+        .number()
+        .int()
+        .min(1)
+        .max(d.configVersion)
+        .optional()
+        .describe(
+          `Version of this node's config shape; absent means 1, current is ${d.configVersion}. Older configs are migrated when the document is loaded.`,
+        ),
     }),
   );
   return workflowDocumentSchema.extend({
@@ -30,7 +39,7 @@ export function workflowJsonSchema(): Record<string, unknown> {
     $id: "https://switchboard.dev/schemas/workflow-v1.json",
     title: `Switchboard workflow (${WORKFLOW_FORMAT})`,
     description:
-      "A Switchboard workflow document. Generated from lib/workflow/schema.ts and the node definitions; see docs/workflow-format.md.",
+      "A Switchboard workflow document. Generated from lib/contracts/workflow-document.ts and the node definitions; see docs/workflow-format.md.",
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema")),
   };
 }

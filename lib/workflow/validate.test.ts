@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import refund from "./fixtures/refund.json";
-import { validateRunInput, validateWorkflow, type WorkflowIssue } from "./validate";
+import { validateWorkflow } from "./validate";
+import { validateRunInput, type WorkflowIssue } from "./validate-document";
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 

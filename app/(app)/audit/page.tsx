@@ -10,9 +10,9 @@ import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { can } from "@/lib/auth/policy";
+import { issuesFromZod } from "@/lib/contracts/app-errors";
 import { auditFacets, listAudit } from "@/lib/db/audit";
 import { serverContext } from "@/lib/server/context";
-import { fieldErrorsFromZod } from "@/lib/server/errors";
 import { requirePageActor } from "@/lib/server/session";
 
 export const metadata: Metadata = { title: "Audit" };
@@ -51,11 +51,11 @@ export default async function AuditPage({
   const raw = blankToUndefined(await searchParams);
   const parsed = FilterSchema.safeParse(raw);
   const filter = parsed.success ? parsed.data : {};
-  const errors = parsed.success ? [] : fieldErrorsFromZod(parsed.error);
+  const errors = parsed.success ? [] : issuesFromZod(parsed.error);
 
   const db = await serverContext().db();
   const [page, facets] = await Promise.all([
-    listAudit(db.prisma, {
+    listAudit(db, {
       workspaceId: actor.workspaceId,
       action: filter.action,
       actorLabel: filter.actor,
@@ -65,7 +65,7 @@ export default async function AuditPage({
       cursor: filter.cursor,
       limit: 50,
     }),
-    auditFacets(db.prisma, actor.workspaceId),
+    auditFacets(db, actor.workspaceId),
   ]);
   const filtered = Boolean(filter.action || filter.actor || filter.from || filter.to);
   const nextParams = new URLSearchParams({

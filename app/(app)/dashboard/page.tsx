@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
+import { BudgetUseSection } from "@/components/budgets/budget-use-section";
 import { BarListChart } from "@/components/charts/bar-list-chart";
 import { ChartCard, DataTable } from "@/components/charts/chart-card";
 import { StatusOverTimeChart, type StatusPoint, UsageOverTimeChart } from "@/components/charts/time-charts";
@@ -22,6 +23,7 @@ import {
 } from "@/lib/runs/dashboard-range";
 import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
+import { listBudgets } from "@/lib/use-cases/budgets";
 
 export const metadata: Metadata = { title: "Dashboard" };
 export const dynamic = "force-dynamic";
@@ -47,7 +49,10 @@ export default async function DashboardPage({
   });
   const range = resolveRange(parsed.success ? parsed.data : {});
   const db = await serverContext().db();
-  const d = await getRunDashboard(db, actor.workspaceId, { from: range.from, to: range.to });
+  const [d, budgets] = await Promise.all([
+    getRunDashboard(db, actor.workspaceId, { from: range.from, to: range.to }),
+    listBudgets(db, actor),
+  ]);
   const base = { from: range.from.toISOString(), to: range.to.toISOString() };
 
   const statuses = STATUS_ORDER.filter((s) => d.statusOverTime.some((b) => b.status === s));
@@ -131,6 +136,7 @@ export default async function DashboardPage({
           </li>
         ))}
       </ul>
+      <BudgetUseSection budgets={budgets} />
       <div className="grid items-start gap-4 xl:grid-cols-2">
         <ChartCard
           title="Runs by status"

@@ -1,22 +1,12 @@
 "use server";
-// Inbox server actions: thin wrappers over lib/approvals (the decision service checks the
-// assignee rule, single use, reasons and editSchema; authedAction checks the session first).
-// A viewer calling these directly is refused by the service's policy check.
+// Inbox server actions: one-liners over lib/use-cases/approvals (the use cases check the assignee
+// rule, single use, reasons and the decision's validation; authedAction checks the session
+// first). A viewer calling these directly is refused by the use case's policy check.
 import { z } from "zod";
-import { approvalDeps } from "@/lib/approvals/app";
-import { bulkApprove, commentOnApproval, decideApproval, reassignApproval } from "@/lib/approvals/service";
-import { type getApprovalRow, parseAssignees } from "@/lib/db/approvals";
+import { userText } from "@/lib/contracts/text";
 import { authedAction } from "@/lib/server/action";
-
-const loadApproval = async (input: { approvalId: string }, db: Parameters<typeof getApprovalRow>[0]) => {
-  const row = await db.prisma.approval.findUnique({
-    where: { id: input.approvalId },
-    select: { workspaceId: true, assigneeRoles: true, assigneeUserIds: true },
-  });
-  if (!row) return null;
-  const { roles, userIds } = parseAssignees(row);
-  return { workspaceId: row.workspaceId, assigneeRoles: roles, assigneeUserIds: userIds };
-};
+import { loadApproval } from "@/lib/server/resources";
+import { bulkApprove, commentOnApproval, decideApproval, reassignApproval } from "@/lib/use-cases/approvals";
 
 const Id = z.string().min(1).max(100);
 
@@ -26,21 +16,21 @@ export const decideAction = authedAction(
     input: z.object({
       approvalId: Id,
       decision: z.enum(["approve", "reject"]),
-      reason: z.string().max(2000).optional(),
-      comment: z.string().max(4000).optional(),
+      reason: userText().max(2000).optional(),
+      comment: userText().max(4000).optional(),
       data: z.unknown().optional(),
     }),
     resource: loadApproval,
   },
-  async ({ actor, input, db }) => {
-    const outcome = await decideApproval(await approvalDeps(db), actor, { ...input, via: "inbox" });
+  async ({ actor, input, host }) => {
+    const outcome = await decideApproval(host.approvals, actor, { ...input, via: "inbox" });
     return { status: outcome.status, runId: outcome.runId, engineMs: outcome.engineMs };
   },
 );
 
 export const bulkApproveAction = authedAction(
   { action: "approval.read", input: z.object({ approvalIds: z.array(Id).min(1).max(100) }) },
-  async ({ actor, input, db }) => bulkApprove(await approvalDeps(db), actor, input),
+  ({ actor, input, host }) => bulkApprove(host.approvals, actor, input),
 );
 
 export const reassignAction = authedAction(
@@ -50,17 +40,17 @@ export const reassignAction = authedAction(
       approvalId: Id,
       roles: z.array(z.string()).max(4),
       userIds: z.array(Id).max(50),
-      note: z.string().max(2000).optional(),
+      note: userText().max(2000).optional(),
     }),
   },
-  async ({ actor, input, db }) => {
-    const result = await reassignApproval(await approvalDeps(db), actor, input);
+  async ({ actor, input, host }) => {
+    const result = await reassignApproval(host.approvals, actor, input);
     return { roles: result.roles, userIds: result.userIds };
   },
 );
 
 export const commentAction = authedAction(
-  { action: "approval.read", input: z.object({ approvalId: Id, comment: z.string().max(4000) }) },
+  { action: "approval.read", input: z.object({ approvalId: Id, comment: userText().max(4000) }) },
   async ({ actor, input, db }) => {
     await commentOnApproval({ db }, actor, input);
     return null;

@@ -6,11 +6,11 @@ import { formatAgo } from "@/components/inbox/format";
 import { InboxFilters } from "@/components/inbox/inbox-filters";
 import { type InboxRow, InboxTable } from "@/components/inbox/inbox-table";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
-import { ensureNotificationWorker } from "@/lib/approvals/app";
 import { can } from "@/lib/auth/policy";
 import { approvalWorkflows, listApprovals } from "@/lib/db/approvals";
-import { getDb } from "@/lib/db/client";
 import { listInAppNotifications } from "@/lib/db/outbox";
+import { userEmails } from "@/lib/db/users";
+import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
 import { bulkApproveAction } from "./actions";
 
@@ -33,8 +33,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
   const sp = await searchParams;
   const mayReadAll = can(actor, "approval.readAll", { workspaceId: actor.workspaceId });
   const tab = sp.tab === "decided" || (sp.tab === "all" && mayReadAll) ? sp.tab : "waiting";
-  const db = await getDb();
-  await ensureNotificationWorker(db);
+  const db = await serverContext().db();
   const now = new Date();
   const [items, workflows, inApp] = await Promise.all([
     listApprovals(
@@ -59,13 +58,10 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
         approvalId: p.approval?.id,
       };
     });
-  const emails = new Map<string, string>();
-  const ids = [...new Set(items.flatMap((a) => a.assigneeUserIds))];
-  if (ids.length) {
-    for (const u of await db.prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })) {
-      emails.set(u.id, u.email);
-    }
-  }
+  const emails = await userEmails(
+    db,
+    items.flatMap((a) => a.assigneeUserIds),
+  );
   const rows: InboxRow[] = items.map((a) => ({
     id: a.id,
     title: a.title,

@@ -9,9 +9,9 @@ import { buttonClass } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { can } from "@/lib/auth/policy";
+import { issuesFromZod } from "@/lib/contracts/app-errors";
 import { listRuns, listWorkflowOptions, RunsFilterSchema, userName } from "@/lib/db/runs-queries";
 import { serverContext } from "@/lib/server/context";
-import { fieldErrorsFromZod } from "@/lib/server/errors";
 import { requirePageActor } from "@/lib/server/session";
 
 export const metadata: Metadata = { title: "Runs" };
@@ -36,7 +36,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const params = filterParams(raw);
   const parsed = RunsFilterSchema.safeParse(params);
   const filter = parsed.success ? parsed.data : {};
-  const errors = parsed.success ? [] : fieldErrorsFromZod(parsed.error);
+  const errors = parsed.success ? [] : issuesFromZod(parsed.error);
   const cursor = typeof raw.cursor === "string" ? raw.cursor : null;
 
   const db = await serverContext().db();

@@ -1,15 +1,18 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
+import { buttonClass } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/policy";
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES } from "@/lib/auth/roles";
 import { listApiKeys } from "@/lib/db/api-keys";
 import { retentionDaysOf } from "@/lib/db/retention";
 import { listMembers } from "@/lib/db/users";
-import { getWorkspace } from "@/lib/db/workspaces";
+import { getWorkspace, getWorkspaceSettings } from "@/lib/db/workspaces";
 import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
 import { ApiKeysSection } from "./api-keys-section";
+import { BudgetsCard } from "./budgets-card";
 import { MembersSection } from "./members-section";
 import { RetentionForm } from "./retention-form";
 import { WorkspaceNameForm } from "./workspace-name-form";
@@ -24,10 +27,10 @@ export default async function SettingsPage() {
   const canManageMembers = can(actor, "member.manage");
   const canManageKeys = can(actor, "apikey.manage");
   const [workspace, settings, members, keys] = await Promise.all([
-    getWorkspace(db.prisma, actor.workspaceId),
-    db.prisma.workspace.findUnique({ where: { id: actor.workspaceId }, select: { settings: true } }),
-    can(actor, "member.read") ? listMembers(db.prisma, actor.workspaceId) : Promise.resolve([]),
-    canManageKeys ? listApiKeys(db.prisma, actor.workspaceId) : Promise.resolve([]),
+    getWorkspace(db, actor.workspaceId),
+    getWorkspaceSettings(db, actor.workspaceId),
+    can(actor, "member.read") ? listMembers(db, actor.workspaceId) : Promise.resolve([]),
+    canManageKeys ? listApiKeys(db, actor.workspaceId) : Promise.resolve([]),
   ]);
 
   return (
@@ -46,9 +49,11 @@ export default async function SettingsPage() {
           <WorkspaceNameForm name={workspace.name} canEdit={canManageSettings} />
         </Card>
 
+        <BudgetsCard actor={actor} />
+
         <Card aria-label="Run history">
           <CardHeader title="Run history" />
-          <RetentionForm retentionDays={retentionDaysOf(settings?.settings)} canEdit={canManageSettings} />
+          <RetentionForm retentionDays={retentionDaysOf(settings)} canEdit={canManageSettings} />
         </Card>
 
         <MembersSection
@@ -66,6 +71,42 @@ export default async function SettingsPage() {
               revokedAt: k.revokedAt?.toISOString() ?? null,
             }))}
           />
+        ) : null}
+
+        {can(actor, "mcp.read") ? (
+          <Card aria-labelledby="mcp-heading">
+            <CardHeader
+              id="mcp-heading"
+              title="MCP servers"
+              description="Tools from other systems that tool steps and agents can call."
+              actions={
+                <Link href="/settings/mcp" className={buttonClass("secondary", "sm")}>
+                  {can(actor, "mcp.manage") ? "Manage MCP servers" : "View MCP servers"}
+                </Link>
+              }
+            />
+          </Card>
+        ) : null}
+
+        {canManageSettings ? (
+          <Card aria-labelledby="outbound-heading">
+            <CardHeader
+              id="outbound-heading"
+              title="Models, credentials and network egress"
+              description="Model providers and their prices, the secrets workflows use, and which private hosts they may call."
+            />
+            <div className="flex flex-wrap gap-2">
+              <Link href="/settings/models" className={buttonClass("secondary", "sm")}>
+                Models
+              </Link>
+              <Link href="/settings/credentials" className={buttonClass("secondary", "sm")}>
+                Credentials
+              </Link>
+              <Link href="/settings/egress" className={buttonClass("secondary", "sm")}>
+                Network egress
+              </Link>
+            </div>
+          </Card>
         ) : null}
 
         <Card>

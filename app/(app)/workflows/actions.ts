@@ -1,56 +1,51 @@
 "use server";
-// Workflow server actions: thin wrappers over lib/db/workflows through authedAction (session,
-// zod input, workspace ownership, role). Run start/cancel live in ./run-actions.ts.
+// Workflow server actions: one-liners over lib/use-cases/workflows through authedAction
+// (session, zod input, workspace ownership, role). Runs from the editor are in ./run-actions.ts.
 import { z } from "zod";
-import type { Actor } from "@/lib/auth/policy";
-import type { Db } from "@/lib/db/client";
+import { userText } from "@/lib/contracts/text";
+import { authedAction } from "@/lib/server/action";
+import { loadWorkflow } from "@/lib/server/resources";
+import { scopeOf } from "@/lib/use-cases/scope";
 import {
   createWorkflow,
   deleteWorkflow,
   documentProblems,
   duplicateWorkflow,
   exportWorkflow,
+  getDraft,
   getVersionDocument,
-  getWorkflow,
   importWorkflow,
   listVersions,
   publishWorkflow,
   renameWorkflow,
   restoreVersion,
-  type Scope,
   saveDraft,
   saveDraftAsCopy,
-} from "@/lib/db/workflows";
-import { authedAction } from "@/lib/server/action";
-import { AppError } from "@/lib/server/errors";
+} from "@/lib/use-cases/workflows";
 
 const Id = z.string().min(1).max(100);
-
-const loadWorkflow = async (input: { id: string }, db: Db) =>
-  db.prisma.workflow.findFirst({ where: { id: input.id, deletedAt: null }, select: { workspaceId: true } });
-
-const scopeOf = (actor: Actor): Scope => ({ workspaceId: actor.workspaceId, userId: actor.userId, actor });
+const iso = <T extends { updatedAt: Date }>(r: T) => ({ ...r, updatedAt: r.updatedAt.toISOString() });
 
 export const createWorkflowAction = authedAction(
   {
     action: "workflow.create",
-    input: z.object({ name: z.string().max(200).optional(), templateId: z.string().max(100).optional() }),
+    input: z.object({ name: userText().max(200).optional(), templateId: z.string().max(100).optional() }),
   },
-  async ({ actor, input, db }) => createWorkflow(db, scopeOf(actor), input),
+  ({ actor, input, db }) => createWorkflow(db, scopeOf(actor), input),
 );
 
 export const duplicateWorkflowAction = authedAction(
   { action: "workflow.create", input: z.object({ id: Id }), resource: loadWorkflow },
-  async ({ actor, input, db }) => duplicateWorkflow(db, scopeOf(actor), input.id),
+  ({ actor, input, db }) => duplicateWorkflow(db, scopeOf(actor), input.id),
 );
 
 export const renameWorkflowAction = authedAction(
   {
     action: "workflow.update",
-    input: z.object({ id: Id, name: z.string().trim().min(1).max(200) }),
+    input: z.object({ id: Id, name: userText().trim().min(1).max(200) }),
     resource: loadWorkflow,
   },
-  async ({ actor, input, db }) => renameWorkflow(db, scopeOf(actor), input.id, input.name),
+  ({ actor, input, db }) => renameWorkflow(db, scopeOf(actor), input.id, input.name),
 );
 
 export const deleteWorkflowAction = authedAction(
@@ -63,7 +58,7 @@ export const deleteWorkflowAction = authedAction(
 
 export const importWorkflowAction = authedAction(
   { action: "workflow.import", input: z.object({ text: z.string().max(5_000_000) }) },
-  async ({ actor, input, db }) => importWorkflow(db, scopeOf(actor), input.text),
+  ({ actor, input, db }) => importWorkflow(db, scopeOf(actor), input.text),
 );
 
 export const exportWorkflowAction = authedAction(
@@ -72,8 +67,12 @@ export const exportWorkflowAction = authedAction(
     input: z.object({ id: Id, version: z.number().int().min(1).optional() }),
     resource: loadWorkflow,
   },
-  async ({ actor, input, db }) => {
-    const document = await exportWorkflow(db, actor.workspaceId, input.id, input.version);
+  async ({ actor, input, db, host }) => {
+    // Credentials leave by name; the workspace's secret values, wherever they were typed, redacted.
+    await host.platform.redaction.prepare(actor.workspaceId);
+    const document = await exportWorkflow(db, actor.workspaceId, input.id, input.version, {
+      redact: (value) => host.platform.redaction.redact(actor.workspaceId, value),
+    });
     const slug =
       String(document.name ?? "workflow")
         .toLowerCase()
@@ -92,10 +91,7 @@ export const saveDraftAction = authedAction(
     input: z.object({ id: Id, baseRevision: z.number().int().min(0), document: z.unknown() }),
     resource: loadWorkflow,
   },
-  async ({ actor, input, db }) => {
-    const result = await saveDraft(db, scopeOf(actor), input);
-    return { ...result, updatedAt: result.updatedAt.toISOString() };
-  },
+  async ({ actor, input, db }) => iso(await saveDraft(db, scopeOf(actor), input)),
 );
 
 export const checkDraftAction = authedAction(
@@ -106,10 +102,10 @@ export const checkDraftAction = authedAction(
 export const publishWorkflowAction = authedAction(
   {
     action: "workflow.publish",
-    input: z.object({ id: Id, baseRevision: z.number().int().min(0).optional(), note: z.string().max(500).optional() }),
+    input: z.object({ id: Id, baseRevision: z.number().int().min(0).optional(), note: userText().max(500).optional() }),
     resource: loadWorkflow,
   },
-  async ({ actor, input, db }) => publishWorkflow(db, scopeOf(actor), input),
+  ({ actor, input, db }) => publishWorkflow(db, scopeOf(actor), input),
 );
 
 export const listVersionsAction = authedAction(
@@ -120,7 +116,7 @@ export const listVersionsAction = authedAction(
 
 export const getVersionAction = authedAction(
   { action: "workflow.read", input: z.object({ id: Id, version: z.number().int().min(1) }), resource: loadWorkflow },
-  async ({ actor, input, db }) => getVersionDocument(db, actor.workspaceId, input.id, input.version),
+  ({ actor, input, db }) => getVersionDocument(db, actor.workspaceId, input.id, input.version),
 );
 
 export const restoreVersionAction = authedAction(
@@ -129,27 +125,15 @@ export const restoreVersionAction = authedAction(
     input: z.object({ id: Id, version: z.number().int().min(1), baseRevision: z.number().int().min(0) }),
     resource: loadWorkflow,
   },
-  async ({ actor, input, db }) => {
-    const result = await restoreVersion(db, scopeOf(actor), input);
-    return { ...result, updatedAt: result.updatedAt.toISOString() };
-  },
+  async ({ actor, input, db }) => iso(await restoreVersion(db, scopeOf(actor), input)),
 );
 
 export const getDraftAction = authedAction(
   { action: "workflow.read", input: z.object({ id: Id }), resource: loadWorkflow },
-  async ({ actor, input, db }) => {
-    const wf = await getWorkflow(db, actor.workspaceId, input.id);
-    if (!wf) throw new AppError("not_found:workflow");
-    return {
-      draft: wf.draft,
-      revision: wf.draftRevision,
-      updatedBy: wf.updatedBy,
-      updatedAt: wf.updatedAt.toISOString(),
-    };
-  },
+  ({ actor, input, db }) => getDraft(db, actor.workspaceId, input.id),
 );
 
 export const saveAsCopyAction = authedAction(
   { action: "workflow.create", input: z.object({ id: Id, document: z.unknown() }), resource: loadWorkflow },
-  async ({ actor, input, db }) => saveDraftAsCopy(db, scopeOf(actor), input),
+  ({ actor, input, db }) => saveDraftAsCopy(db, scopeOf(actor), input),
 );

@@ -4,8 +4,8 @@ import type { Metadata } from "next";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { WorkflowList } from "@/components/workflows/workflow-list";
 import { can } from "@/lib/auth/policy";
-import { getDb } from "@/lib/db/client";
 import { listWorkflows } from "@/lib/db/workflows";
+import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
 import { TEMPLATES } from "@/lib/templates";
 
@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 
 export default async function WorkflowsPage() {
   const actor = await requirePageActor("/workflows");
-  const db = await getDb();
+  const db = await serverContext().db();
   const rows = await listWorkflows(db, actor.workspaceId);
   const scope = { workspaceId: actor.workspaceId };
   return (

@@ -1,14 +1,13 @@
 "use server";
 // Deciding through a signed link: POST only (a server action), never on GET.
-import { approvalDeps, linkSecret } from "@/lib/approvals/app";
-import { decideWithLink } from "@/lib/approvals/links";
-import { getDb } from "@/lib/db/client";
-import { toAppError } from "@/lib/server/errors";
+import { type Issue, toAppError } from "@/lib/contracts/app-errors";
+import { serverContext } from "@/lib/server/context";
+import { decideWithLink } from "@/lib/use-cases/approvals";
 
 export type LinkActionState = {
   ok: boolean;
   message: string;
-  fieldErrors?: { path: string; message: string }[];
+  fieldErrors?: Issue[];
 } | null;
 
 export async function decideWithLinkAction(_prev: LinkActionState, form: FormData): Promise<LinkActionState> {
@@ -16,8 +15,8 @@ export async function decideWithLinkAction(_prev: LinkActionState, form: FormDat
   const token = form.get("token");
   const reason = form.get("reason");
   try {
-    const db = await getDb();
-    const outcome = await decideWithLink(await approvalDeps(db), linkSecret(), {
+    const { approvals } = await serverContext().host();
+    const outcome = await decideWithLink(approvals, approvals.linkSecret, {
       token: typeof token === "string" ? token : "",
       decision: decision === "reject" ? "reject" : "approve",
       ...(typeof reason === "string" && reason.trim() ? { reason: reason.trim() } : {}),

@@ -5,10 +5,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { formatDeadline, KIND_LABELS } from "@/components/inbox/format";
 import { PayloadView } from "@/components/inbox/payload-view";
-import { linkSecret } from "@/lib/approvals/app";
-import { inspectApprovalLink } from "@/lib/approvals/links";
 import { getApprovalDetail } from "@/lib/db/approvals";
-import { getDb } from "@/lib/db/client";
+import { serverContext } from "@/lib/server/context";
+import { inspectApprovalLink } from "@/lib/use-cases/approvals";
 import { LinkDecisionForm } from "./link-form";
 
 export const metadata: Metadata = { title: "Approval link · Switchboard", referrer: "no-referrer", robots: "noindex" };
@@ -16,8 +15,8 @@ export const dynamic = "force-dynamic";
 
 export default async function ApprovalLinkPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const db = await getDb();
-  const state = await inspectApprovalLink({ db }, linkSecret(), decodeURIComponent(token));
+  const { db, approvals } = await serverContext().host();
+  const state = await inspectApprovalLink({ db }, approvals.linkSecret, decodeURIComponent(token));
   if (state.state !== "ready") {
     return (
       <div className="mx-auto max-w-xl space-y-4 p-8">

@@ -1,7 +1,7 @@
 // The run store's approval queries and the decision, which changes the approval, requeues its
 // waiting run and appends events in one transaction (the engine's commits write approvals too,
 // through commit.ts).
-import type { ApprovalFilter, ApprovalRecord, DecideApprovalInput, DecideApprovalResult } from "../../engine/ports";
+import type { ApprovalFilter, ApprovalRecord, DecideApprovalInput, DecideApprovalResult } from "@/lib/contracts/ports";
 import { andThen, type Param, runChain, type Stmt } from "../sql-exec";
 import type { RunEventsListener, RunStoreContext } from "./context";
 import { approvalRecordOf } from "./decode";
@@ -39,8 +39,9 @@ export async function getApproval(ctx: RunStoreContext, id: string): Promise<App
 }
 
 /**
- * Decides a pending approval; in the same transaction a run waiting on it is queued again (and its
- * workers woken on PostgreSQL) and the decision's events are appended after the run's lastSeq.
+ * Decides a pending approval; in the same transaction a run waiting on it is queued again (with
+ * its job when the store enqueues, lib/db/jobs.ts) and the decision's events are appended after
+ * the run's lastSeq.
  */
 export async function decideApproval(
   ctx: RunStoreContext,
@@ -68,7 +69,7 @@ export async function decideApproval(
       };
       return andThen(exec.run(requeue), (requeued) =>
         andThen(
-          requeued === 1 ? runChain(ctx.statements.queuedNotice(runId).map((n) => () => exec.run(n))) : undefined,
+          requeued === 1 ? runChain(ctx.statements.enqueueStmts(runId).map((n) => () => exec.run(n))) : undefined,
           () =>
             events.length === 0
               ? { approval, runId, requeued: requeued === 1, lastSeq: 0 }

@@ -1,8 +1,9 @@
 // The commit paths (the file header of lib/db/run-store.ts describes the statements of a commit):
 // a transaction of a handful of statements (SQLite, Prisma, and PostgreSQL when a commit does not
 // fit one statement), the same for a commit that creates its run, and PostgreSQL's one statement.
-import { FencedError } from "../../engine/errors";
-import type { CommitInput, CreateRunInput, Lease, RunEventInput, RunRecord } from "../../engine/ports";
+import { FencedError } from "@/lib/contracts/errors";
+import type { CommitInput, CreateRunInput, Lease, RunEventInput, RunRecord } from "@/lib/contracts/ports";
+import { runJobKey } from "../jobs";
 import { andThen, type Param, runChain, type Stmt, type TxExec } from "../sql-exec";
 import {
   APPROVAL_COLUMNS,
@@ -17,6 +18,14 @@ import type { RunStoreContext } from "./context";
 import { fenced, notPending } from "./failures";
 import { approvalRowsOf, patchedNewRun, runRow, stepRowsOf } from "./rows";
 import { MAX_ROWS_PER_INSERT } from "./statements";
+
+/** A run left in one of these states without a lease needs an executor: its job is added (enqueueing stores). */
+const RUNNABLE = new Set(["queued", "running"]);
+
+/** Whether this commit, in an enqueueing store, adds the run's job: it gives the lease of a still runnable run up. */
+function enqueuesOnRelease(ctx: RunStoreContext, input: CommitInput): boolean {
+  return ctx.statements.enqueues && input.releaseLease === true;
+}
 
 /** PostgreSQL: whether the commit can be one statement (no approval update that must throw, no part over one INSERT's rows). */
 export function fitsOneStatement(input: CommitInput): boolean {
@@ -55,6 +64,11 @@ export function commitInTransaction(
     return andThen(exec.all(runUpdate), (rows) => {
       if (rows.length === 0) return fenced(ctx, exec, lease);
       const last = Number(rows[0].lastSeq);
+      // a released, still runnable run (a retry's seeding, a worker's shutdown): its job, same transaction
+      const enqueue =
+        enqueuesOnRelease(ctx, input) && RUNNABLE.has(String(rows[0].status))
+          ? ctx.statements.enqueueStmts(lease.runId)
+          : [];
       const firstSeq = last - events.length + 1;
       const checkApprovals = updates.map(
         ({ update, stmt }) =>
@@ -64,9 +78,12 @@ export function commitInTransaction(
               return undefined;
             }),
       );
-      const inserts = [...steps, ...creates, ...ctx.statements.eventStmts(lease.runId, firstSeq, events, now)].map(
-        (stmt) => () => exec.run(stmt),
-      );
+      const inserts = [
+        ...steps,
+        ...creates,
+        ...ctx.statements.eventStmts(lease.runId, firstSeq, events, now),
+        ...enqueue,
+      ].map((stmt) => () => exec.run(stmt));
       return andThen(runChain([...checkApprovals, ...inserts]), () => last);
     });
   });
@@ -109,6 +126,7 @@ function createWithCommit(
     ...ctx.statements.stepStmts(stepRowsOf(input.steps ?? [])),
     ...ctx.statements.insertStmts("Approval", APPROVAL_COLUMNS, approvalRowsOf(input.approvals?.create ?? [])),
     ...ctx.statements.eventStmts(run.id, createEvents.length + 1, events, now),
+    ...(enqueuesOnRelease(ctx, input) && RUNNABLE.has(run.status) ? ctx.statements.enqueueStmts(run.id) : []),
   ];
   const updates = (input.approvals?.update ?? []).map(
     (u) => () =>
@@ -144,7 +162,7 @@ export async function commitInOneStatement(
   const stepRows = stepRowsOf(input.steps ?? []);
   const approvalRows = approvalRowsOf(input.approvals?.create ?? []);
   const approvalUpdates = input.approvals?.update ?? [];
-  const ctes = [`r AS (${runStmt.sql}${create ? ` RETURNING "lastSeq"` : ""})`];
+  const ctes = [`r AS (${runStmt.sql}${create ? ` RETURNING "lastSeq", "status"` : ""})`];
   const params: Param[] = [...runStmt.params];
   approvalUpdates.forEach((update, i) => {
     const stmt = ctx.statements.approvalUpdateStmt(update, " AND EXISTS (SELECT 1 FROM r)");
@@ -182,7 +200,15 @@ export async function commitInOneStatement(
       `e AS (INSERT INTO ${ctx.statements.t("RunEvent")} ("runId", "seq", "type", "data", "createdAt") SELECT ?::text, r."lastSeq" - ?::int + v.k, v.t, v.d, v.c FROM r, (VALUES ${rows}) AS v (k, t, d, c))`,
     );
   }
-  const rows = await ctx.sql.all({ sql: `WITH ${ctes.join(", ")} SELECT "lastSeq" FROM r`, params });
+  let select = `SELECT "lastSeq" FROM r`;
+  if (enqueuesOnRelease(ctx, input)) {
+    // the run's job when the commit leaves it runnable without a lease (a SELECT CTE runs only
+    // when read, hence the count in the final SELECT)
+    ctes.push(`j AS (SELECT ${ctx.statements.enqueueCall()} AS "job" FROM r WHERE r."status" IN ('queued', 'running'))`);
+    params.push(lease.runId, runJobKey(lease.runId));
+    select = `SELECT "lastSeq", (SELECT count(*) FROM j) AS "enqueued" FROM r`;
+  }
+  const rows = await ctx.sql.all({ sql: `WITH ${ctes.join(", ")} ${select}`, params });
   if (rows.length === 0) {
     const current = await ctx.db.prisma.run.findUnique({ where: { id: lease.runId }, select: { fence: true } });
     throw new FencedError(lease.runId, lease.fence, current?.fence);

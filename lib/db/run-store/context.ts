@@ -1,6 +1,6 @@
 // What the run store's modules share: one store's database, write path, statement builders and
 // row decoder, built once by PrismaRunStore's constructor and passed to the functions that need it.
-import type { RunEventRecord } from "../../engine/ports";
+import type { RunEventRecord } from "@/lib/contracts/ports";
 import type { Db } from "../client";
 import type { SqlBackend } from "../sql-exec";
 import type { RowDecoder } from "./decode";

@@ -1,5 +1,5 @@
 // Row decoding: raw rows of the run store's SELECTs (and RETURNING *) to the engine's records.
-import type { SerializedError } from "../../engine/errors";
+import type { SerializedError } from "@/lib/contracts/errors";
 import type {
   ApprovalDecision,
   ApprovalRecord,
@@ -7,8 +7,8 @@ import type {
   RunEventRecord,
   RunRecord,
   StepRecord,
-} from "../../engine/ports";
-import type { WorkflowDocument } from "../../workflow/schema";
+} from "@/lib/contracts/ports";
+import type { WorkflowDocument } from "@/lib/contracts/workflow-document";
 import type { Row, SqlBackend } from "../sql-exec";
 
 export interface RowDecoder {
@@ -27,7 +27,17 @@ export interface RowDecoder {
 export function rowDecoder(kind: SqlBackend["kind"]): RowDecoder {
   const textJson = kind === "sqlite-direct";
   return {
-    json: (v) => (v === null || v === undefined ? null : textJson && typeof v === "string" ? JSON.parse(v) : v),
+    // A JSON column holding a bare number comes back from SQLite as a number, not as text (the
+    // column's affinity converts it), and better-sqlite3 gives integers as BigInt: read it as the
+    // JSON number it was written as, or a resumed run's expressions would see a BigInt.
+    json: (v) =>
+      v === null || v === undefined
+        ? null
+        : textJson && typeof v === "string"
+          ? JSON.parse(v)
+          : typeof v === "bigint"
+            ? Number(v)
+            : v,
     date: (v) => {
       if (v === null || v === undefined) return null;
       if (v instanceof Date) return v;

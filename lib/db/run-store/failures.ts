@@ -1,7 +1,7 @@
 // The error paths of a guarded write inside a transaction: when the fence or the pending-status
 // guard matched no row, read the row to say why, then throw (which rolls the transaction back).
-import { ApprovalNotPendingError, FencedError, NotFoundError } from "../../engine/errors";
-import type { Lease } from "../../engine/ports";
+import { ApprovalNotPendingError, FencedError, NotFoundError } from "@/lib/contracts/errors";
+import type { Lease } from "@/lib/contracts/ports";
 import { andThen, type TxExec } from "../sql-exec";
 import type { RunStoreContext } from "./context";
 

@@ -8,7 +8,7 @@ import type {
   RunEventRecord,
   RunRecord,
   StepUpsert,
-} from "../../engine/ports";
+} from "@/lib/contracts/ports";
 import { newRunRecord } from "../../engine/run-record";
 import type { Param } from "../sql-exec";
 

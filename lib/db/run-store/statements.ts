@@ -1,8 +1,8 @@
 // Statement builders that need the table names: the schema prefix (PostgreSQL tests run each file
 // in its own schema), the multi-row INSERTs with their SQL text cache, the run update with the
 // fence check, and the approval update. Built once per store; the SQL text is kept across commits.
-import type { ApprovalUpdate, CommitInput, Lease, RunEventInput } from "../../engine/ports";
-import { RUN_QUEUE_CHANNEL } from "../run-queue";
+import type { ApprovalUpdate, CommitInput, Lease, RunEventInput } from "@/lib/contracts/ports";
+import { enqueueRunCall, enqueueRunStmt } from "../jobs";
 import type { Param, SqlBackend, Stmt } from "../sql-exec";
 import { EVENT_COLUMNS, q, STEP_COLUMNS, STEP_UPSERT } from "./columns";
 import { flatten, json } from "./rows";
@@ -14,19 +14,32 @@ export const SQLITE_ROWS_PER_INSERT = 32;
 export class RunStoreStatements {
   private readonly schemaPrefix: string;
 
-  /** `schema`: the PostgreSQL schema the tables live in (none: the connection's default). */
+  /**
+   * `schema`: the PostgreSQL schema the tables live in (none: the connection's default).
+   * `jobsSchema`: graphile-worker's schema when this store enqueues runs (lib/db/jobs.ts), else null.
+   */
   constructor(
     private readonly sql: SqlBackend,
     schema: string | undefined,
+    readonly jobsSchema: string | null = null,
   ) {
     this.schemaPrefix = schema ? `"${schema.replace(/"/g, "")}".` : "";
   }
 
-  /** PostgreSQL: NOTIFY the run queue channel (lib/db/run-queue.ts) inside the transaction. */
-  queuedNotice(runId: string): Stmt[] {
-    return this.sql.dialect === "postgresql"
-      ? [{ sql: `SELECT 1 FROM (SELECT pg_notify('${RUN_QUEUE_CHANNEL}', ?::text)) AS n`, params: [runId] }]
-      : [];
+  /** Whether this store adds a run's job in the transaction that makes the run runnable. */
+  get enqueues(): boolean {
+    return this.jobsSchema !== null;
+  }
+
+  /** The run's job (lib/db/jobs.ts), added inside the transaction; none when this store does not enqueue. */
+  enqueueStmts(runId: string): Stmt[] {
+    return this.jobsSchema ? [enqueueRunStmt(this.jobsSchema, runId)] : [];
+  }
+
+  /** `add_job(…)` as an expression with two `?` parameters (run id, job key), for one-statement commits. */
+  enqueueCall(): string {
+    if (!this.jobsSchema) throw new Error("This run store does not enqueue runs.");
+    return enqueueRunCall(this.jobsSchema);
   }
 
   t(table: string): string {
@@ -108,7 +121,10 @@ export class RunStoreStatements {
     };
   }
 
-  /** The fence check and the run patch in one UPDATE; no row returned means the lease is stale. */
+  /**
+   * The fence check and the run patch in one UPDATE; no row returned means the lease is stale.
+   * Returns the run's `lastSeq` and `status` (whether a released run is left runnable).
+   */
   runUpdateStmt(lease: Lease, input: CommitInput, now: Date, eventCount: number): Stmt {
     const sets: string[] = [];
     const params: Param[] = [];
@@ -141,7 +157,7 @@ export class RunStoreStatements {
     params.push(eventCount);
     params.push(lease.runId, lease.fence);
     return {
-      sql: `UPDATE ${this.t("Run")} SET ${sets.join(", ")} WHERE "id" = ? AND "fence" = ? RETURNING "lastSeq"`,
+      sql: `UPDATE ${this.t("Run")} SET ${sets.join(", ")} WHERE "id" = ? AND "fence" = ? RETURNING "lastSeq", "status"`,
       params,
     };
   }

@@ -1,12 +1,16 @@
 /**
  * Run and workspace budgets: after a step, a budget passed either fails the run or pauses it on a
  * budget approval; the decision raises the limit (or ignores the workspace budget) or stops the run.
+ * Monthly budgets refuse a model call before it is made (model-budget.ts); a refusal with `pause`
+ * lands here too (pauseOnRefusedCall).
  */
-import { BudgetExceededError } from "../errors";
-import type { ApprovalRecord } from "../ports";
+import { BudgetExceededError, serializeError } from "@/lib/contracts/errors";
+import type { ApprovalRecord, StepRecord } from "@/lib/contracts/ports";
+import type { CompiledNode } from "../compiled";
 import { toResultApproval } from "../result";
+import type { TokenState } from "../state";
 import type { ExecutionCore } from "./core";
-import { round } from "./helpers";
+import { dur, round } from "./helpers";
 
 const BUDGET_NODE = "__budget";
 const DEFAULT_BUDGET_WAIT_MS = 7 * 24 * 3_600_000;
@@ -30,18 +34,32 @@ export function checkBudget(x: ExecutionCore) {
     x.setStop({ status: "failed", error: exceeded });
     return;
   }
+  openBudgetApproval(x, exceeded);
+}
+
+const TITLES: Record<BudgetExceededError["limitKind"], string> = {
+  costUsd: "Run budget reached",
+  tokens: "Run budget reached",
+  workspaceUsd: "Workspace budget reached",
+  workflowUsd: "Workflow budget reached",
+};
+
+/** The budget escalation (a `budget` approval for admins): no new step starts until it is decided. */
+function openBudgetApproval(x: ExecutionCore, exceeded: BudgetExceededError) {
+  const b = x.state.budget;
   if (b.approvalId) return;
   const now = x.deps.clock.now();
   const id = x.deps.ids.id("approval");
   b.seq += 1;
   b.approvalId = id;
-  const title = exceeded.limitKind === "workspaceUsd" ? "Workspace budget reached" : "Run budget reached";
+  const title = TITLES[exceeded.limitKind] ?? "Run budget reached";
   const payload = {
     limitKind: exceeded.limitKind,
     limit: exceeded.limit,
     spent: exceeded.spent,
     usage: { ...x.usage },
   };
+  const monthly = exceeded.limitKind === "workspaceUsd" || exceeded.limitKind === "workflowUsd";
   x.commits.creates.push({
     id,
     workspaceId: x.run.workspaceId,
@@ -50,7 +68,9 @@ export function checkBudget(x: ExecutionCore) {
     visit: b.seq,
     kind: "budget",
     title,
-    details: `${exceeded.message} Approve to let the run go on (with a higher limit), or reject to stop it.`,
+    details: monthly
+      ? `${exceeded.message} Approve to let this run go past it, or reject to stop the run. (Raising the budget itself is done in Settings.)`
+      : `${exceeded.message} Approve to let the run go on (with a higher limit), or reject to stop it.`,
     payload,
     allowEdit: true,
     editSchema: null,
@@ -70,6 +90,34 @@ export function checkBudget(x: ExecutionCore) {
     visit: b.seq,
     kind: "budget",
     title,
+  });
+}
+
+/**
+ * A model call a monthly budget refused with `pause` (nothing was spent): the attempt is closed,
+ * the same visit is ready to run again as a new attempt (not counted against its retries), and
+ * the run waits on a budget escalation — opened once, however many branches were refused.
+ */
+export function pauseOnRefusedCall(
+  x: ExecutionCore,
+  t: TokenState,
+  node: CompiledNode,
+  base: StepRecord,
+  error: BudgetExceededError,
+  now: Date,
+) {
+  const serialized = serializeError(error);
+  x.putStep({ ...base, status: "failed", error: serialized, endedAt: now, durationMs: dur(base, now) }, true);
+  t.attempt += 1;
+  t.crashes += 1;
+  t.status = "ready";
+  openBudgetApproval(x, error);
+  x.emit("step.waiting", {
+    nodeId: node.id,
+    visit: t.visit,
+    attempt: t.attempt,
+    approvalId: x.state.budget.approvalId,
+    budget: error.limitKind,
   });
 }
 
@@ -95,6 +143,7 @@ export function applyBudgetDecision(x: ExecutionCore, a: ApprovalRecord) {
     b.maxCostUsd = typeof data.maxCostUsd === "number" ? data.maxCostUsd : (p.spent ?? 0) + (p.limit ?? 0);
   else if (p.limitKind === "tokens")
     b.maxTokens = typeof data.maxTokens === "number" ? data.maxTokens : (p.spent ?? 0) + (p.limit ?? 0);
+  else if (p.limitKind === "workflowUsd") b.ignoreWorkflow = true;
   else b.ignoreWorkspace = true;
   if (typeof data.maxCostUsd === "number" && p.limitKind !== "costUsd") b.maxCostUsd = data.maxCostUsd;
   if (typeof data.maxTokens === "number" && p.limitKind !== "tokens") b.maxTokens = data.maxTokens;

@@ -16,8 +16,9 @@ import type {
   RunRecord,
   RunStatus,
   StepRecord,
-} from "../ports";
+} from "@/lib/contracts/ports";
 import type { ExecutionDeps } from "./deps";
+import { redactCommit } from "./redact-commit";
 
 /** What the buffer needs from its run. */
 export interface CommitHooks {
@@ -46,7 +47,7 @@ export class CommitBuffer {
   inflight: Promise<void> | null = null;
   lastCommitAt = 0;
 
-  private readonly deps: Pick<ExecutionDeps, "store" | "clock" | "leaseTtlMs" | "notifier">;
+  private readonly deps: Pick<ExecutionDeps, "store" | "clock" | "leaseTtlMs" | "notifier" | "settings">;
   private readonly record: RunRecord;
   private readonly lease: Lease;
   private readonly hooks: CommitHooks;
@@ -83,6 +84,12 @@ export class CommitBuffer {
     this.updates = [];
     this.run = {};
     this.dirty = false;
+    // The one place everything a run writes passes: the workspace's secrets leave as [redacted].
+    const redaction = this.deps.settings.redaction;
+    if (redaction) {
+      const workspaceId = this.record.workspaceId;
+      return redactCommit(input, (value) => redaction.redact(workspaceId, value));
+    }
     return input;
   }
 

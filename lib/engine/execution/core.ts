@@ -4,9 +4,9 @@
  * the outcome, routing, budget and finishing functions beside this file work on it. Its members
  * are internal to lib/engine/execution*: the engine uses only RunExecution's public methods.
  */
-import type { ExecResult, RunContextData, Wake } from "@/lib/nodes/types";
-import type { CompiledNode, CompiledWorkflow } from "../compiled";
-import { CancelledError } from "../errors";
+
+import { CancelledError } from "@/lib/contracts/errors";
+import type { ExecResult, RunContextData, Wake } from "@/lib/contracts/node";
 import type {
   ChatMessage,
   Lease,
@@ -16,12 +16,14 @@ import type {
   StepRecord,
   Usage,
   WorkspaceBudget,
-} from "../ports";
+} from "@/lib/contracts/ports";
+import type { CompiledNode, CompiledWorkflow } from "../compiled";
 import { type RunState, snapshotState, type TokenState } from "../state";
 import type { RunResultApproval } from "../types";
 import { CommitBuffer } from "./commit-buffer";
 import type { ExecutionDeps } from "./deps";
 import { stepKey } from "./helpers";
+import { nodeView } from "./node-view";
 
 export type Outcome = { ok: true; result: ExecResult } | { ok: false; error: unknown };
 
@@ -113,11 +115,17 @@ export class ExecutionCore {
     return run;
   }
 
-  putStep(rec: StepRecord) {
+  /**
+   * Record a step row (buffered for the next commit) and update what expressions read about its
+   * node from that row alone (node-view.ts), as a resumed execution rebuilds it from the stored
+   * rows. `retried`: a failed attempt that another attempt follows.
+   */
+  putStep(rec: StepRecord, retried = false) {
     const key = stepKey(rec.nodeId, rec.visit, rec.attempt);
     this.steps.set(key, rec);
     this.commits.steps.set(key, rec);
     this.commits.dirty = true;
+    this.nodesCtx[rec.nodeId] = nodeView(this.nodesCtx[rec.nodeId], rec, retried);
   }
 
   emit(type: RunEventType, data: Record<string, unknown>) {

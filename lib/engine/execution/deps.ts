@@ -1,17 +1,20 @@
-import type { ExpressionLimits } from "@/lib/expressions";
-import type { ChildRunOutcome } from "@/lib/nodes/types";
-import type { RunExecution } from "../execution";
+import type { ChildRunOutcome } from "@/lib/contracts/node";
 import type {
+  A2aGateway,
+  BudgetLedger,
   Clock,
   CredentialResolver,
   EngineSettings,
   HttpFetcher,
   IdGenerator,
+  McpGateway,
   ModelGateway,
   PriceTable,
   RunNotifier,
   RunStore,
-} from "../ports";
+} from "@/lib/contracts/ports";
+import type { ExpressionLimits } from "@/lib/expressions";
+import type { RunExecution } from "../execution";
 import type { RunResult } from "../types";
 
 export interface ExecutionDeps {
@@ -22,8 +25,11 @@ export interface ExecutionDeps {
   http: HttpFetcher;
   prices: PriceTable;
   notifier?: RunNotifier;
+  budgets?: BudgetLedger;
   settings: EngineSettings;
   credentials?: CredentialResolver;
+  mcp?: McpGateway;
+  a2a?: A2aGateway;
   owner: string;
   leaseTtlMs: number;
   limits: ExpressionLimits;

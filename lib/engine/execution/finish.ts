@@ -3,8 +3,8 @@
  * commit that releases the lease, and what happens after it (a wake that came meanwhile,
  * cancelling children, carrying a waiting parent on).
  */
-import { type SerializedError, serializeError } from "../errors";
-import type { RunEventType, RunStatus } from "../ports";
+import { type SerializedError, serializeError } from "@/lib/contracts/errors";
+import type { RunEventType, RunStatus } from "@/lib/contracts/ports";
 import { toResultStep } from "../result";
 import type { RunResult } from "../types";
 import type { ExecutionCore } from "./core";
@@ -113,7 +113,7 @@ export function result(
   error: SerializedError | null = null,
 ): RunResult {
   const steps = [...x.steps.values()].map(toResultStep);
-  return {
+  const out: RunResult = {
     runId: x.runId,
     status,
     output,
@@ -122,4 +122,7 @@ export function result(
     steps,
     approvals: [...x.approvals.values()],
   };
+  // What callers print or return (the CLI, the API) is redacted like what was committed.
+  const redaction = x.deps.settings.redaction;
+  return redaction ? redaction.redact(x.run.workspaceId, out) : out;
 }

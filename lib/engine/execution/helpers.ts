@@ -1,6 +1,7 @@
 /** Pure helpers of a run's execution (no state). */
+
+import type { RunStatus, StepRecord } from "@/lib/contracts/ports";
 import type { CompiledNode } from "../compiled";
-import type { RunStatus, StepRecord } from "../ports";
 
 export const stepKey = (nodeId: string, visit: number, attempt: number) => `${nodeId}\u0000${visit}\u0000${attempt}`;
 

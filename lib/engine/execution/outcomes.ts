@@ -1,9 +1,10 @@
 /** What happens when a step returns: done (route on), wait (approval or child run), or error (retry, error outcome, fail). */
-import type { StepDone, StepWait } from "@/lib/nodes/types";
+
+import { isBudgetExceededError, isFencedError, isRetryable, serializeError } from "@/lib/contracts/errors";
+import type { StepDone, StepWait } from "@/lib/contracts/node";
 import type { CompiledNode } from "../compiled";
-import { isFencedError, isRetryable, serializeError } from "../errors";
 import type { TokenState } from "../state";
-import { checkBudget } from "./budget";
+import { checkBudget, pauseOnRefusedCall } from "./budget";
 import type { ExecutionCore, Outcome } from "./core";
 import { dur, isPlainObject, retryDelay, stepKey } from "./helpers";
 import { route } from "./routing";
@@ -43,7 +44,6 @@ function onDone(x: ExecutionCore, t: TokenState, node: CompiledNode, r: StepDone
     endedAt: now,
     durationMs: now.getTime() - prev.startedAt.getTime(),
   });
-  x.nodesCtx[node.id] = { output, status: "succeeded" };
   const outcome = r.outcome ?? node.def.primaryOutcome(node.config) ?? "default";
   const used = usage.inputTokens || usage.outputTokens || usage.costUsd;
   if (used) {
@@ -122,8 +122,7 @@ function onWait(x: ExecutionCore, t: TokenState, node: CompiledNode, r: StepWait
     t.childRunId = r.childRunId;
     data.childRunId = r.childRunId;
   }
-  x.putStep({ ...prev, status: "waiting", input: r.input !== undefined ? r.input : prev.input });
-  x.nodesCtx[node.id] = { output: null, status: "waiting" };
+  x.putStep({ ...prev, status: "waiting", output: null, input: r.input !== undefined ? r.input : prev.input });
   x.emit("step.waiting", data);
 }
 
@@ -134,8 +133,14 @@ export function onError(x: ExecutionCore, t: TokenState, node: CompiledNode, err
   const serialized = serializeError(error);
   const base = prev ?? x.syntheticStep(node, t, now);
   if (x.stop) {
-    x.putStep({ ...base, status: "cancelled", error: serialized, endedAt: now, durationMs: dur(base, now) });
-    x.nodesCtx[node.id] = { output: null, status: "cancelled" };
+    x.putStep({
+      ...base,
+      status: "cancelled",
+      output: null,
+      error: serialized,
+      endedAt: now,
+      durationMs: dur(base, now),
+    });
     x.emit("step.cancelled", { nodeId: node.id, visit: t.visit, attempt: t.attempt });
     x.removeToken(t);
     return;
@@ -144,10 +149,16 @@ export function onError(x: ExecutionCore, t: TokenState, node: CompiledNode, err
     x.fatal ??= error;
     return;
   }
+  // A monthly budget refused the model call before it was made: pause (or fail, below) by the budget's setting.
+  if (isBudgetExceededError(error) && error.onExceeded === "pause") {
+    pauseOnRefusedCall(x, t, node, base, error, now);
+    return;
+  }
   const attemptsUsed = t.attempt - t.crashes;
   if (isRetryable(error) && attemptsUsed < node.maxAttempts) {
     const delay = retryDelay(node, attemptsUsed, error);
-    x.putStep({ ...base, status: "failed", error: serialized, endedAt: now, durationMs: dur(base, now) });
+    // Another attempt follows: expressions keep reading the node as running (node-view.ts).
+    x.putStep({ ...base, status: "failed", error: serialized, endedAt: now, durationMs: dur(base, now) }, true);
     x.emit("step.retrying", {
       nodeId: node.id,
       visit: t.visit,
@@ -162,15 +173,17 @@ export function onError(x: ExecutionCore, t: TokenState, node: CompiledNode, err
     x.scheduleRetry(t, delay);
     return;
   }
-  x.putStep({ ...base, status: "failed", error: serialized, endedAt: now, durationMs: dur(base, now) });
+  const errorOutcome = node.def.errorOutcome;
+  const routed = errorOutcome !== undefined && node.connectedOutcomes.has(errorOutcome);
+  // The error output (`nodes.<id>.output.error`) is stored on the step row, not only kept in
+  // memory: an execution that resumes later (crash, pause, takeover) rebuilds it from the row.
+  const output = routed ? { error: serialized } : null;
+  x.putStep({ ...base, status: "failed", output, error: serialized, endedAt: now, durationMs: dur(base, now) });
   x.emit("step.failed", { nodeId: node.id, visit: t.visit, attempt: t.attempt, error: serialized });
   x.removeToken(t);
-  const errorOutcome = node.def.errorOutcome;
-  if (errorOutcome && node.connectedOutcomes.has(errorOutcome)) {
-    x.nodesCtx[node.id] = { output: { error: serialized }, status: "failed" };
+  if (routed) {
     route(x, node, t.visit, errorOutcome, undefined);
     return;
   }
-  x.nodesCtx[node.id] = { output: null, status: "failed" };
   x.setStop({ status: "failed", error });
 }

@@ -2,8 +2,9 @@
  * Routing after a step: take or skip each outgoing edge, settle joins, pass skips on, re-enter
  * loops over back edges, and activate the next nodes (within the visit and step limits).
  */
+
+import { LoopLimitError, NonRetryableError, StepLimitError } from "@/lib/contracts/errors";
 import type { CompiledEdge, CompiledNode } from "../compiled";
-import { LoopLimitError, NonRetryableError, StepLimitError } from "../errors";
 import type { ExecutionCore } from "./core";
 
 export function route(
@@ -126,7 +127,6 @@ function skip(x: ExecutionCore, target: CompiledNode, queue: [CompiledEdge, 0 | 
   const now = x.deps.clock.now();
   const visit = (x.visits.get(target.id) ?? 0) + 1;
   x.putStep(x.newStep(target, visit, 1, now, "skipped"));
-  x.nodesCtx[target.id] = { output: x.nodesCtx[target.id]?.output ?? null, status: "skipped" };
   x.emit("step.skipped", { nodeId: target.id, visit, ...(target.disabled ? { disabled: true } : {}) });
   for (const e of target.out) if (!e.back) queue.push([e, 0]);
 }

@@ -1,12 +1,14 @@
 /** Running one step: the barrier before side effects, the executor call, its time limit, and its context. */
+
+import { NonRetryableError, TimeoutError } from "@/lib/contracts/errors";
+import type { ExecContext, ExecResult, RunContextData, Wake } from "@/lib/contracts/node";
 import { evaluateExpression, renderDeep } from "@/lib/expressions";
-import { executors } from "@/lib/nodes/executors";
-import type { ExecContext, ExecResult, RunContextData, Wake } from "@/lib/nodes/types";
 import type { CompiledNode } from "../compiled";
-import { NonRetryableError, TimeoutError } from "../errors";
 import type { RunExecution } from "../execution";
 import type { TokenState } from "../state";
 import type { Outcome } from "./core";
+import { budgetedModels } from "./model-budget";
+import { workspaceModels, workspacePrices } from "./workspace-scope";
 
 export async function runStep(
   x: RunExecution,
@@ -22,7 +24,7 @@ export async function runStep(
     const signal = controller ? controller.signal : x.runAbort.signal;
     if (signal.aborted) throw signal.reason;
     const ctx = makeContext(x, t, node, signal);
-    const executor = executors[node.type];
+    const executor = node.executor;
     let call: Promise<ExecResult>;
     if (wake) {
       if (!executor.resume) throw new NonRetryableError(`"${node.name}" cannot be resumed.`);
@@ -81,6 +83,14 @@ function makeContext(x: RunExecution, t: TokenState, node: CompiledNode, signal:
   const primary = node.def.primaryOutcome(node.config);
   const deps = x.deps;
   const childRunId = `${x.runId}-${node.id}-${t.visit}`;
+  // A crash re-run (crashes + 1) repeats the interrupted attempt's request key; a retry gets a new one.
+  const requestKey = `${x.runId}:${node.id}:${t.visit}:${t.attempt - t.crashes}`;
+  const notifier = deps.notifier;
+  const runId = x.runId;
+  const visit = t.visit;
+  const attempt = t.attempt;
+  const workspaceId = x.run.workspaceId;
+  const redaction = deps.settings.redaction;
   return {
     runId: x.runId,
     workspaceId: x.run.workspaceId,
@@ -91,6 +101,16 @@ function makeContext(x: RunExecution, t: TokenState, node: CompiledNode, signal:
     visit: t.visit,
     attempt: t.attempt,
     idempotencyKey: `${x.runId}:${node.id}:${t.visit}`,
+    requestKey,
+    // Streamed tokens go straight to live watchers: ephemeral, never stored, never replayed.
+    // Each piece is redacted on its own (a secret split across two pieces would get through).
+    onDelta: notifier?.publishLive
+      ? (delta) => {
+          if (delta.type !== "text" || !delta.text) return;
+          const text = redaction ? redaction.redact(workspaceId, delta.text) : delta.text;
+          notifier.publishLive!(runId, { type: "step.delta", nodeId: node.id, visit, attempt, text });
+        }
+      : undefined,
     data,
     signal,
     handoff: handoff
@@ -109,11 +129,13 @@ function makeContext(x: RunExecution, t: TokenState, node: CompiledNode, signal:
     connectedOutcomes: node.connectedOutcomes,
     services: {
       clock: deps.clock,
-      models: deps.models,
+      models: workspaceModels(budgetedModels(x, requestKey), x.run.workspaceId),
       http: deps.http,
-      prices: deps.prices,
+      prices: workspacePrices(deps.prices, x.run.workspaceId),
       settings: deps.settings,
       credentials: deps.credentials,
+      mcp: deps.mcp,
+      a2a: deps.a2a,
       runChild: (input) => deps.runChild(x, childRunId, input),
       getChild: (id) => deps.getChild(id),
     },

@@ -2,8 +2,8 @@
  * Routes a model id to a provider: `simulated` → the simulated model, `provider:model` → the
  * provider registered under `provider`. Real AI SDK providers plug in here later.
  */
-import { NonRetryableError } from "../errors";
-import type { Clock, ModelGateway } from "../ports";
+import { NonRetryableError } from "@/lib/contracts/errors";
+import type { Clock, ModelGateway } from "@/lib/contracts/ports";
 import { createSimulatedModel } from "./simulated";
 
 export function createModelGateway(options: { clock: Clock; providers?: Record<string, ModelGateway> }): ModelGateway {

@@ -4,8 +4,8 @@
  * output, route (+ reason), latencyMs, usage, failTimes + failWith (+ retryAfterMs). Without
  * `simulate` it answers deterministically from its prompt. Results are marked `simulated`.
  */
-import { NonRetryableError, RateLimitError, RetryableError, TimeoutError } from "../errors";
-import type { Clock, ModelGateway, ModelRequest, ModelResult } from "../ports";
+import { NonRetryableError, RateLimitError, RetryableError, TimeoutError } from "@/lib/contracts/errors";
+import type { Clock, ModelGateway, ModelRequest, ModelResult, ToolCallRecord } from "@/lib/contracts/ports";
 
 interface Simulate {
   output?: unknown;
@@ -16,6 +16,7 @@ interface Simulate {
   failTimes?: number;
   failWith?: "rate_limit" | "server_error" | "timeout" | "invalid_output";
   retryAfterMs?: number;
+  toolCalls?: { tool: string; arguments?: unknown }[];
 }
 
 const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
@@ -93,6 +94,37 @@ export function createSimulatedModel(clock: Clock): ModelGateway {
         }
       }
 
+      // simulate.toolCalls: the tools are called in order through their specs (as a provider's
+      // tool loop would), each recorded for the step's trace; a tool's error is recorded and the
+      // loop goes on, an abort (cancel, a tool waiting for approval) ends it
+      const toolCalls: ToolCallRecord[] = [];
+      for (const [i, call] of (sim.toolCalls ?? []).entries()) {
+        const spec = req.tools?.find((t) => t.name === call.tool);
+        if (!spec)
+          throw new NonRetryableError(
+            `The simulated tool call "${call.tool}" is not one of the agent's tools: ${(req.tools ?? []).map((t) => t.name).join(", ") || "none"}.`,
+          );
+        const record: ToolCallRecord = { id: `sim-${i + 1}`, name: spec.name, arguments: call.arguments ?? {} };
+        const started = clock.now().getTime();
+        req.onDelta?.({ type: "tool-call", id: record.id!, name: spec.name, arguments: record.arguments });
+        try {
+          if (!spec.execute) throw new Error(`The tool "${spec.name}" cannot be executed here.`);
+          record.result = await spec.execute(record.arguments, { signal: req.signal, toolCallId: record.id! });
+        } catch (error) {
+          if (req.signal.aborted) throw req.signal.reason ?? error;
+          record.error = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+        }
+        record.durationMs = clock.now().getTime() - started;
+        req.onDelta?.({
+          type: "tool-result",
+          id: record.id!,
+          name: spec.name,
+          ...(record.error !== undefined ? { error: record.error } : { result: record.result }),
+          durationMs: record.durationMs,
+        });
+        toolCalls.push(record);
+      }
+
       let text: string | undefined;
       let object: unknown;
       if (sim.output !== undefined) {
@@ -135,6 +167,7 @@ export function createSimulatedModel(clock: Clock): ModelGateway {
         },
         finishReason: "stop",
         route,
+        ...(toolCalls.length > 0 ? { toolCalls, steps: 2 } : {}),
         simulated: true,
       };
     },

@@ -1,5 +1,5 @@
 /** Small builders for workflow documents in tests and benchmarks. */
-import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from "@/lib/workflow/schema";
+import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from "@/lib/contracts/workflow-document";
 
 export type NodeSpec = Omit<WorkflowNode, "config"> & { config?: Record<string, unknown> };
 

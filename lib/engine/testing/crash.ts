@@ -3,7 +3,7 @@
  * every call from the dead process hangs forever (nothing more is written, nothing returns).
  * A new engine on the inner store plays the restarted process.
  */
-import type { RunStore } from "../ports";
+import type { RunStore } from "@/lib/contracts/ports";
 
 export function crashable(inner: RunStore): { store: RunStore; crash(): void } {
   let dead = false;

@@ -3,8 +3,8 @@
  * jumps to the next timer whenever nothing else is pending (after a macrotask), so a retry
  * backoff of an hour or an approval deadline next week takes no real time.
  */
-import { CancelledError } from "../errors";
-import type { Clock } from "../ports";
+import { CancelledError } from "@/lib/contracts/errors";
+import type { Clock } from "@/lib/contracts/ports";
 
 interface Timer {
   at: number;

@@ -3,7 +3,7 @@
  * (nothing the engine mutates later leaks in), every commit is all-or-nothing, fencing and
  * single-use decisions are enforced. `faults` injects failures inside a commit.
  */
-import { ApprovalNotPendingError, FencedError } from "../errors";
+import { ApprovalNotPendingError, FencedError } from "@/lib/contracts/errors";
 import type {
   ApprovalFilter,
   ApprovalRecord,
@@ -18,8 +18,8 @@ import type {
   RunRecord,
   RunStore,
   StepRecord,
-} from "../ports";
-import { takeCommitInput } from "../ports";
+} from "@/lib/contracts/ports";
+import { takeCommitInput } from "@/lib/contracts/ports";
 import { newRunRecord } from "../run-record";
 
 const json = <T>(v: T): T => (v === undefined ? (null as T) : JSON.parse(JSON.stringify(v)));
@@ -157,8 +157,12 @@ export function createMemoryStore(): MemoryRunStore {
       await tick();
       const r = runs.get(runId);
       if (!r) return null;
+      if (options?.unfinished && (r.status === "succeeded" || r.status === "failed" || r.status === "cancelled"))
+        return null;
       const held = r.leaseOwner !== null && r.leaseUntil !== null && r.leaseUntil.getTime() > now.getTime();
-      if (held && !options?.force) return null;
+      const from = options?.takeOverFrom;
+      const deadHolder = from !== undefined && r.leaseOwner === from.owner && r.fence === from.fence;
+      if (held && !options?.force && !deadHolder) return null;
       r.fence += 1;
       r.leaseOwner = owner;
       r.leaseUntil = new Date(now.getTime() + ttlMs);

@@ -1,5 +1,5 @@
 /** A ModelGateway wrapper that records every request (tests look at what agents were sent). */
-import type { ModelGateway, ModelRequest } from "../ports";
+import type { ModelGateway, ModelRequest } from "@/lib/contracts/ports";
 
 export interface RecordingModel extends ModelGateway {
   requests: Omit<ModelRequest, "signal">[];

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createModelGateway } from "@/lib/engine/models/gateway";
 import { exampleFromSchema } from "@/lib/engine/models/simulated";
 import { recordingModel } from "@/lib/engine/testing/recording-model";
-import { runSingle } from "../testing";
+import { runSingle } from "@/lib/testing/run-single";
 import { agentDefinition } from "./definition";
 
 describe("agent", () => {

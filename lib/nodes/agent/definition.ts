@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineNode } from "../definition";
+import { defineNode } from "@/lib/contracts/node-definition";
 import { jsonSchemaSchema } from "../shared-schemas";
 
 export const simulateSchema = z
@@ -39,6 +39,18 @@ export const simulateSchema = z
       .max(3_600_000)
       .optional()
       .describe("rate_limit: the Retry-After the simulated provider sends."),
+    toolCalls: z
+      .array(
+        z
+          .object({
+            tool: z.string().min(1).max(401).describe("`server.tool`, one of the agent's `tools`."),
+            arguments: z.unknown().optional().describe("The call's arguments (templates allowed)."),
+          })
+          .strict(),
+      )
+      .max(20)
+      .optional()
+      .describe("Tools the simulated model calls, in order, before it answers (each through MCP, traced)."),
   })
   .strict();
 
@@ -53,13 +65,34 @@ export const agentConfigSchema = z
       .default("simulated"),
     instructions: z.string().max(100_000).default(""),
     prompt: z.string().max(100_000).default("{{ input }}"),
-    /** MCP tools the agent may call (`server` + `tool`). Not executed by the simulated model. */
+    /** MCP tools the agent may call (`server` + `tool`); the simulated model calls those in `simulate.toolCalls`. */
     tools: z
       .array(z.object({ server: z.string().min(1).max(200), tool: z.string().min(1).max(200) }).strict())
       .max(100)
       .default([]),
     outputSchema: jsonSchemaSchema.optional(),
-    maxTurns: z.number().int().min(1).max(50).default(5),
+    maxTurns: z
+      .number()
+      .int()
+      .min(1)
+      .max(50)
+      .default(5)
+      .describe("Most model calls of the tool loop (a call that asks for tools and gets their results counts as one)."),
+    temperature: z
+      .number()
+      .min(0)
+      .max(2)
+      .optional()
+      .describe("Sampling temperature, 0 (focused) to 2 (varied); the provider's default when unset."),
+    maxOutputTokens: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .describe(
+        "Most tokens the model may write per call; the provider's default when unset. Monthly budgets reserve this many output tokens (4,096 when unset) before each call.",
+      ),
     routing: z
       .enum(["all", "choose"])
       .default("all")
@@ -88,7 +121,9 @@ export const agentDefinition = defineNode({
   icon: "bot",
   category: "ai",
   docs: [
-    "Runs one agent turn loop with `model` (`simulated` or `provider:model`), `instructions` and `prompt` (a template).",
+    "Runs one agent turn loop with `model` (`simulated` or `provider:model`), `instructions` and `prompt` (a template),",
+    "for at most `maxTurns` model turns, with the MCP `tools` it may call (`server` + `tool`; the simulated model calls none).",
+    "`temperature` and `maxOutputTokens` tune the model (provider defaults when unset).",
     "`outputSchema` asks for structured output (checked with JSON Schema). `writes` copies facts into `vars`",
     "(templates that can use `output`). With `routing: choose` the agent hands off along exactly one outgoing",
     "edge, picked by the target's name, and says why; the next agent starts with the shared conversation and",
@@ -124,5 +159,19 @@ export const agentDefinition = defineNode({
   atMostOnce: false,
   jsonSchemas: (c) => (c.outputSchema ? [{ path: "outputSchema", schema: c.outputSchema }] : []),
   sideEffects: false,
+  // an MCP tool marked as requiring approval makes the step wait for a person
+  canWait: true,
   defaultMaxAttempts: 3,
+  editor: {
+    fieldLabels: {
+      outputSchema: "Output JSON Schema",
+      maxTurns: "Most turns",
+      maxOutputTokens: "Most output tokens",
+      routing: "Next step",
+      useConversation: "Start with the shared conversation",
+    },
+    multilineFields: ["instructions", "prompt"],
+    choiceFields: { model: "models", tools: "mcp-tools" },
+    writesVars: (c) => (c.writes && typeof c.writes === "object" ? Object.keys(c.writes) : []),
+  },
 });

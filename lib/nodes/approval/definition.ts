@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineNode } from "../definition";
+import { defineNode } from "@/lib/contracts/node-definition";
 import { assigneesSchema, escalationLevelSchema, jsonSchemaSchema, waitTimeoutSchema } from "../shared-schemas";
 
 export const approvalConfigSchema = z
@@ -83,4 +83,14 @@ export const approvalDefinition = defineNode({
   sideEffects: true,
   defaultMaxAttempts: 1,
   canWait: true,
+  editor: {
+    fieldLabels: {
+      allowEdit: "Let the person edit the data",
+      editSchema: "Edit JSON Schema",
+      timeoutMs: "Deadline (ms)",
+      onTimeout: "When the deadline passes",
+      escalateTo: "Escalate to",
+    },
+    multilineFields: ["details"],
+  },
 });

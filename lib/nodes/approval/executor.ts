@@ -1,5 +1,5 @@
-import type { ApprovalRecord } from "@/lib/engine/ports";
-import type { Executor, StepDone } from "../types";
+import type { Executor, StepDone } from "@/lib/contracts/node";
+import type { ApprovalRecord } from "@/lib/contracts/ports";
 import type { ApprovalConfig } from "./definition";
 
 function asText(v: unknown): string {

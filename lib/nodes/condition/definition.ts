@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineNode } from "../definition";
+import { defineNode } from "@/lib/contracts/node-definition";
 import { handleSchema } from "../shared-schemas";
 
 export const conditionConfigSchema = z
@@ -47,4 +47,13 @@ export const conditionDefinition = defineNode({
   atMostOnce: false,
   sideEffects: false,
   defaultMaxAttempts: 1,
+  editor: {
+    // a draft without valid cases still shows the handles it names, and the default
+    draftOutcomes: (c) => {
+      const cases = Array.isArray(c.cases) ? (c.cases as { handle?: unknown }[]) : [];
+      const fallback = String(c.default ?? "default");
+      return { outcomes: [...cases.map((k) => String(k.handle ?? "")).filter(Boolean), fallback], primary: fallback };
+    },
+    expressionFields: { cases: "expression" },
+  },
 });

@@ -1,4 +1,4 @@
-import type { Executor } from "../types";
+import type { Executor } from "@/lib/contracts/node";
 import type { ConditionConfig } from "./definition";
 
 /** JSONata truthiness ($boolean): empty strings, 0, empty lists and objects, null and nothing are false. */

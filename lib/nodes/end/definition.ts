@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineNode } from "../definition";
+import { defineNode } from "@/lib/contracts/node-definition";
 
 export const endConfigSchema = z
   .object({

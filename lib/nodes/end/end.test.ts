@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runSingle } from "../testing";
+import { runSingle } from "@/lib/testing/run-single";
 
 describe("end", () => {
   it("sets the run output from a template object", async () => {

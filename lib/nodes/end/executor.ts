@@ -1,4 +1,4 @@
-import type { Executor } from "../types";
+import type { Executor } from "@/lib/contracts/node";
 import type { EndConfig } from "./definition";
 
 export const endExecutor: Executor<EndConfig> = {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { defineNode } from "../definition";
+import { defineNode } from "@/lib/contracts/node-definition";
+import { regexProblem } from "@/lib/contracts/safe-regex";
 import { assigneesSchema, jsonSchemaSchema, waitTimeoutSchema } from "../shared-schemas";
 
 export const guardrailCheckSchema = z.discriminatedUnion("type", [
@@ -54,15 +55,14 @@ export const guardrailConfigSchema = z
   .superRefine((c, ctx) => {
     c.checks.forEach((check, i) => {
       if (check.type !== "regex") return;
-      try {
-        new RegExp(check.pattern, check.flags);
-      } catch (e) {
+      // Checked as it will run: RE2 semantics (linear time), see lib/contracts/safe-regex.ts.
+      const problem = regexProblem(check.pattern, check.flags ?? "");
+      if (problem)
         ctx.addIssue({
           code: "custom",
           path: ["checks", i, "pattern"],
-          message: `This is not a valid regular expression: ${(e as Error).message}`,
+          message: `This is not a valid regular expression: ${problem}`,
         });
-      }
     });
   });
 
@@ -76,11 +76,12 @@ export const guardrailDefinition = defineNode({
   icon: "shield-check",
   category: "logic",
   docs: [
-    "Renders `target` (default: the run input) and runs every check: `jsonSchema`, `expression` (JSONata, true",
+    "Renders `target` (default: the run input) and runs every check in `checks`: `jsonSchema`, `expression` (JSONata, true",
     "passes; sees `value`), `regex` (`mode` match or forbid) and `maxLength` (characters of the text, or of the JSON).",
     "All pass: the `pass` outcome with the value as output. Any fail: with `onFail: fail` the `fail` outcome (the run",
     "fails when nothing is connected to it); with `onFail: escalate` a guardrail approval asks a person — approved",
-    "goes on as `pass` (with edited data if given), rejected as `fail`.",
+    "goes on as `pass` (with edited data if given), rejected as `fail`. `assignees`, `timeoutMs` (null: no deadline) and",
+    "`title` say who decides that approval, by when, and what it is called.",
   ].join(" "),
   configVersion: 1,
   migrations: [],
@@ -113,4 +114,5 @@ export const guardrailDefinition = defineNode({
   sideEffects: false,
   defaultMaxAttempts: 1,
   canWait: true,
+  editor: { fieldLabels: { onFail: "When a check fails", timeoutMs: "Deadline (ms)" } },
 });

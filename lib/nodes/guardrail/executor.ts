@@ -1,7 +1,8 @@
-import { GuardrailFailedError } from "@/lib/engine/errors";
-import { compileJsonSchema, isCompileError } from "@/lib/workflow/json-schema-check";
+import { GuardrailFailedError } from "@/lib/contracts/errors";
+import { compileJsonSchema, isCompileError } from "@/lib/contracts/json-schema-check";
+import type { ExecContext, ExecResult, Executor } from "@/lib/contracts/node";
+import { isRegexError, SafeRegExp } from "@/lib/contracts/safe-regex";
 import { jsonataTruthy } from "../condition/executor";
-import type { ExecContext, ExecResult, Executor } from "../types";
 import type { GuardrailCheck, GuardrailConfig } from "./definition";
 
 /** Longest text a regex check runs on (keeps a slow pattern from stalling the engine). */
@@ -45,7 +46,15 @@ export async function runChecks(ctx: ExecContext<GuardrailConfig>, value: unknow
           fail(`The text is longer than ${MAX_REGEX_INPUT} characters, too long to check with a pattern.`);
           break;
         }
-        const matches = new RegExp(check.pattern, check.flags).test(text);
+        // RE2 semantics, linear time: a user's pattern cannot stall the engine (lib/contracts/safe-regex).
+        let matches: boolean;
+        try {
+          matches = new SafeRegExp(check.pattern, check.flags ?? "").test(text);
+        } catch (e) {
+          if (!isRegexError(e)) throw e;
+          fail(`The pattern /${check.pattern}/ could not be checked: ${e.message}.`);
+          break;
+        }
         if (check.mode === "forbid" && matches) fail(`The text matches the forbidden pattern /${check.pattern}/.`);
         if (check.mode === "match" && !matches) fail(`The text does not match the pattern /${check.pattern}/.`);
         break;

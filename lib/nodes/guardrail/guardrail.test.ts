@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runSingle } from "../testing";
+import { runSingle } from "@/lib/testing/run-single";
 import { guardrailConfigSchema } from "./definition";
 
 const outcomes = {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineNode } from "../definition";
+import { defineNode } from "@/lib/contracts/node-definition";
 
 export const httpConfigSchema = z
   .object({
@@ -17,8 +17,17 @@ export const httpConfigSchema = z
       .min(1)
       .max(200)
       .optional()
-      .describe("Name of a workspace credential sent as `Authorization: Bearer <secret>` (or `credentialHeader`)."),
-    credentialHeader: z.string().min(1).max(100).optional(),
+      .describe(
+        "Name of a workspace credential, sent as its kind says: bearer (`Authorization: Bearer`), basic, its header, or its query parameter.",
+      ),
+    credentialHeader: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(
+        "Header that carries the credential instead (the secret as it is; `Authorization` gets `Bearer <secret>`).",
+      ),
     responseType: z.enum(["auto", "json", "text"]).default("auto").describe("How to read the response body."),
     maxResponseBytes: z
       .number()
@@ -40,8 +49,9 @@ export const httpDefinition = defineNode({
   category: "integration",
   docs: [
     "Sends `method` to `url` with `headers` and `body` (templates). Loopback, private, link-local and cloud-metadata",
-    "addresses are refused (every DNS answer is checked) unless an administrator allows private networks. Responses",
-    "are limited in size and time. The `Idempotency-Key` header is `runId:nodeId:visit`, the same on every retry and",
+    "addresses are refused (every DNS answer is checked) unless an administrator allows the host (Settings → Network",
+    "egress) or private networks. `credential` names a workspace credential, sent as its kind says (bearer, basic,",
+    "header, query) and redacted from everything stored. Responses are limited in size and time. The `Idempotency-Key` header is `runId:nodeId:visit`, the same on every retry and",
     "after a crash. 5xx, 429 and network errors are retried (honouring Retry-After) when `retry` allows; a final",
     "failure takes the `error` outcome if it has edges, else fails the run. Output: `{ status, headers, body }`.",
   ].join(" "),
@@ -64,4 +74,5 @@ export const httpDefinition = defineNode({
   atMostOnce: false,
   sideEffects: true,
   defaultMaxAttempts: 1,
+  editor: { fieldLabels: { url: "URL" } },
 });

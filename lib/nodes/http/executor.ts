@@ -1,6 +1,6 @@
-import { NonRetryableError, RateLimitError, RetryableError } from "@/lib/engine/errors";
-import { parseRetryAfter } from "@/lib/engine/http";
-import type { Executor } from "../types";
+import { NonRetryableError, RateLimitError, RetryableError } from "@/lib/contracts/errors";
+import type { Executor } from "@/lib/contracts/node";
+import { parseRetryAfter, type ResolvedCredential } from "@/lib/contracts/ports";
 import type { HttpConfig } from "./definition";
 
 export const DEFAULT_HTTP_MAX_BYTES = 1_000_000;
@@ -18,6 +18,50 @@ function parseBody(text: string, contentType: string | undefined, mode: HttpConf
     }
   }
   return text;
+}
+
+/**
+ * Puts a credential where its kind says: bearer (and a plain secret) → `Authorization: Bearer`,
+ * basic → `Authorization: Basic base64(user:password)` (the value is `user:password`), header →
+ * the credential's header (the node's `credentialHeader` wins), query → the credential's query
+ * parameter. Returns the URL (query kind) and the header it set.
+ */
+export function applyCredential(
+  credential: ResolvedCredential,
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  headerOverride?: string,
+): { url: string; header: string | null } {
+  const { value, kind } = credential;
+  const field = credential.field?.trim() || null;
+  if (headerOverride) {
+    const header = headerOverride.toLowerCase();
+    headers[header] = header === "authorization" && kind !== "header" ? `Bearer ${value}` : value;
+    return { url, header };
+  }
+  if (kind === "basic") {
+    headers.authorization = `Basic ${Buffer.from(value, "utf8").toString("base64")}`;
+    return { url, header: "authorization" };
+  }
+  if (kind === "header") {
+    if (!field) throw new NonRetryableError(`The credential "${name}" (kind header) names no header.`);
+    headers[field.toLowerCase()] = value;
+    return { url, header: field.toLowerCase() };
+  }
+  if (kind === "query") {
+    if (!field) throw new NonRetryableError(`The credential "${name}" (kind query) names no query parameter.`);
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new NonRetryableError(`"${url.slice(0, 200)}" is not a valid URL.`);
+    }
+    parsed.searchParams.set(field, value);
+    return { url: parsed.toString(), header: null };
+  }
+  headers.authorization = `Bearer ${value}`;
+  return { url, header: "authorization" };
 }
 
 export const httpExecutor: Executor<HttpConfig> = {
@@ -40,12 +84,20 @@ export const httpExecutor: Executor<HttpConfig> = {
         headers["content-type"] ??= "application/json";
       }
     }
+    let target = url;
+    const sensitiveHeaders: string[] = [];
     if (c.credential) {
-      const secret = credentials ? await credentials.get(ctx.workspaceId, c.credential) : null;
-      if (secret === null)
+      let credential: ResolvedCredential | null = null;
+      if (credentials?.resolve) credential = await credentials.resolve(ctx.workspaceId, c.credential);
+      else if (credentials) {
+        const value = await credentials.get(ctx.workspaceId, c.credential);
+        credential = value === null ? null : { value, kind: "bearer" };
+      }
+      if (credential === null)
         throw new NonRetryableError(`The credential "${c.credential}" does not exist in this workspace.`);
-      const header = (c.credentialHeader ?? "authorization").toLowerCase();
-      headers[header] = header === "authorization" ? `Bearer ${secret}` : secret;
+      const applied = applyCredential(credential, c.credential, url, headers, c.credentialHeader);
+      target = applied.url;
+      if (applied.header) sensitiveHeaders.push(applied.header);
     }
     const maxResponseBytes = Math.min(
       c.maxResponseBytes ?? settings.httpMaxResponseBytes ?? DEFAULT_HTTP_MAX_BYTES,
@@ -53,8 +105,10 @@ export const httpExecutor: Executor<HttpConfig> = {
     );
     const res = await http.fetch({
       method: c.method,
-      url,
+      url: target,
       headers,
+      sensitiveHeaders,
+      workspaceId: ctx.workspaceId,
       body,
       signal: ctx.signal,
       timeoutMs: ctx.node.timeoutMs ?? settings.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,

@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { HttpFetcher, HttpRequest } from "@/lib/engine/ports";
-import { runSingle } from "../testing";
+import type { HttpFetcher, HttpRequest } from "@/lib/contracts/ports";
+import { runSingle } from "@/lib/testing/run-single";
 
 function stub(responses: { status: number; body?: string; headers?: Record<string, string> }[]) {
   const requests: Omit<HttpRequest, "signal">[] = [];

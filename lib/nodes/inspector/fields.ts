@@ -38,34 +38,20 @@ type JsonSchema = {
   default?: unknown;
 };
 
-const LONG_TEXT = new Set(["instructions", "prompt", "details", "text", "message", "expression", "when"]);
-
-const LABELS: Record<string, string> = {
-  kind: "Starts when",
-  cron: "Cron schedule",
-  model: "Model",
-  outputSchema: "Output JSON Schema",
-  maxTurns: "Most turns",
-  routing: "Next step",
-  useConversation: "Start with the shared conversation",
-  timeoutMs: "Deadline (ms)",
-  onTimeout: "When the deadline passes",
-  escalateTo: "Escalate to",
-  allowEdit: "Let the person edit the data",
-  editSchema: "Edit JSON Schema",
-  onFail: "When a check fails",
-  agentCardUrl: "Agent card URL",
-  url: "URL",
-};
-
+/** A field name in words: `maxResponseBytes` → "Max response bytes". Definitions may name a field better (`editor.fieldLabels`). */
 export function humanize(key: string): string {
-  if (LABELS[key]) return LABELS[key];
   const words = key.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function fieldFor(key: string, s: JsonSchema, required: boolean): Field {
-  const base = { key, label: humanize(key), description: s.description, required, defaultValue: s.default };
+interface FieldHints {
+  labels: Readonly<Record<string, string>>;
+  multiline: ReadonlySet<string>;
+}
+
+function fieldFor(key: string, s: JsonSchema, required: boolean, hints: FieldHints): Field {
+  const label = hints.labels[key] ?? humanize(key);
+  const base = { key, label, description: s.description, required, defaultValue: s.default };
   const variants = s.anyOf ?? s.oneOf;
   if (variants) {
     const types = variants.map((v) => v.type);
@@ -79,7 +65,7 @@ function fieldFor(key: string, s: JsonSchema, required: boolean): Field {
     return { ...base, kind: "nullableNumber" };
   switch (type) {
     case "string":
-      return { ...base, kind: LONG_TEXT.has(key) ? "textarea" : "text" };
+      return { ...base, kind: hints.multiline.has(key) ? "textarea" : "text" };
     case "number":
     case "integer":
       return { ...base, kind: "number" };
@@ -109,7 +95,11 @@ export function fieldsFor(type: string): Field[] {
     schema = { properties: {} };
   }
   const required = new Set(schema.required ?? []);
-  const fields = Object.entries(schema.properties ?? {}).map(([k, s]) => fieldFor(k, s, required.has(k)));
+  const hints: FieldHints = {
+    labels: def.editor?.fieldLabels ?? {},
+    multiline: new Set(def.editor?.multilineFields ?? []),
+  };
+  const fields = Object.entries(schema.properties ?? {}).map(([k, s]) => fieldFor(k, s, required.has(k), hints));
   cache.set(type, fields);
   return fields;
 }
@@ -148,8 +138,6 @@ export function expressionKinds(
   } catch {
     // an incomplete config: no hints
   }
-  // fields that always take templates/expressions even when empty
-  if (type === "transform") out.expression = "expression";
-  if (type === "condition") out.cases = "expression";
-  return out;
+  // fields that always take templates/expressions, even while empty
+  return Object.assign(out, def.editor?.expressionFields);
 }

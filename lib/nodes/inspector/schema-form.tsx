@@ -17,9 +17,22 @@ export interface SchemaFormProps {
   variables: Variable[];
   kinds: Record<string, "template" | "expression">;
   extraErrors?: Record<string, string[]>;
+  /**
+   * A control of the page's own for a field (e.g. the model picker); undefined: the generated one.
+   * Gets the id the label points at.
+   */
+  customControl?: (field: Field, value: unknown, onValue: (v: unknown) => void, id: string) => React.ReactNode;
 }
 
-export function SchemaForm({ type, config, onChange, variables, kinds, extraErrors = {} }: SchemaFormProps) {
+export function SchemaForm({
+  type,
+  config,
+  onChange,
+  variables,
+  kinds,
+  extraErrors = {},
+  customControl,
+}: SchemaFormProps) {
   const fields = fieldsFor(type);
   const errors = configErrors(type, config);
   const set = (key: string, value: unknown) => {
@@ -47,6 +60,7 @@ export function SchemaForm({ type, config, onChange, variables, kinds, extraErro
           errors={[...(errors[f.key] ?? []), ...(extraErrors[f.key] ?? [])]}
           kind={kinds[f.key]}
           variables={variables}
+          customControl={customControl}
         />
       ))}
     </div>
@@ -60,6 +74,7 @@ function FieldRow({
   errors,
   kind,
   variables,
+  customControl,
 }: {
   field: Field;
   value: unknown;
@@ -67,6 +82,7 @@ function FieldRow({
   errors: string[];
   kind?: "template" | "expression";
   variables: Variable[];
+  customControl?: SchemaFormProps["customControl"];
 }) {
   const id = useId();
   const errId = `${id}-err`;
@@ -90,115 +106,126 @@ function FieldRow({
     });
   };
 
-  let control: React.ReactNode;
-  switch (field.kind) {
-    case "select":
-      control = (
-        <select {...common} value={String(value ?? field.defaultValue ?? "")} onChange={(e) => onValue(e.target.value)}>
-          {!field.required && field.defaultValue === undefined && <option value="">—</option>}
-          {field.options?.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
-        </select>
-      );
-      break;
-    case "boolean":
-      control = (
-        <input
-          id={id}
-          type="checkbox"
-          checked={Boolean(value ?? field.defaultValue)}
-          onChange={(e) => onValue(e.target.checked)}
-          aria-describedby={common["aria-describedby"]}
-        />
-      );
-      break;
-    case "number":
-      control = (
-        <input
-          {...common}
-          ref={ref}
-          type="number"
-          value={typeof value === "number" ? value : ""}
-          placeholder={field.defaultValue !== undefined ? String(field.defaultValue) : ""}
-          onChange={(e) => onValue(e.target.value === "" ? undefined : Number(e.target.value))}
-        />
-      );
-      break;
-    case "nullableNumber":
-      control = (
-        <div className="flex items-center gap-2">
+  let control: React.ReactNode = customControl?.(field, value, onValue, id);
+  if (control === undefined)
+    switch (field.kind) {
+      case "select":
+        control = (
+          <select
+            {...common}
+            value={String(value ?? field.defaultValue ?? "")}
+            onChange={(e) => onValue(e.target.value)}
+          >
+            {!field.required && field.defaultValue === undefined && <option value="">—</option>}
+            {field.options?.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+        );
+        break;
+      case "boolean":
+        control = (
+          <input
+            id={id}
+            type="checkbox"
+            checked={Boolean(value ?? field.defaultValue)}
+            onChange={(e) => onValue(e.target.checked)}
+            aria-describedby={common["aria-describedby"]}
+          />
+        );
+        break;
+      case "number":
+        control = (
           <input
             {...common}
             ref={ref}
             type="number"
-            disabled={value === null}
             value={typeof value === "number" ? value : ""}
-            placeholder={typeof field.defaultValue === "number" ? String(field.defaultValue) : ""}
+            placeholder={field.defaultValue !== undefined ? String(field.defaultValue) : ""}
             onChange={(e) => onValue(e.target.value === "" ? undefined : Number(e.target.value))}
           />
-          <label className="flex shrink-0 items-center gap-1 text-xs text-slate-700">
+        );
+        break;
+      case "nullableNumber":
+        control = (
+          <div className="flex items-center gap-2">
             <input
-              type="checkbox"
-              checked={value === null}
-              onChange={(e) => onValue(e.target.checked ? null : undefined)}
+              {...common}
+              ref={ref}
+              type="number"
+              disabled={value === null}
+              value={typeof value === "number" ? value : ""}
+              placeholder={typeof field.defaultValue === "number" ? String(field.defaultValue) : ""}
+              onChange={(e) => onValue(e.target.value === "" ? undefined : Number(e.target.value))}
             />
-            None
-          </label>
-        </div>
-      );
-      break;
-    case "list":
-      control = (
-        <input
-          {...common}
-          ref={ref}
-          value={Array.isArray(value) ? value.join(", ") : ""}
-          placeholder="comma, separated"
-          onChange={(e) =>
-            onValue(
-              e.target.value
-                .split(",")
-                .map((s) => s.trim())
-                .filter(Boolean),
-            )
-          }
-        />
-      );
-      break;
-    case "json":
-    case "value":
-      control = (
-        <JsonInput common={common} inputRef={ref} value={value} allowText={field.kind === "value"} onValue={onValue} />
-      );
-      break;
-    case "textarea":
-      control = (
-        <textarea
-          {...common}
-          ref={ref}
-          rows={field.key === "instructions" || field.key === "text" ? 4 : 3}
-          value={typeof value === "string" ? value : ""}
-          onChange={(e) => onValue(e.target.value)}
-        />
-      );
-      break;
-    default:
-      control = (
-        <input
-          {...common}
-          ref={ref}
-          value={typeof value === "string" || typeof value === "number" ? String(value) : ""}
-          placeholder={field.defaultValue !== undefined ? String(field.defaultValue) : ""}
-          onChange={(e) => {
-            const v = e.target.value;
-            onValue(v === "" ? undefined : /^\d+$/.test(v) && field.key === "version" ? Number(v) : v);
-          }}
-        />
-      );
-  }
+            <label className="flex shrink-0 items-center gap-1 text-xs text-slate-700">
+              <input
+                type="checkbox"
+                checked={value === null}
+                onChange={(e) => onValue(e.target.checked ? null : undefined)}
+              />
+              None
+            </label>
+          </div>
+        );
+        break;
+      case "list":
+        control = (
+          <input
+            {...common}
+            ref={ref}
+            value={Array.isArray(value) ? value.join(", ") : ""}
+            placeholder="comma, separated"
+            onChange={(e) =>
+              onValue(
+                e.target.value
+                  .split(",")
+                  .map((s) => s.trim())
+                  .filter(Boolean),
+              )
+            }
+          />
+        );
+        break;
+      case "json":
+      case "value":
+        control = (
+          <JsonInput
+            common={common}
+            inputRef={ref}
+            value={value}
+            allowText={field.kind === "value"}
+            onValue={onValue}
+          />
+        );
+        break;
+      case "textarea":
+        control = (
+          <textarea
+            {...common}
+            ref={ref}
+            rows={field.key === "instructions" || field.key === "text" ? 4 : 3}
+            value={typeof value === "string" ? value : ""}
+            onChange={(e) => onValue(e.target.value)}
+          />
+        );
+        break;
+      default:
+        control = (
+          <input
+            {...common}
+            ref={ref}
+            value={typeof value === "string" || typeof value === "number" ? String(value) : ""}
+            placeholder={field.defaultValue !== undefined ? String(field.defaultValue) : ""}
+            onChange={(e) => {
+              const v = e.target.value;
+              onValue(v === "" ? undefined : /^\d+$/.test(v) && field.key === "version" ? Number(v) : v);
+            }}
+          />
+        );
+    }
 
   return (
     <div>

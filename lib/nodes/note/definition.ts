@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { defineNode } from "../definition";
+import { defineNode } from "@/lib/contracts/node-definition";
 
 export const noteConfigSchema = z
   .object({
     text: z.string().max(20_000).default("").describe("Markdown shown on the canvas."),
-    color: z.string().max(32).optional(),
+    color: z.string().max(32).optional().describe("Colour of the note."),
   })
   .strict();
 
@@ -29,4 +29,5 @@ export const noteDefinition = defineNode({
   sideEffects: false,
   defaultMaxAttempts: 1,
   inert: true,
+  editor: { multilineFields: ["text"] },
 });

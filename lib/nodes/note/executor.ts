@@ -1,5 +1,5 @@
-import { NonRetryableError } from "@/lib/engine/errors";
-import type { Executor } from "../types";
+import { NonRetryableError } from "@/lib/contracts/errors";
+import type { Executor } from "@/lib/contracts/node";
 import type { NoteConfig } from "./definition";
 
 /** Notes never run (the engine skips them); reaching this is a bug. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { edge, node, trigger, workflow } from "@/lib/engine/testing/builders";
-import { createTestEngine } from "@/lib/engine/testing/test-engine";
+import { createTestEngine } from "@/lib/testing/test-engine";
 
 describe("note", () => {
   it("is ignored by the engine", async () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineNode } from "../definition";
+import { defineNode } from "@/lib/contracts/node-definition";
 
 export const setConfigSchema = z
   .object({
@@ -30,4 +30,5 @@ export const setDefinition = defineNode({
   atMostOnce: false,
   sideEffects: false,
   defaultMaxAttempts: 1,
+  editor: { writesVars: (c) => (c.vars && typeof c.vars === "object" ? Object.keys(c.vars) : []) },
 });

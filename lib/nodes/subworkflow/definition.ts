@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineNode } from "../definition";
+import { defineNode } from "@/lib/contracts/node-definition";
 
 export const subworkflowConfigSchema = z
   .object({
@@ -28,6 +28,7 @@ export const subworkflowDefinition = defineNode({
   migrations: [],
   configSchema: subworkflowConfigSchema,
   defaults: { workflow: "", version: "latest", input: "{{ input }}" },
+  mustFill: ["workflow"],
   outcomes: () => ["default"],
   primaryOutcome: () => "default",
   canBranch: () => false,

@@ -1,5 +1,5 @@
-import { NonRetryableError } from "@/lib/engine/errors";
-import type { ChildRunOutcome, ExecResult, Executor } from "../types";
+import { NonRetryableError } from "@/lib/contracts/errors";
+import type { ChildRunOutcome, ExecResult, Executor } from "@/lib/contracts/node";
 import type { SubworkflowConfig } from "./definition";
 
 function fromChild(child: ChildRunOutcome, name: string): ExecResult {

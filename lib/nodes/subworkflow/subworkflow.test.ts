@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { edge, node, trigger, workflow } from "@/lib/engine/testing/builders";
-import { runSingle } from "../testing";
+import { runSingle } from "@/lib/testing/run-single";
 
 const child = workflow(
   [

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineNode } from "../definition";
+import { defineNode } from "@/lib/contracts/node-definition";
 
 export const transformConfigSchema = z
   .object({
@@ -31,4 +31,5 @@ export const transformDefinition = defineNode({
   atMostOnce: false,
   sideEffects: false,
   defaultMaxAttempts: 1,
+  editor: { expressionFields: { expression: "expression" }, multilineFields: ["expression"] },
 });

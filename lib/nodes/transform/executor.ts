@@ -1,4 +1,4 @@
-import type { Executor } from "../types";
+import type { Executor } from "@/lib/contracts/node";
 import type { TransformConfig } from "./definition";
 
 export const transformExecutor: Executor<TransformConfig> = {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineNode } from "../definition";
+import { defineNode } from "@/lib/contracts/node-definition";
 
 export const triggerConfigSchema = z
   .object({
@@ -40,4 +40,5 @@ export const triggerDefinition = defineNode({
   sideEffects: false,
   defaultMaxAttempts: 1,
   entry: true,
+  editor: { fieldLabels: { kind: "Starts when", cron: "Cron schedule" } },
 });

@@ -1,4 +1,4 @@
-import type { Executor } from "../types";
+import type { Executor } from "@/lib/contracts/node";
 import type { TriggerConfig } from "./definition";
 
 /** The trigger's output is the run input. */

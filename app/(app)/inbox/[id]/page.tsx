@@ -18,11 +18,11 @@ import { PayloadView } from "@/components/inbox/payload-view";
 import { ReassignForm } from "@/components/inbox/reassign-form";
 import { Trail } from "@/components/inbox/trail";
 import { PageBody } from "@/components/shell/page-header";
-import { canReassign } from "@/lib/approvals/service";
 import { can } from "@/lib/auth/policy";
 import { assignableMembers, getApprovalDetail, getApprovalRow } from "@/lib/db/approvals";
-import { getDb } from "@/lib/db/client";
+import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
+import { canReassign } from "@/lib/use-cases/approvals";
 import { commentAction, decideAction, reassignAction } from "../actions";
 
 /** A budget escalation may be approved with new limits; the engine checks them. */
@@ -40,7 +40,7 @@ export const dynamic = "force-dynamic";
 export default async function ApprovalPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requirePageActor(`/inbox/${id}`);
-  const db = await getDb();
+  const db = await serverContext().db();
   const detail = await getApprovalDetail(db, actor.workspaceId, id);
   if (!detail) notFound();
   const row = await getApprovalRow(db, actor.workspaceId, id);

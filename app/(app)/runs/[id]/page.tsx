@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { formatCost, formatDuration, formatTokens, formatWhen, runsHref } from "@/components/runs/format";
+import { LiveOutput } from "@/components/runs/live-output";
 import { LiveRefresh } from "@/components/runs/live-refresh";
 import { PayloadView } from "@/components/runs/payload-view";
 import { RunActions } from "@/components/runs/run-actions";
@@ -139,6 +140,10 @@ export default async function RunPage({
           <dd>{formatWhen(run.endedAt)}</dd>
         </div>
       </dl>
+
+      {["queued", "running", "waiting"].includes(run.status) ? (
+        <LiveOutput runId={run.id} afterSeq={run.lastSeq} />
+      ) : null}
 
       {runError.length ? (
         <div role="alert" className="mb-4 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900">

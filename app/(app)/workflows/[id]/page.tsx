@@ -6,9 +6,12 @@ import { z } from "zod";
 import { EditorClient } from "@/components/canvas/editor-client";
 import { can } from "@/lib/auth/policy";
 import type { WorkflowDoc } from "@/lib/canvas/types";
-import { getDb } from "@/lib/db/client";
 import { getWorkflow, getWorkflowRun } from "@/lib/db/workflows";
+import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
+import { listServers } from "@/lib/use-cases/mcp";
+import { listModelChoices } from "@/lib/use-cases/models";
+import { maskSecretLiterals } from "@/lib/workflow/secret-literals";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +20,7 @@ const RunParam = z.string().min(1).max(100);
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { id } = await params;
   const actor = await requirePageActor(`/workflows/${id}`);
-  const wf = await getWorkflow(await getDb(), actor.workspaceId, id);
+  const wf = await getWorkflow(await serverContext().db(), actor.workspaceId, id);
   return { title: `${wf?.name ?? "Workflow"} · Switchboard` };
 }
 
@@ -34,7 +37,7 @@ export default async function WorkflowEditorPage({
   const actor = await requirePageActor(
     requestedRun.success ? `/workflows/${id}?run=${encodeURIComponent(requestedRun.data)}` : `/workflows/${id}`,
   );
-  const db = await getDb();
+  const db = await serverContext().db();
   const wf = await getWorkflow(db, actor.workspaceId, id);
   if (!wf) notFound();
   const scope = { workspaceId: actor.workspaceId };
@@ -42,19 +45,36 @@ export default async function WorkflowEditorPage({
     requestedRun.success && can(actor, "run.read", scope)
       ? await getWorkflowRun(db, actor.workspaceId, wf.id, requestedRun.data)
       : null;
+  const canEdit = can(actor, "workflow.update", scope);
+  // People who cannot edit see secrets typed into headers or URLs masked, and the workspace's
+  // credential values redacted, in the HTML too.
+  let draft = wf.draft;
+  if (!canEdit) {
+    const { platform } = await serverContext().host();
+    await platform.redaction.prepare(actor.workspaceId);
+    draft = platform.redaction.redact(actor.workspaceId, maskSecretLiterals(wf.draft));
+  }
+  // The agent panel's provider and model lists (read from the database; no provider is called).
+  const modelChoices = canEdit
+    ? await listModelChoices((await serverContext().host()).platform, actor.workspaceId).catch(() => null)
+    : null;
+  // The tool node's and agents' MCP pickers: servers and their stored tool lists (nothing connects).
+  const mcpServers = can(actor, "mcp.read", scope) ? await listServers(db, actor).catch(() => null) : null;
   return (
     <EditorClient
       key={wf.id}
       workflow={{
         id: wf.id,
         name: wf.name,
-        draft: wf.draft as unknown as WorkflowDoc,
+        draft: draft as unknown as WorkflowDoc,
         draftRevision: wf.draftRevision,
         latestVersion: wf.latestVersion,
       }}
       run={run}
       runMissing={sp.run !== undefined && !run}
-      canEdit={can(actor, "workflow.update", scope)}
+      canEdit={canEdit}
+      modelChoices={modelChoices}
+      mcpServers={mcpServers}
       canPublish={can(actor, "workflow.publish", scope)}
       canRun={can(actor, "run.start", scope)}
     />

@@ -1,8 +1,8 @@
 // GET /api/v1/approvals?tab=waiting|decided|all&workflowId=&minAgeMs=&limit= — the inbox lists.
 import { z } from "zod";
 import { can } from "@/lib/auth/policy";
+import { AppError } from "@/lib/contracts/app-errors";
 import { listApprovals } from "@/lib/db/approvals";
-import { AppError } from "@/lib/server/errors";
 import { authedRoute } from "@/lib/server/route";
 import { approvalJson } from "./serialize";
 

@@ -1,11 +1,12 @@
 // Server-sent events of one run, read from its event log (RunEvent, ordered by seq). Each
 // event's `id:` is its seq, so a reconnecting EventSource (Last-Event-ID) or `?after=<seq>`
 // resumes exactly where it stopped. Wakes on the in-process notifier when there is one, else
-// polls every 250 ms; stops as soon as the client goes away.
+// polls every 250 ms; stops as soon as the client goes away. A streaming model's tokens of a run
+// executing in this process arrive as `event: live` messages without an id (not stored).
 import { z } from "zod";
-import { createPrismaRunStore } from "@/lib/db/run-store";
+import { runOfPath } from "@/lib/server/resources";
 import { authedRoute } from "@/lib/server/route";
-import { runEventWaiter } from "./waiter";
+import { runEventWaiter, runLiveFeed } from "./waiter";
 
 export const dynamic = "force-dynamic";
 
@@ -17,15 +18,15 @@ export const GET = authedRoute(
   {
     action: "run.read",
     input: z.object({ after: z.coerce.number().int().min(0).optional() }),
-    resource: async (_input, db, params) =>
-      db.prisma.run.findUnique({ where: { id: String(params.id) }, select: { workspaceId: true } }),
+    resource: runOfPath,
   },
-  async ({ db, input, request, params }) => {
+  async ({ host, input, request, params }) => {
     const runId = String(params.id);
     const lastEventId = Number(request.headers.get("last-event-id"));
     let after = Math.max(Number.isFinite(lastEventId) ? lastEventId : 0, input.after ?? 0);
-    const store = createPrismaRunStore(db);
-    const wait = await runEventWaiter(db);
+    const store = host.store;
+    const wait = await runEventWaiter();
+    const live = await runLiveFeed();
     const encoder = new TextEncoder();
     const signal = request.signal;
 
@@ -35,6 +36,8 @@ export const GET = authedRoute(
           if (!signal.aborted) controller.enqueue(encoder.encode(text));
         };
         send("retry: 1000\n\n");
+        // Streamed tokens: `event: live`, no id (ephemeral: never replayed, Last-Event-ID unchanged).
+        const unsubscribe = live?.(runId, (event) => send(`event: live\ndata: ${JSON.stringify(event)}\n\n`));
         let lastWrite = Date.now();
         try {
           while (!signal.aborted) {
@@ -61,6 +64,7 @@ export const GET = authedRoute(
         } catch (error) {
           if (!signal.aborted) console.error(`[switchboard] event stream for run ${runId} failed`, error);
         } finally {
+          unsubscribe?.();
           try {
             controller.close();
           } catch {

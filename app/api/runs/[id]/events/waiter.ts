@@ -1,8 +1,9 @@
-// How the event stream waits for the next event: the process's run notifier when the runtime
-// provides one (wakes at once after a commit), else a 250 ms poll. Either way it returns early
-// when the request is aborted.
-import type { Db } from "@/lib/db/client";
-import { processNotifier } from "@/lib/runtime/engine";
+// How the event stream waits for the next event: the host's run notifier (wakes at once after a
+// commit in this process; polls Run.lastSeq for other processes), else a 250 ms poll. Either way
+// it returns early when the request is aborted.
+import type { LiveRunEvent } from "@/lib/contracts/ports";
+import type { RuntimeNotifier } from "@/lib/runtime/notifier";
+import { serverContext } from "@/lib/server/context";
 
 export type EventWaiter = (runId: string, afterSeq: number, signal: AbortSignal) => Promise<void>;
 
@@ -24,10 +25,10 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 /** Longest single wait on the notifier; the stream re-reads the log and sends a heartbeat after it. */
 const NOTIFIER_WAIT_MS = 5_000;
 
-export async function runEventWaiter(db: Db): Promise<EventWaiter> {
-  let notifier: ReturnType<typeof processNotifier> | null = null;
+export async function runEventWaiter(): Promise<EventWaiter> {
+  let notifier: RuntimeNotifier | null = null;
   try {
-    notifier = processNotifier(db);
+    notifier = (await serverContext().host()).notifier;
   } catch {
     notifier = null;
   }
@@ -36,4 +37,20 @@ export async function runEventWaiter(db: Db): Promise<EventWaiter> {
   return async (runId, afterSeq, signal) => {
     await n.waitForEvents(runId, afterSeq, { timeoutMs: NOTIFIER_WAIT_MS, signal });
   };
+}
+
+/** Live (ephemeral) events of a run executing in this process: what is streaming now, then each new piece. */
+export type LiveFeed = (runId: string, listener: (event: LiveRunEvent) => void) => () => void;
+
+export async function runLiveFeed(): Promise<LiveFeed | null> {
+  try {
+    const notifier = (await serverContext().host()).notifier;
+    return (runId, listener) => {
+      const unsubscribe = notifier.subscribeLive(runId, listener);
+      for (const event of notifier.liveSnapshot(runId)) listener({ ...event, snapshot: true });
+      return unsubscribe;
+    };
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,7 @@
 // GET /api/v1/approvals/:id — one approval with its payload and trail.
+
+import { AppError } from "@/lib/contracts/app-errors";
 import { getApprovalDetail } from "@/lib/db/approvals";
-import { AppError } from "@/lib/server/errors";
 import { authedRoute } from "@/lib/server/route";
 import { approvalDetailJson } from "../serialize";
 

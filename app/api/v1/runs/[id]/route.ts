@@ -1,6 +1,7 @@
 // GET /api/v1/runs/:id — one run with its steps (payloads truncated), approvals and conversation.
+
+import { AppError } from "@/lib/contracts/app-errors";
 import { getRunDetail } from "@/lib/db/runs-queries";
-import { AppError } from "@/lib/server/errors";
 import { authedRoute } from "@/lib/server/route";
 
 export const GET = authedRoute({ action: "run.read" }, async ({ actor, db, params }) => {

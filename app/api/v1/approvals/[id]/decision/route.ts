@@ -3,10 +3,10 @@
 // 200 { approval: { id, status, runId, decidedBy } }; 409 when already decided (the message says by whom and what);
 // 403 when the caller is not an assignee (or is a viewer); 400 with fieldErrors for a missing reason or an invalid edit.
 import { z } from "zod";
-import { approvalDeps } from "@/lib/approvals/app";
-import { decideApproval } from "@/lib/approvals/service";
-import { parseAssignees } from "@/lib/db/approvals";
+import { userText } from "@/lib/contracts/text";
+import { approvalOfPath } from "@/lib/server/resources";
 import { authedRoute } from "@/lib/server/route";
+import { decideApproval } from "@/lib/use-cases/approvals";
 
 export const dynamic = "force-dynamic";
 
@@ -15,22 +15,14 @@ export const POST = authedRoute(
     action: "approval.decide",
     input: z.object({
       decision: z.enum(["approve", "reject"]),
-      reason: z.string().max(2000).optional(),
-      comment: z.string().max(4000).optional(),
+      reason: userText().max(2000).optional(),
+      comment: userText().max(4000).optional(),
       data: z.unknown().optional(),
     }),
-    resource: async (_input, db, params) => {
-      const row = await db.prisma.approval.findUnique({
-        where: { id: String(params.id) },
-        select: { workspaceId: true, assigneeRoles: true, assigneeUserIds: true },
-      });
-      if (!row) return null;
-      const { roles, userIds } = parseAssignees(row);
-      return { workspaceId: row.workspaceId, assigneeRoles: roles, assigneeUserIds: userIds };
-    },
+    resource: approvalOfPath,
   },
-  async ({ actor, input, db, params }) => {
-    const outcome = await decideApproval(await approvalDeps(db), actor, {
+  async ({ actor, input, host, params }) => {
+    const outcome = await decideApproval(host.approvals, actor, {
       approvalId: String(params.id),
       ...input,
       via: "api",

@@ -1,8 +1,8 @@
 // GET /api/v1/runs/:id/payload?field=output[&step=<stepId>] — the full JSON of a payload the
 // run page shows truncated, as a download.
 import { z } from "zod";
+import { AppError } from "@/lib/contracts/app-errors";
 import { getPayload } from "@/lib/db/runs-queries";
-import { AppError } from "@/lib/server/errors";
 import { authedRoute } from "@/lib/server/route";
 
 const Input = z.object({ field: z.enum(["input", "output", "error"]), step: z.string().max(200).optional() });

@@ -1,0 +1,255 @@
+// w6-agents: agent steps through the real provider path (the AI SDK gateway over HTTP, the egress
+// fetch, an OpenAI-compatible provider) against the fake provider on 127.0.0.1 at zero latency,
+// next to the same chain on the simulated model, with persistence on. Two figures:
+//
+// - overhead per agent step: median ms/step of a 10-agent chain on the provider minus the same on
+//   the simulated model, not streamed and streamed (a runtime whose notifier takes live events:
+//   every call streams its tokens to it). `async_step_ms` splits it: the same chain on a model that
+//   answers one event-loop turn later, i.e. the engine's cost for a step that waits for I/O (each
+//   such step commits on its own; zero-latency simulated steps share group commits);
+// - chunk → SSE client latency: from the fake provider writing a streamed chunk to its socket
+//   (timestamp taken right after `res.write`) to an SSE client receiving the `event: live` frame
+//   that carries that chunk's text, over a real HTTP connection on 127.0.0.1. The SSE server here
+//   writes what the run event route (app/api/runs/[id]/events) writes for live events, from the
+//   same runtime notifier subscription; it is not the Next route itself (no Next server, session
+//   or auth check in the bench), so Next's own response streaming is not in the figure.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { LiveRunEvent, ModelGateway } from "@/lib/contracts/ports";
+import type { Db } from "../db/client";
+import { seedWorkflowVersion } from "../db/fixtures";
+import { systemClock } from "../engine/clock";
+import { createModelGateway } from "../engine/models/gateway";
+import { createPriceTable } from "../engine/prices";
+import { agentChain } from "../engine/testing/builders";
+import type { RunResult } from "../engine/types";
+import { createProviderGateway, createProviderPriceTable, type ProviderConfig } from "../providers";
+import { createRuntime, type Runtime } from "../runtime/engine";
+import { createRuntimeNotifier, type RuntimeNotifier } from "../runtime/notifier";
+
+export interface AgentsBenchResult {
+  runs: number;
+  /** ms per agent step, median over the repetitions (10-agent chains) */
+  simulated_step_ms: number;
+  /** the same chain on a model that answers one event-loop turn later (no provider work) */
+  async_step_ms: number;
+  provider_step_ms: number;
+  provider_streamed_step_ms: number;
+  /** provider − simulated */
+  overhead_ms_per_step: number;
+  overhead_streamed_ms_per_step: number;
+  /** fake chunk written → SSE client received, ms */
+  stream_latency_ms: { p50: number; p95: number; max: number; samples: number };
+}
+
+const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+const expectOk = (r: RunResult) => {
+  if (r.status !== "succeeded") throw new Error(`w6-agents: run ${r.runId} ended ${r.status}: ${r.error?.message}`);
+};
+
+/** A runtime notifier without live events: the engine then calls models without streaming. */
+function withoutLive(n: RuntimeNotifier): RuntimeNotifier {
+  return new Proxy(n, { get: (t, p, r) => (p === "publishLive" ? undefined : Reflect.get(t, p, r)) });
+}
+
+export async function benchAgents(db: Db, options: { quick?: boolean } = {}): Promise<AgentsBenchResult> {
+  const { startFakeProvider } = await import("@/tests/fake-provider/server");
+  (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
+  const frames: { request: number; text: string; at: number }[] = [];
+  let recordFrames = false;
+  const fake = await startFakeProvider({
+    onFrame: (f) => {
+      if (recordFrames) frames.push(f);
+    },
+  });
+  const providers: ProviderConfig[] = [
+    { name: "fake", kind: "openai-compatible", baseUrl: fake.baseUrls.openaiCompatible, allowPrivateNetwork: true },
+  ];
+  const prices = createProviderPriceTable({
+    providers,
+    overrides: { "fake:fake-ok": { inputPerMTok: 1, outputPerMTok: 2 } },
+    fallback: createPriceTable(),
+  });
+  const gateway = createProviderGateway({ providers, prices });
+  // `async:…` answers like the simulated model but one event-loop turn later: an agent step that
+  // waits for I/O (so it commits on its own instead of sharing a group commit with its neighbours)
+  // without any provider work — what the engine costs for an asynchronous step.
+  const asyncStub: ModelGateway = {
+    generate: () =>
+      new Promise((resolve) =>
+        setImmediate(() =>
+          resolve({ text: "Echo: an answer", usage: { inputTokens: 5, outputTokens: 4 }, finishReason: "stop" }),
+        ),
+      ),
+  };
+  const models = createModelGateway({ clock: systemClock, providers: { fake: gateway, async: asyncStub } });
+  const notifier = createRuntimeNotifier();
+  const runtimes: Runtime[] = [];
+  const runtime = (live: boolean) => {
+    const rt = createRuntime(db, { role: "bench", models, prices, notifier: live ? notifier : withoutLive(notifier) });
+    runtimes.push(rt);
+    return rt;
+  };
+  const quiet = runtime(false);
+  const streamed = runtime(true);
+  const sse = await liveSseServer(notifier);
+  try {
+    const steps = 10;
+    const simulatedDoc = agentChain(steps, { output: "Echo: the simulated answer" });
+    const providerDoc = {
+      ...simulatedDoc,
+      name: "Chain of 10 on a provider",
+      nodes: simulatedDoc.nodes.map((n) =>
+        n.type === "agent"
+          ? { ...n, config: { model: "fake:fake-ok", prompt: (n.config as { prompt: string }).prompt } }
+          : n,
+      ),
+    };
+    const simulated = { document: simulatedDoc, ...(await seedWorkflowVersion(db, simulatedDoc)) };
+    const provider = { document: providerDoc, ...(await seedWorkflowVersion(db, providerDoc)) };
+    const asyncDoc = {
+      ...providerDoc,
+      name: "Chain of 10 on an asynchronous stub",
+      nodes: providerDoc.nodes.map((n) =>
+        n.type === "agent" ? { ...n, config: { ...n.config, model: "async:stub" } } : n,
+      ),
+    };
+    const asyncSource = { document: asyncDoc, ...(await seedWorkflowVersion(db, asyncDoc)) };
+    const reps = options.quick ? 5 : 21;
+    const perStep = async (rt: Runtime, source: typeof simulated) => {
+      for (let i = 0; i < (options.quick ? 2 : 5); i++) expectOk(await rt.engine.execute(source, {}));
+      const times: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        const t = performance.now();
+        expectOk(await rt.engine.execute(source, {}));
+        times.push(performance.now() - t);
+      }
+      return quantile(times, 0.5) / steps;
+    };
+    const simulatedMs = await perStep(quiet, simulated);
+    const asyncMs = await perStep(quiet, asyncSource);
+    const providerMs = await perStep(quiet, provider);
+    const streamedMs = await perStep(streamed, provider);
+
+    // chunk → SSE client: one agent streaming 20 pieces, 10 ms apart, per run
+    fake.configure({ chunks: 20, chunkDelayMs: 10 });
+    const one = agentChain(1);
+    const streamDoc = {
+      ...one,
+      name: "One streaming agent",
+      nodes: one.nodes.map((n) =>
+        n.type === "agent"
+          ? { ...n, config: { model: "fake:fake-ok", prompt: "Tell me about refunds, in twenty pieces." } }
+          : n,
+      ),
+    };
+    const streamSource = { document: streamDoc, ...(await seedWorkflowVersion(db, streamDoc)) };
+    const latencies: number[] = [];
+    const streamRuns = options.quick ? 5 : 30;
+    for (let i = 0; i < streamRuns + 2; i++) {
+      const runId = `bench-stream-${Date.now().toString(36)}-${i}`;
+      const client = await sse.connect(runId);
+      frames.length = 0;
+      recordFrames = true;
+      expectOk(await streamed.engine.execute(streamSource, {}, { runId }));
+      recordFrames = false;
+      const got = await client.close();
+      if (i < 2) continue; // warm-up
+      // The k-th frame that carries text is the k-th live piece (one connection, in order).
+      const textFrames = frames.filter((f) => /"content":"[^"]/.test(f.text));
+      const n = Math.min(textFrames.length, got.length);
+      for (let k = 0; k < n; k++) latencies.push(got[k]!.at - textFrames[k]!.at);
+    }
+    return {
+      runs: reps * 4 + streamRuns,
+      simulated_step_ms: round(simulatedMs, 4),
+      async_step_ms: round(asyncMs, 4),
+      provider_step_ms: round(providerMs, 4),
+      provider_streamed_step_ms: round(streamedMs, 4),
+      overhead_ms_per_step: round(providerMs - simulatedMs, 4),
+      overhead_streamed_ms_per_step: round(streamedMs - simulatedMs, 4),
+      stream_latency_ms: {
+        p50: round(quantile(latencies, 0.5)),
+        p95: round(quantile(latencies, 0.95)),
+        max: round(Math.max(...latencies)),
+        samples: latencies.length,
+      },
+    };
+  } finally {
+    await sse.close();
+    for (const rt of runtimes) await rt.close();
+    notifier.close();
+    await fake.stop();
+  }
+}
+
+/**
+ * An HTTP server that streams a run's live events as the run event route does (`event: live`,
+ * no id, one JSON object per frame), and a client that reads them over 127.0.0.1 with fetch,
+ * noting when each frame arrived.
+ */
+async function liveSseServer(notifier: RuntimeNotifier) {
+  const server: Server = createServer((req, res) => {
+    const runId = decodeURIComponent((req.url ?? "/").slice(1));
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+    });
+    res.write("retry: 1000\n\n");
+    const off = notifier.subscribeLive(runId, (event: LiveRunEvent) =>
+      res.write(`event: live\ndata: ${JSON.stringify(event)}\n\n`),
+    );
+    req.on("close", off);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    async connect(runId: string) {
+      const abort = new AbortController();
+      const res = await fetch(`${url}/${encodeURIComponent(runId)}`, { signal: abort.signal });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      const got: { text: string; at: number }[] = [];
+      let buf = "";
+      const reading = (async () => {
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) return;
+            const at = performance.now();
+            buf += decoder.decode(value, { stream: true });
+            let i = buf.indexOf("\n\n");
+            while (i >= 0) {
+              const frame = buf.slice(0, i);
+              buf = buf.slice(i + 2);
+              const data = /^data: (.*)$/m.exec(frame);
+              if (frame.startsWith("event: live") && data)
+                got.push({ text: (JSON.parse(data[1]!) as LiveRunEvent).text, at });
+              i = buf.indexOf("\n\n");
+            }
+          }
+        } catch {
+          // aborted
+        }
+      })();
+      return {
+        async close() {
+          // the last frames may still be on their way
+          await new Promise((r) => setTimeout(r, 20));
+          abort.abort();
+          await reading;
+          return got;
+        },
+      };
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

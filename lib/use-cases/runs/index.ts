@@ -1,0 +1,2 @@
+// Run use cases: start from the editor, cancel, retry from the failed step, re-run.
+export * from "./runs";

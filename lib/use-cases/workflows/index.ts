@@ -1,0 +1,3 @@
+// Workflow use cases (see workflows.ts) and the document rules they apply (document.ts).
+export { documentProblems, stripSecrets } from "./document";
+export * from "./workflows";

@@ -1,0 +1,111 @@
+/**
+ * Redaction of secret values from anything that is stored or shown: step inputs/outputs, events,
+ * traces, logs, exports. Given the secret values, every occurrence of each one is replaced with
+ * "[redacted]" in any JSON value (strings and object keys, at any depth) or text, in the forms a
+ * secret usually leaks in:
+ *
+ * - raw, and JSON-escaped (a secret with `"` or `\` inside a serialised string);
+ * - base64 and base64url, with or without padding — also inside a longer base64 string at any byte
+ *   offset (`Basic base64(user:secret)`): for each of the three alignments, the run of characters
+ *   that depends on the secret's bytes alone is matched;
+ * - URL-encoded (`encodeURIComponent`, form encoding with `+` for spaces, lower-case hex).
+ *
+ * Secrets shorter than MIN_REDACT_LENGTH are not redacted (they would blank out ordinary text);
+ * base64 runs inside longer strings need at least MIN_EMBEDDED_LENGTH characters.
+ */
+
+export const REDACTED = "[redacted]";
+export const MIN_REDACT_LENGTH = 4;
+const MIN_EMBEDDED_LENGTH = 8;
+
+const toUrlSafe = (b64: string) => b64.replace(/\+/g, "-").replace(/\//g, "_");
+
+/** The base64 characters that depend only on `bytes` when they start `offset` bytes into a stream. */
+function alignedRun(bytes: Buffer, offset: number): string {
+  const encoded = Buffer.concat([Buffer.alloc(offset), bytes])
+    .toString("base64")
+    .replace(/=+$/, "");
+  const first = Math.ceil((offset * 8) / 6);
+  const end = Math.floor(((offset + bytes.length) * 8) / 6);
+  return encoded.slice(first, end);
+}
+
+/** Every form of `secret` the redactor looks for (longest first). */
+export function secretForms(secret: string): string[] {
+  if (secret.length < MIN_REDACT_LENGTH) return [];
+  const forms = new Set<string>([secret]);
+  const jsonEscaped = JSON.stringify(secret).slice(1, -1);
+  forms.add(jsonEscaped);
+  const bytes = Buffer.from(secret, "utf8");
+  const full = bytes.toString("base64");
+  for (const b of [full, full.replace(/=+$/, "")]) {
+    forms.add(b);
+    forms.add(toUrlSafe(b));
+  }
+  for (let offset = 0; offset < 3; offset++) {
+    const run = alignedRun(bytes, offset);
+    if (run.length >= MIN_EMBEDDED_LENGTH) {
+      forms.add(run);
+      forms.add(toUrlSafe(run));
+    }
+  }
+  const uri = encodeURIComponent(secret);
+  forms.add(uri);
+  forms.add(uri.replace(/%20/g, "+"));
+  forms.add(uri.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  return [...forms].filter((f) => f.length >= MIN_REDACT_LENGTH).sort((a, b) => b.length - a.length);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+export interface Redactor {
+  /** How many secrets it redacts. */
+  readonly size: number;
+  /** `text` with every form of every secret replaced. */
+  redactText(text: string): string;
+  /** A copy of a JSON value with every string (and key) redacted; other values kept. */
+  redact<T>(value: T): T;
+  /** True when `text` contains a form of a secret. */
+  contains(text: string): boolean;
+}
+
+export function createRedactor(secrets: Iterable<string>): Redactor {
+  const values = [...new Set([...secrets].filter((s) => typeof s === "string" && s.length >= MIN_REDACT_LENGTH))];
+  const forms = [...new Set(values.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+  const pattern = forms.length > 0 ? new RegExp(forms.map(escapeRegExp).join("|"), "g") : null;
+
+  const redactText = (text: string): string => (pattern ? text.replace(pattern, REDACTED) : text);
+
+  function walk(value: unknown, seen: WeakSet<object>, depth: number): unknown {
+    if (typeof value === "string") return redactText(value);
+    if (!value || typeof value !== "object") return value;
+    if (depth > 200 || seen.has(value)) return "[circular]";
+    if (Array.isArray(value)) {
+      seen.add(value);
+      const out = value.map((v) => walk(v, seen, depth + 1));
+      seen.delete(value);
+      return out;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      if (value instanceof Error) return walk({ name: value.name, message: value.message }, seen, depth + 1);
+      return value; // Date, Buffer…: not JSON text
+    }
+    seen.add(value);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[redactText(k)] = walk(v, seen, depth + 1);
+    seen.delete(value);
+    return out;
+  }
+
+  return {
+    size: values.length,
+    redactText,
+    redact: <T>(value: T): T => (pattern ? (walk(value, new WeakSet(), 0) as T) : value),
+    contains: (text) => {
+      if (!pattern) return false;
+      pattern.lastIndex = 0;
+      return pattern.test(text);
+    },
+  };
+}
