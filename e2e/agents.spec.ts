@@ -3,8 +3,10 @@
 // e2e/support/agents-seed.ts); an editor picks its model in the agent panel, runs the workflow,
 // sees the model's tokens appear on the canvas while the step is still running, then the cost on
 // the run page. The fake streams slowly (many pieces, a pause between them) so the stream is seen.
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { promisify } from "node:util";
 import { expect, type Page, test } from "@playwright/test";
 import { type FakeProvider, startFakeProvider } from "../tests/fake-provider/server";
 import { e2eDataDir, signInAs } from "./support/auth";
@@ -16,13 +18,11 @@ let fake: FakeProvider;
 
 test.beforeAll(async ({ request }) => {
   fake = await startFakeProvider({ chunks: 24, chunkDelayMs: 250 });
-  execFileSync(
+  // not execFileSync: the fake provider answers from this process, and the seed asks it for its models
+  await promisify(execFile)(
     process.execPath,
     ["--import", "tsx", resolve("e2e/support/agents-seed.ts"), fake.baseUrls.openaiCompatible],
-    {
-      env: { ...process.env, SWITCHBOARD_DATA_DIR: e2eDataDir(), DATABASE_URL: "" },
-      encoding: "utf8",
-    },
+    { env: { ...process.env, SWITCHBOARD_DATA_DIR: e2eDataDir(), DATABASE_URL: "" }, encoding: "utf8" },
   );
   await request.get("/signin");
 });
@@ -35,7 +35,6 @@ async function importWorkflow(page: Page) {
   await page.goto("/workflows");
   await page.getByRole("button", { name: "Import JSON" }).click();
   const dialog = page.getByRole("dialog", { name: "Import a workflow" });
-  const { readFileSync } = await import("node:fs");
   await dialog.getByLabel("Workflow JSON").fill(readFileSync(FIXTURE, "utf8"));
   await dialog.getByRole("button", { name: "Import" }).click();
   await expect(page).toHaveURL(/\/workflows\/[^/]+$/);
@@ -54,7 +53,7 @@ test("pick the provider's model, run, watch tokens stream on the canvas, see the
   await provider.selectOption("fake");
   const model = page.getByRole("combobox", { name: "Provider's model" });
   await model.selectOption("fake:fake-ok");
-  await expect(page.getByText("$2 in / $8 out per million tokens")).toBeVisible();
+  await expect(page.getByText("$2.00 in / $8.00 out per million tokens")).toBeVisible();
   // a model without a price is flagged in the panel and the checklist (fake-json is listed, not priced)
   await model.selectOption("fake:fake-json");
   await expect(page.getByRole("note").filter({ hasText: "No price for this model" })).toBeVisible();

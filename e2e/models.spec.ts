@@ -4,7 +4,8 @@
 // credential and reads back what the fake provider recorded (holding both secrets as sent). No
 // page — a viewer's nor the admin's, HTML included — and no byte of the database holds either.
 // The fake provider runs in this test process on 127.0.0.1 (tests/fake-provider).
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
@@ -49,7 +50,7 @@ test("an admin allows the provider's host, adds an OpenAI-compatible provider, t
   await signInAs(page, "admin", { next: "/settings" });
   await page.getByRole("link", { name: "Network egress" }).click();
   await expect(page).toHaveURL(/\/settings\/egress/);
-  await page.getByLabel("Host").fill(hostPort);
+  await page.getByLabel("Host", { exact: true }).fill(hostPort);
   await page.getByRole("button", { name: "Allow host" }).click();
   await expect(page.getByRole("table", { name: "Allowed private hosts" }).getByText(hostPort)).toBeVisible();
   await page.screenshot({ path: shots("egress"), fullPage: true });
@@ -58,11 +59,11 @@ test("an admin allows the provider's host, adds an OpenAI-compatible provider, t
   await expect(page).toHaveURL(/\/settings\/models/);
   await page.getByRole("button", { name: "Add provider" }).click();
   const dialog = page.getByRole("dialog", { name: "Add model provider" });
-  await dialog.getByLabel("Kind").selectOption("openai-compatible");
-  await dialog.getByLabel("Name").fill("local");
-  await dialog.getByLabel("Base URL").fill(fake.baseUrls.openaiCompatible);
-  await expect(dialog.getByLabel("API key")).toHaveAttribute("type", "password");
-  await dialog.getByLabel("API key").fill(KEY);
+  await dialog.getByLabel("Kind", { exact: true }).selectOption("openai-compatible");
+  await dialog.getByLabel("Name", { exact: true }).fill("local");
+  await dialog.getByLabel("Base URL", { exact: true }).fill(fake.baseUrls.openaiCompatible);
+  await expect(dialog.getByLabel("API key", { exact: true })).toHaveAttribute("type", "password");
+  await dialog.getByLabel("API key", { exact: true }).fill(KEY);
   await page.screenshot({ path: shots("add-provider"), fullPage: true });
   await dialog.getByRole("button", { name: "Add provider" }).click();
   await expect(dialog).toBeHidden();
@@ -78,8 +79,8 @@ test("an admin allows the provider's host, adds an OpenAI-compatible provider, t
 
   await provider.getByRole("button", { name: "Edit price of local:fake-ok" }).click();
   const price = page.getByRole("dialog", { name: "Price of local:fake-ok" });
-  await price.getByLabel("Input price (USD per 1M tokens)").fill("3");
-  await price.getByLabel("Output price (USD per 1M tokens)").fill("15");
+  await price.getByLabel("Input price (USD per 1M tokens)", { exact: true }).fill("3");
+  await price.getByLabel("Output price (USD per 1M tokens)", { exact: true }).fill("15");
   await price.getByRole("button", { name: "Save price" }).click();
   await expect(price).toBeHidden();
   const row = provider.getByRole("row").filter({ hasText: "local:fake-ok" });
@@ -92,10 +93,10 @@ test("an admin allows the provider's host, adds an OpenAI-compatible provider, t
   await page.getByRole("link", { name: "Credentials" }).click();
   await page.getByRole("button", { name: "Create credential" }).click();
   const cred = page.getByRole("dialog", { name: "Create credential" });
-  await cred.getByLabel("Name").fill("crm");
-  await cred.getByLabel("Kind").selectOption("bearer");
-  await expect(cred.getByLabel("Value")).toHaveAttribute("type", "password");
-  await cred.getByLabel("Value").fill(CRM);
+  await cred.getByLabel("Name", { exact: true }).fill("crm");
+  await cred.getByLabel("Kind", { exact: true }).selectOption("bearer");
+  await expect(cred.getByLabel("Value", { exact: true })).toHaveAttribute("type", "password");
+  await cred.getByLabel("Value", { exact: true }).fill(CRM);
   await cred.getByRole("button", { name: "Create credential" }).click();
   await expect(cred).toBeHidden();
   const credRow = page.getByRole("table", { name: "Credentials" }).getByRole("row").filter({ hasText: "crm" });
@@ -112,13 +113,19 @@ test("an admin allows the provider's host, adds an OpenAI-compatible provider, t
 test("a run that sends the credential and reads back what was sent stores no secret; a viewer's pages hold none", async ({
   page,
 }) => {
-  const out = execFileSync(
+  // asynchronously: the fake provider answers from this process's event loop
+  const { stdout: out } = await promisify(execFile)(
     process.execPath,
     ["--import", "tsx", resolve("e2e/support/models-seed.ts"), fake.url, LITERAL],
     { env: { ...process.env, SWITCHBOARD_DATA_DIR: e2eDataDir(), DATABASE_URL: "" }, encoding: "utf8" },
   );
-  const seeded = JSON.parse(out.trim().split("\n").at(-1)!) as { runId: string; workflowId: string; status: string };
-  expect(seeded.status).toBe("succeeded");
+  const seeded = JSON.parse(out.trim().split("\n").at(-1)!) as {
+    runId: string;
+    workflowId: string;
+    status: string;
+    error: unknown;
+  };
+  expect(seeded.status, JSON.stringify(seeded.error)).toBe("succeeded");
   // the fake provider did get both secrets (so the run really had them to leak)
   expect(JSON.stringify(fake.requests)).toContain(KEY);
   expect(JSON.stringify(fake.requests)).toContain(CRM);
@@ -126,6 +133,14 @@ test("a run that sends the credential and reads back what was sent stores no sec
   await signInAs(page, "admin", { next: `/runs/${seeded.runId}` });
   expect(await expectNoSecret(page, `/runs/${seeded.runId}`)).toBe(200);
   expect(await page.content()).toContain("[redacted]");
+  await page.screenshot({ path: shots("run"), fullPage: true });
+  // the editor's checklist warns about the secret typed into a header (an admin can edit)
+  await page.goto(`/workflows/${seeded.workflowId}`);
+  await page.getByRole("tab", { name: /Checklist/ }).click();
+  await expect(page.getByRole("region", { name: "Warnings" })).toContainText(
+    'The header "X-Api-Key" holds a literal secret: move this into a credential.',
+  );
+  await page.screenshot({ path: shots("checklist"), fullPage: true });
   await signOut(page);
 
   await signInAs(page, "viewer");

@@ -48,6 +48,16 @@ const EnvSchema = z.object({
    * `switchboard worker` processes execute (lib/runtime/dispatch.ts)
    */
   SWITCHBOARD_EXECUTE: z.enum(["inline", "workers"]).default("inline"),
+  /**
+   * 1: model calls of the runs this process executes stream their tokens to live watchers (the run
+   * event stream's `event: live`); 0: they do not. Default: on in the web server, off in the CLI and
+   * workers (nobody watches there live)
+   */
+  SWITCHBOARD_STREAM_TOKENS: flag.optional(),
+  /** requests per minute one API key may make to the REST API, per web server process (lib/server/rate-limit.ts) */
+  SWITCHBOARD_API_RATE_LIMIT: z.coerce.number().int().positive().default(600),
+  /** 0: no named (server-side prepared) statements on PostgreSQL, e.g. behind a pooler in transaction mode */
+  SWITCHBOARD_PG_PREPARED: flag.default("1"),
   /** a bearer token that may read /api/metrics (Prometheus), besides an admin's session or API key */
   SWITCHBOARD_METRICS_TOKEN: z.string().min(16).optional(),
   // -- egress

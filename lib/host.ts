@@ -18,6 +18,7 @@ import { bootstrap } from "./db/bootstrap";
 import type { Db } from "./db/client";
 import { queueStats } from "./db/jobs";
 import type { SeedResult } from "./db/seed";
+import { setPgPreparedStatements } from "./db/sql-exec";
 import { systemClock } from "./engine/clock";
 import { createHttpFetcher } from "./engine/http";
 import type { Engine } from "./engine/types";
@@ -32,6 +33,7 @@ import { type RunTelemetryHandle, startRunTelemetryFromEnv } from "./telemetry/e
 import { recordRunEvents, switchboardMetrics } from "./telemetry/metrics";
 import { type DeliveryConfig, deliveryConfigFromEnv } from "./use-cases/approvals/notifications/settings";
 import { createPlatform, type Platform } from "./use-cases/models/platform";
+import { type ScheduleTicker, startScheduleTicker } from "./use-cases/triggers/schedules";
 import { createVault } from "./vault/seal";
 
 export type HostRole = RuntimeRole;
@@ -79,6 +81,8 @@ export interface BackgroundOptions {
   relay?: Pick<EventRelayOptions, "publish" | "listen"> | false;
   /** Count runs, steps and lease takeovers of this process, and read the queue depth on a scrape (lib/telemetry/metrics.ts). */
   metrics?: boolean;
+  /** Fire due schedule triggers (lib/use-cases/triggers/schedules.ts); safe on several servers at once. */
+  schedules?: { intervalMs?: number } | false;
 }
 
 export interface Host {
@@ -126,6 +130,7 @@ const prefixed = (line: string) => console.log(`[switchboard] ${line}`);
 
 export async function createHost(options: HostOptions): Promise<Host> {
   const env = options.env ?? readEnv();
+  setPgPreparedStatements(env.SWITCHBOARD_PG_PREPARED !== "0");
   // Log lines leave with every loaded workspace's secrets redacted.
   const baseLog = options.log ?? prefixed;
   let platformRef: Platform | null = null;
@@ -180,6 +185,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     execute: options.role === "worker" || execution === "inline",
     http: options.runtime?.http ?? createHttpFetcher({ policy: (workspaceId) => platform.egressPolicy(workspaceId) }),
     prices: options.runtime?.prices ?? platform.prices,
+    liveEvents:
+      options.runtime?.liveEvents ??
+      (env.SWITCHBOARD_STREAM_TOKENS === undefined ? undefined : env.SWITCHBOARD_STREAM_TOKENS === "1"),
     settings: {
       allowPrivateNetwork: env.SWITCHBOARD_ALLOW_PRIVATE_NETWORK === "1",
       credentials: platform.credentialResolver,
@@ -220,6 +228,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   let telemetry: RunTelemetryHandle | null = null;
   let relay: EventRelay | null = null;
   let stopMetrics: (() => void) | null = null;
+  let schedules: ScheduleTicker | null = null;
   let closed: Promise<void> | null = null;
 
   const host: Host = {
@@ -266,6 +275,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
         if (sweepAtStart) void runner.sweep().catch((error: unknown) => log(`start-up sweep failed: ${String(error)}`));
       }
       if (background.notifications) await notifications.start(background.notifications);
+      if (background.schedules && !schedules) {
+        schedules = startScheduleTicker(
+          { db, engine: runtime.engine, dispatcher: host.dispatcher, store: runtime.store },
+          { intervalMs: background.schedules.intervalMs, now: () => clock.now(), log },
+        );
+      }
       if (background.metrics && !stopMetrics) {
         const metrics = switchboardMetrics();
         stopMetrics = runtime.notifier.subscribeAll(recordRunEvents(metrics));
@@ -287,6 +302,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
       runner = null;
       notifications.stop();
       await r?.stop();
+      const sc = schedules;
+      schedules = null;
+      await sc?.stop();
       const t = telemetry;
       telemetry = null;
       await t?.stop();
@@ -326,6 +344,7 @@ export function webBackground(env: Env): BackgroundOptions {
           : { sweepAtStart: true },
     relay: { publish: true, listen: true },
     metrics: true,
+    schedules: env.SWITCHBOARD_RUNNER === "0" ? false : {},
     notifications: env.SWITCHBOARD_NOTIFICATIONS === "0" ? false : { intervalMs: env.SWITCHBOARD_NOTIFY_INTERVAL_MS },
     telemetry: true,
   };

@@ -12,6 +12,7 @@ import { countRender, useEditor, useEditorApi } from "./editor-context";
 import { Icon } from "./icons";
 import { mcpChoiceControl } from "./mcp-pickers";
 import { ModelPicker } from "./model-choices";
+import { TriggerPanel } from "./trigger-panel";
 
 /** Variables a node can use: the run input's fields, upstream nodes' outputs, vars set anywhere. */
 export function availableVariables(
@@ -39,6 +40,12 @@ export function availableVariables(
     const n = byId.get(id);
     if (!n || !runsInEngine(n.type)) continue;
     out.push({ path: `nodes.${id}.output`, hint: `Output of ${n.data.name || id}` });
+    // the fields of a declared output (an agent's outputSchema)
+    const declared = (n.data.config as { outputSchema?: { properties?: Record<string, { description?: string }> } })
+      ?.outputSchema?.properties;
+    if (declared && typeof declared === "object")
+      for (const [k, v] of Object.entries(declared))
+        out.push({ path: `nodes.${id}.output.${k}`, hint: v?.description ?? `Field ${k} of ${n.data.name || id}` });
   }
   for (const n of nodes) {
     for (const k of varsWrittenBy(n.type, n.data.config))
@@ -130,6 +137,8 @@ export function Inspector({ nodeId }: { nodeId: string }) {
           )
         }
       />
+      {/* the entry step (the trigger) edits the workflow's inputs and shows its URLs, schedule or chat */}
+      {getNodeDefinition(type)?.entry && <TriggerPanel config={node.data.config} />}
       {runsInEngine(type) && <AdvancedSettings nodeId={node.id} />}
       <button
         type="button"

@@ -73,3 +73,22 @@ export function runsHref(filters: Record<string, string | number | boolean | nul
   const qs = p.toString();
   return qs ? `/runs?${qs}` : "/runs";
 }
+
+/** What started a run (Run.trigger), as the runs list and its filter name it. */
+export const TRIGGER_LABELS: Record<string, string> = {
+  manual: "Manual (editor)",
+  api: "API",
+  cli: "CLI",
+  webhook: "Webhook",
+  schedule: "Schedule",
+  chat: "Chat",
+  subworkflow: "Subworkflow",
+  retry: "Retry",
+  rerun: "Re-run",
+  mcp: "MCP",
+  a2a: "A2A",
+};
+
+export function triggerLabel(trigger: string): string {
+  return TRIGGER_LABELS[trigger] ?? trigger;
+}

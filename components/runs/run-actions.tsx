@@ -5,8 +5,8 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { cancelRunAction, rerunRunAction, retryRunAction } from "@/app/(app)/runs/actions";
-import type { ActionResult } from "@/lib/contracts/app-errors";
 import { Button, buttonClass } from "@/components/ui/button";
+import type { ActionResult } from "@/lib/contracts/app-errors";
 
 const ACTIVE = new Set(["queued", "running", "waiting"]);
 

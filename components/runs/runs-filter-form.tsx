@@ -4,7 +4,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { RUN_STATUSES, RUN_TRIGGERS } from "@/lib/db/runs-queries";
-import { runsHref } from "./format";
+import { runsHref, triggerLabel } from "./format";
 
 /** Filters that only come from deep links (dashboard charts); shown as removable chips. */
 const LINK_ONLY: { key: string; label: string }[] = [
@@ -63,7 +63,7 @@ export function RunsFilterForm({
           <option value="">Any trigger</option>
           {RUN_TRIGGERS.map((t) => (
             <option key={t} value={t}>
-              {t}
+              {triggerLabel(t)}
             </option>
           ))}
         </Select>

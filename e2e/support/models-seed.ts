@@ -63,7 +63,9 @@ try {
     {},
     { trigger: "cli" },
   );
-  console.log(JSON.stringify({ runId: result.runId, workflowId: pinned.workflowId, status: result.status }));
+  console.log(
+    JSON.stringify({ runId: result.runId, workflowId: pinned.workflowId, status: result.status, error: result.error }),
+  );
 } finally {
   await host.close();
 }

@@ -14,6 +14,8 @@ export type Actor = {
   role: Role;
   /** how the actor authenticated: browser session, API key, the local CLI, or a signed approval link */
   via: "session" | "apiKey" | "cli" | "link";
+  /** API keys only: the key's scopes (lib/auth/scopes.ts); null = a key made before scopes (every scope) */
+  scopes?: readonly string[] | null;
 };
 
 export const ACTIONS = [

@@ -55,11 +55,6 @@ const expectOk = (r: RunResult) => {
   if (r.status !== "succeeded") throw new Error(`w6-agents: run ${r.runId} ended ${r.status}: ${r.error?.message}`);
 };
 
-/** A runtime notifier without live events: the engine then calls models without streaming. */
-function withoutLive(n: RuntimeNotifier): RuntimeNotifier {
-  return new Proxy(n, { get: (t, p, r) => (p === "publishLive" ? undefined : Reflect.get(t, p, r)) });
-}
-
 export async function benchAgents(db: Db, options: { quick?: boolean } = {}): Promise<AgentsBenchResult> {
   const { startFakeProvider } = await import("@/tests/fake-provider/server");
   (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
@@ -94,7 +89,7 @@ export async function benchAgents(db: Db, options: { quick?: boolean } = {}): Pr
   const notifier = createRuntimeNotifier();
   const runtimes: Runtime[] = [];
   const runtime = (live: boolean) => {
-    const rt = createRuntime(db, { role: "bench", models, prices, notifier: live ? notifier : withoutLive(notifier) });
+    const rt = createRuntime(db, { role: "bench", models, prices, notifier, liveEvents: live });
     runtimes.push(rt);
     return rt;
   };

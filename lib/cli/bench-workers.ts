@@ -28,6 +28,8 @@ export interface WorkersLine {
   worker_cpu_ms_per_run: number;
   /** CPU per run of every PostgreSQL server process on the machine (other users of the server included) */
   postgres_cpu_ms_per_run: number | null;
+  /** growth of the schemas' relations during the measured runs (warm-up excluded), per run */
+  write_bytes_per_run: number;
 }
 
 const TICK_MS = 1000 / 100; // /proc times are in clock ticks (USER_HZ = 100 on Linux)
@@ -109,7 +111,13 @@ async function measureWorkers(
   db: Db,
   url: string,
   workers: number,
-  opts: { total: number; warmup: number; concurrencyPerWorker: number; startConcurrency: number },
+  opts: {
+    total: number;
+    warmup: number;
+    concurrencyPerWorker: number;
+    startConcurrency: number;
+    storedBytes: () => Promise<number>;
+  },
 ): Promise<Omit<WorkersLine, "scaling">> {
   const document = agentChain(5);
   const ids = await seedWorkflowVersion(db, document);
@@ -143,6 +151,7 @@ async function measureWorkers(
     const pids = procs.map((p) => p.child.pid!);
     const workerCpu0 = pids.map(procCpuMs);
     const pgCpu0 = postgresCpuMs();
+    const stored0 = await opts.storedBytes();
     const cpu0 = process.cpuUsage();
     const t = performance.now();
     await batch(opts.total);
@@ -150,6 +159,7 @@ async function measureWorkers(
     const cpu = process.cpuUsage(cpu0);
     const workerCpu = pids.reduce((sum, pid, i) => sum + ((procCpuMs(pid) ?? 0) - (workerCpu0[i] ?? 0)), 0);
     const pgCpu1 = postgresCpuMs();
+    const stored1 = await opts.storedBytes();
     return {
       workers,
       concurrency_per_worker: opts.concurrencyPerWorker,
@@ -158,6 +168,7 @@ async function measureWorkers(
       cpu_ms_per_run: round((cpu.user + cpu.system) / 1000 / opts.total),
       worker_cpu_ms_per_run: round(workerCpu / opts.total),
       postgres_cpu_ms_per_run: pgCpu0 !== null && pgCpu1 !== null ? round((pgCpu1 - pgCpu0) / opts.total) : null,
+      write_bytes_per_run: Math.round((stored1 - stored0) / opts.total),
     };
   } finally {
     for (const p of procs) p.child.kill("SIGTERM");
@@ -170,7 +181,13 @@ async function measureWorkers(
 export async function benchWithWorkers(
   db: Db,
   url: string,
-  options: { quick?: boolean; counts?: number[]; onLine: (line: WorkersLine) => void },
+  options: {
+    quick?: boolean;
+    counts?: number[];
+    /** Bytes stored so far (the bench's measure of writes). */
+    storedBytes: () => Promise<number>;
+    onLine: (line: WorkersLine) => void;
+  },
 ): Promise<WorkersLine[]> {
   const counts = options.counts ?? [1, 2, 4];
   const lines: WorkersLine[] = [];
@@ -181,6 +198,7 @@ export async function benchWithWorkers(
       warmup: options.quick ? 50 : 300,
       concurrencyPerWorker: 10,
       startConcurrency: 10,
+      storedBytes: options.storedBytes,
     });
     base ??= m.runs_per_s;
     const line = { ...m, scaling: round(m.runs_per_s / base, 2) };

@@ -292,19 +292,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchLine[]>
         if (options.only?.includes("w3-workers"))
           throw new CliError("w3-workers needs PostgreSQL (--postgres): workers take runs from its queue.");
       } else {
-        const stored0 = await bdb.storedBytes();
         await benchWithWorkers(bdb.db, bdb.url, {
           quick,
-          onLine: async (w) => {
-            const { cpu_ms_per_run, ...rest } = w;
-            emit("w3-workers", {
-              ...rest,
-              cpu_ms_per_run,
-              load_1m: round(loadavg()[0], 2),
-              peak_rss_mb: peakRssMb(),
-              write_bytes_per_run: Math.round(((await bdb.storedBytes()) - stored0) / w.runs),
-            });
-          },
+          storedBytes: () => bdb.storedBytes(),
+          onLine: (w) =>
+            emit("w3-workers", { ...w, load_1m: round(loadavg()[0], 2), peak_rss_mb: peakRssMb() }),
         });
       }
     }

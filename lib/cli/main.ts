@@ -124,6 +124,37 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     set(await fn());
   });
 
+  // API keys and workflow import (lib/cli/keys.ts)
+  const keys = program.command("keys").description("API keys of the workspace");
+  json(
+    keys
+      .command("create")
+      .requiredOption("--name <name>", "what the key is for")
+      .requiredOption(
+        "--scopes <list>",
+        "comma-separated: runs:read,runs:write,approvals:decide,workflows:read,workflows:write,admin",
+      )
+      .option("--role <role>", "admin | editor | approver | viewer (default editor)")
+      .option("--expires <days>", "stop working after this many days")
+      .option("--workspace <slug>", "the workspace (default: the demo workspace)")
+      .description("Create an API key and print it (the only time it is shown)"),
+  ).action(async (opts) => {
+    const { keysCreateCommand } = await import("./keys");
+    set(await keysCreateCommand(ctx, jsonFlag(opts) as import("./keys").KeysCreateOptions));
+  });
+  const workflows = program.command("workflows").description("Workflows of the workspace");
+  json(
+    workflows
+      .command("import")
+      .argument("<file>", "workflow JSON file")
+      .option("--publish", "publish the imported workflow at once")
+      .option("--workspace <slug>", "the workspace (default: the demo workspace)")
+      .description("Import a workflow; prints its id (and, published with a webhook trigger, its URL)"),
+  ).action(async (file: string, opts) => {
+    const { workflowsImportCommand } = await import("./keys");
+    set(await workflowsImportCommand(ctx, file, jsonFlag(opts)));
+  });
+
   const runs = program.command("runs").description("Inspect runs");
   json(runs.command("show").argument("<runId>", "run id").description("Show a run's result")).action(
     async (id: string, opts) => set(await runsShowCommand(ctx, id, jsonFlag(opts))),

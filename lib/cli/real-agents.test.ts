@@ -26,6 +26,8 @@ const ENV = {
   SWITCHBOARD_SECRET_KEY: SECRET,
   SWITCHBOARD_ALLOW_PRIVATE_NETWORK: "1",
   SWITCHBOARD_NOTIFICATIONS: "0",
+  // the CLI streams model tokens only when asked (nobody watches it live)
+  SWITCHBOARD_STREAM_TOKENS: "1",
 } as const;
 
 const DOC = workflow(

@@ -42,5 +42,10 @@ export async function workerCommand(ctx: CliContext, opts: WorkerCommandOptions)
   // hand the rest back to the queue, exit 0. A second signal exits at once (runs stay recoverable).
   ctx.onInterrupt?.(stop, { graceful: true });
   await worker.stopped;
+  if (worker.failure) {
+    await db.close().catch(() => {});
+    ctx.io.stderr(`error: the worker stopped: ${worker.failure instanceof Error ? worker.failure.message : String(worker.failure)}\n`);
+    return 1;
+  }
   return EXIT.ok;
 }

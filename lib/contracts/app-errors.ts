@@ -43,6 +43,8 @@ export type AppResource = (typeof APP_RESOURCES)[number];
 export type AppErrorCode =
   | "unauthenticated"
   | "rate_limited"
+  /** a request body over the route's size limit (413) */
+  | "too_large"
   | "internal"
   | `forbidden:${AppResource}`
   | `not_found:${AppResource}`
@@ -98,6 +100,8 @@ export function statusOf(code: AppErrorCode): number {
       return 400;
     case "rate_limited":
       return 429;
+    case "too_large":
+      return 413;
     default:
       return 500;
   }
@@ -119,6 +123,8 @@ export function defaultMessage(code: AppErrorCode): string {
       return `Some fields of this ${noun} are not valid.`;
     case "rate_limited":
       return "Too many attempts. Try again later.";
+    case "too_large":
+      return "The request is too large.";
     default:
       return "Something went wrong. The error was logged.";
   }

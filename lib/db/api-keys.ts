@@ -1,9 +1,11 @@
-// API keys: random secrets shown once; only their sha256 is stored. A key carries a role in
-// one workspace. Revoked keys are refused.
+// API keys: random secrets shown once; only their sha256 is stored. A key carries a role and a
+// list of scopes (lib/auth/scopes.ts) in one workspace. Refused: revoked keys, expired keys, and
+// keys whose creator is no longer a member of the workspace; a key never acts with more than its
+// creator's current role.
 import { createHash, randomBytes } from "node:crypto";
 import { AppError } from "@/lib/contracts/app-errors";
 import type { Role } from "../auth/roles";
-import { RoleSchema } from "../auth/roles";
+import { ROLES, RoleSchema } from "../auth/roles";
 import { type DbOrTx, prismaOf } from "./tx";
 
 export const API_KEY_PREFIX = "sb_";
@@ -16,6 +18,10 @@ export type ApiKeyView = {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  expiresAt: Date | null;
+  /** null: a key made before scopes existed (every scope) */
+  scopes: string[] | null;
+  createdById: string | null;
 };
 
 export function hashApiKey(key: string): string {
@@ -35,10 +41,22 @@ const VIEW = {
   createdAt: true,
   lastUsedAt: true,
   revokedAt: true,
+  expiresAt: true,
+  scopes: true,
+  createdById: true,
 } as const;
 
-function toView(row: { role: string } & Omit<ApiKeyView, "role">): ApiKeyView {
-  return { ...row, role: RoleSchema.catch("viewer").parse(row.role) };
+function scopeList(value: unknown): string[] | null {
+  return Array.isArray(value) ? value.filter((s): s is string => typeof s === "string") : null;
+}
+
+function toView(row: { role: string; scopes: unknown } & Omit<ApiKeyView, "role" | "scopes">): ApiKeyView {
+  return { ...row, role: RoleSchema.catch("viewer").parse(row.role), scopes: scopeList(row.scopes) };
+}
+
+/** The lower of two roles (ROLES runs from most to least powerful). */
+function lowerRole(a: Role, b: Role): Role {
+  return ROLES.indexOf(a) >= ROLES.indexOf(b) ? a : b;
 }
 
 /** Creates a key; the returned `key` is the only time the secret exists outside the caller. */
@@ -51,6 +69,8 @@ export async function createApiKey(
     createdById: string | null;
     /** What the key may be used for (lib/auth/scopes.ts); omitted: every scope its role allows. */
     scopes?: readonly string[];
+    /** refused from then on; omitted: never expires */
+    expiresAt?: Date | null;
   },
 ): Promise<{ apiKey: ApiKeyView; key: string }> {
   const { key, prefix, keyHash } = generateApiKey();
@@ -63,6 +83,7 @@ export async function createApiKey(
       prefix,
       keyHash,
       ...(input.scopes ? { scopes: [...input.scopes] } : {}),
+      ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
     },
     select: VIEW,
   });
@@ -87,7 +108,11 @@ export async function revokeApiKey(db: DbOrTx, input: { workspaceId: string; id:
   return toView(updated);
 }
 
-/** Looks a presented key up by hash. Unknown or revoked: null. Records lastUsedAt (at most once a minute). */
+/**
+ * Looks a presented key up by hash. Unknown, revoked, expired, or created by someone who is no
+ * longer a member: null. The role is capped at the creator's current role. Records lastUsedAt
+ * (at most once a minute).
+ */
 export async function authenticateApiKey(
   db: DbOrTx,
   key: string,
@@ -113,11 +138,24 @@ export async function authenticateApiKey(
       revokedAt: true,
       lastUsedAt: true,
       scopes: true,
+      expiresAt: true,
     },
   });
   if (!row || row.revokedAt) return null;
-  const role = RoleSchema.safeParse(row.role);
-  if (!role.success) return null;
+  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return null;
+  const parsedRole = RoleSchema.safeParse(row.role);
+  if (!parsedRole.success) return null;
+  let role = parsedRole.data;
+  if (row.createdById) {
+    const member = await p.membership.findUnique({
+      where: { workspaceId_userId: { workspaceId: row.workspaceId, userId: row.createdById } },
+      select: { role: true },
+    });
+    if (!member) return null;
+    const creatorRole = RoleSchema.safeParse(member.role);
+    if (!creatorRole.success) return null;
+    role = lowerRole(role, creatorRole.data);
+  }
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     await p.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
@@ -125,9 +163,9 @@ export async function authenticateApiKey(
     id: row.id,
     workspaceId: row.workspaceId,
     name: row.name,
-    role: role.data,
+    role,
     createdById: row.createdById,
     // null: a key without a scope list (every scope its role allows); see lib/auth/scopes.ts
-    scopes: Array.isArray(row.scopes) ? row.scopes.filter((s): s is string => typeof s === "string") : null,
+    scopes: scopeList(row.scopes),
   };
 }

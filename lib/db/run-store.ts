@@ -166,6 +166,42 @@ export class PrismaRunStore implements RunStore {
     return { runId, owner, fence: Number(rows[0].fence) };
   }
 
+  /**
+   * A worker's claim (lib/worker/worker.ts): takes the lease of an unfinished run that is free or
+   * expired — what the engine's `acquireLease(…, { unfinished: true })` does — and in the same
+   * statement reads the run (as `loadRun`) and whether it has any step or approval, so that a
+   * fresh run costs one round trip before its first commit instead of four. null when the run is
+   * finished, missing, or held by a live lease.
+   */
+  async claimRun(
+    runId: string,
+    owner: string,
+    ttlMs: number,
+    now: Date,
+  ): Promise<{ lease: Lease; run: RunRecord; hasSteps: boolean; hasApprovals: boolean } | null> {
+    if (this.sql.dialect !== "postgresql") throw new Error("claimRun is for workers on PostgreSQL.");
+    const t = (name: string) => this.statements.t(name);
+    const rows = await this.sql.all({
+      sql: `WITH c AS (UPDATE ${t("Run")} SET "leaseOwner" = ?, "leaseUntil" = ?, "fence" = "fence" + 1
+              WHERE "id" = ? AND "status" NOT IN ('succeeded', 'failed', 'cancelled')
+                AND ("leaseOwner" IS NULL OR "leaseUntil" IS NULL OR "leaseUntil" < ?) RETURNING *)
+            SELECT c.*, v."document" AS "document",
+              EXISTS (SELECT 1 FROM ${t("Step")} s WHERE s."runId" = c."id") AS "hasSteps",
+              EXISTS (SELECT 1 FROM ${t("Approval")} a WHERE a."runId" = c."id") AS "hasApprovals"
+            FROM c JOIN ${t("WorkflowVersion")} v ON v."id" = c."workflowVersionId"`,
+      params: [owner, new Date(now.getTime() + ttlMs), runId, now],
+    });
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    const run = runRecordOf(this.ctx.decode, row);
+    return {
+      lease: { runId, owner, fence: run.fence },
+      run,
+      hasSteps: this.ctx.decode.bool(row.hasSteps),
+      hasApprovals: this.ctx.decode.bool(row.hasApprovals),
+    };
+  }
+
   async renewLease(lease: Lease, ttlMs: number, now: Date): Promise<boolean> {
     const changed = await this.sql.run({
       sql: `UPDATE ${this.statements.t("Run")} SET "leaseUntil" = ? WHERE "id" = ? AND "fence" = ? AND "leaseOwner" = ?`,
@@ -183,8 +219,12 @@ export class PrismaRunStore implements RunStore {
 
   async commit(lease: Lease, source: CommitSource, now: Date): Promise<CommitResult> {
     // PostgreSQL decides between one statement and a transaction by what the input holds, so it
-    // takes the input now; elsewhere the transaction body takes it when the transaction starts
-    // (SQLite: at the group commit, so the input carries whatever the engine did meanwhile).
+    // takes the input before it starts — one event-loop turn after the request, as the SQLite
+    // group commit does, so what the run did meanwhile rides along (a resumed run of zero-latency
+    // steps: one commit instead of two). Elsewhere the transaction body takes it when the
+    // transaction starts (SQLite: at the group commit).
+    if (this.db.provider === "postgresql" && typeof source === "function")
+      await new Promise<void>((resolve) => setImmediate(resolve));
     let input = this.db.provider === "postgresql" ? takeCommitInput(source) : null;
     let lastSeq: number;
     if (input && fitsOneStatement(input)) {

@@ -8,7 +8,19 @@ import { num, numOrNull, parseJsonColumn, query, SqlBuilder, toDate } from "./hi
 import { userNames } from "./users";
 
 export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;
-export const RUN_TRIGGERS = ["manual", "api", "cli", "webhook", "schedule", "subworkflow", "retry", "rerun", "mcp", "a2a"] as const;
+export const RUN_TRIGGERS = [
+  "manual",
+  "api",
+  "cli",
+  "webhook",
+  "schedule",
+  "chat",
+  "subworkflow",
+  "retry",
+  "rerun",
+  "mcp",
+  "a2a",
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 const csvList = <T extends readonly [string, ...string[]]>(values: T) =>

@@ -279,6 +279,33 @@ function pgParam(value: Param): Param {
   return value instanceof Date ? value.toISOString() : value;
 }
 
+/**
+ * Named (server-side prepared) statements: PostgreSQL parses and analyses a statement's text once
+ * per connection instead of on every execution — the run store sends the same few texts over and
+ * over (a commit's CTE, the claim, a lease renewal), and parsing a commit's CTE cost about as
+ * much as executing it. At most PREPARED_LIMIT distinct texts get a name (each connection keeps
+ * the ones it has seen); the rest run unnamed. Turned off with SWITCHBOARD_PG_PREPARED=0 (e.g.
+ * behind a pooler in transaction mode, which cannot keep prepared statements).
+ */
+const PREPARED_LIMIT = 400;
+const preparedNames = new Map<string, string>();
+let preparedOn = true;
+
+/** Turns named statements on or off for the process (lib/db/client.ts reads the environment). */
+export function setPgPreparedStatements(on: boolean): void {
+  preparedOn = on;
+}
+
+function pgQuery(s: Stmt): pg.QueryConfig {
+  const text = toPgPlaceholders(s.sql);
+  let name = preparedOn ? preparedNames.get(text) : undefined;
+  if (preparedOn && name === undefined && preparedNames.size < PREPARED_LIMIT) {
+    name = `sb${preparedNames.size}`;
+    preparedNames.set(text, name);
+  }
+  return { text, values: s.params.map(pgParam), types: pgTypes, ...(name ? { name } : {}) };
+}
+
 class PgDirectBackend implements SqlBackend {
   readonly kind = "pg-direct" as const;
   readonly dialect = "postgresql" as const;
@@ -303,11 +330,8 @@ class PgDirectBackend implements SqlBackend {
   async transaction<T>(body: (exec: TxExec) => T | Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const exec: TxExec = {
-      all: async (s) =>
-        (await client.query({ text: toPgPlaceholders(s.sql), values: s.params.map(pgParam), types: pgTypes })).rows,
-      run: async (s) =>
-        (await client.query({ text: toPgPlaceholders(s.sql), values: s.params.map(pgParam), types: pgTypes }))
-          .rowCount ?? 0,
+      all: async (s) => (await client.query(pgQuery(s))).rows,
+      run: async (s) => (await client.query(pgQuery(s))).rowCount ?? 0,
     };
     let broken: unknown;
     try {
@@ -328,20 +352,12 @@ class PgDirectBackend implements SqlBackend {
   }
 
   async all(stmt: Stmt): Promise<Row[]> {
-    const r = await this.pool.query({
-      text: toPgPlaceholders(stmt.sql),
-      values: stmt.params.map(pgParam),
-      types: pgTypes,
-    });
+    const r = await this.pool.query(pgQuery(stmt));
     return r.rows;
   }
 
   async run(stmt: Stmt): Promise<number> {
-    const r = await this.pool.query({
-      text: toPgPlaceholders(stmt.sql),
-      values: stmt.params.map(pgParam),
-      types: pgTypes,
-    });
+    const r = await this.pool.query(pgQuery(stmt));
     return r.rowCount ?? 0;
   }
 

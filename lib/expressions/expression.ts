@@ -189,6 +189,27 @@ export function referencedNodeIds(text: string): string[] {
   return [...out];
 }
 
+/**
+ * The leading field names of every path the expression reads from the run context's `input` or
+ * `nodes` (e.g. `input.customer.email` → ["input", "customer", "email"]), for the checklist's
+ * "no such input field / output field" problems.
+ */
+export function referencedContextPaths(text: string): string[][] {
+  const ast = expressionAst(text);
+  if (!ast) return [];
+  const out: string[][] = [];
+  walk(ast, (node) => {
+    if ((node.type as string) !== "path" || !node.steps) return;
+    const steps = node.steps;
+    let i = 0;
+    if (steps[0]?.type === "variable" && (steps[0].value === "" || steps[0].value === "$")) i = 1;
+    const names: string[] = [];
+    for (let j = i; j < steps.length && steps[j]?.type === "name"; j++) names.push(String(steps[j]?.value));
+    if (names[0] === "input" || names[0] === "nodes") out.push(names);
+  });
+  return out;
+}
+
 function walk(node: unknown, visit: (n: jsonata.ExprNode) => void, depth = 0): void {
   if (depth > 500 || node === null || typeof node !== "object") return;
   if (Array.isArray(node)) {

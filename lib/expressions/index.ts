@@ -7,6 +7,7 @@ export {
   expressionAst,
   MAX_EXPRESSION_LENGTH,
   parseProblem,
+  referencedContextPaths,
   referencedNodeIds,
 } from "./expression";
 export { jsonSizeAtMost, toPlainJson } from "./size";
@@ -17,6 +18,7 @@ export {
   parseTemplate,
   renderDeep,
   renderTemplate,
+  templateContextPaths,
   templateNodeRefs,
   templateProblems,
   visitStrings,

@@ -9,6 +9,7 @@ import {
   type ExpressionLimits,
   evaluateExpression,
   parseProblem,
+  referencedContextPaths,
   referencedNodeIds,
 } from "./expression";
 import { SizeLimitError, toPlainJson } from "./size";
@@ -209,6 +210,20 @@ export function templateNodeRefs(value: unknown, path: string): { path: string; 
     if (isTemplateProblem(parsed)) return;
     for (const part of parsed.parts) {
       if (part.kind === "expr") for (const id of referencedNodeIds(part.expr)) out.push({ path: p, nodeId: id });
+    }
+  });
+  return out;
+}
+
+/** The `input.…` and `nodes.…` paths a template's expressions read (see referencedContextPaths). */
+export function templateContextPaths(value: unknown, path: string): { path: string; names: string[] }[] {
+  const out: { path: string; names: string[] }[] = [];
+  visitStrings(value, path, (text, p) => {
+    if (!hasTemplate(text)) return;
+    const parsed = parseTemplate(text);
+    if (isTemplateProblem(parsed)) return;
+    for (const part of parsed.parts) {
+      if (part.kind === "expr") for (const names of referencedContextPaths(part.expr)) out.push({ path: p, names });
     }
   });
   return out;

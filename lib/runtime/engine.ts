@@ -12,6 +12,7 @@ import type {
   McpGateway,
   ModelGateway,
   PriceTable,
+  RunNotifier,
   RunStore,
   SubworkflowResolver,
 } from "@/lib/contracts/ports";
@@ -48,6 +49,12 @@ export interface RuntimeOptions {
   models?: ModelGateway;
   /** The price table (default: the engine's; the host passes the workspaces' provider prices). */
   prices?: PriceTable;
+  /**
+   * Stream model tokens to live watchers (the notifier's `publishLive`; models are called with
+   * `onDelta`). Default: on for the web server (and tests), off for the CLI, workers and the bench,
+   * whose processes have no live watchers (streaming costs CPU per call).
+   */
+  liveEvents?: boolean;
   /** Monthly budgets (default: the database's ledger, lib/db/budgets.ts; false: none). */
   budgets?: BudgetLedger | false;
   http?: HttpFetcher;
@@ -149,6 +156,9 @@ export function createRuntime(db: Db, options: RuntimeOptions = {}): Runtime {
   const wired = options.store ?? (options.wrapStore ? options.wrapStore(ownStore!) : ownStore!);
   const store = options.execute === false ? new EnqueueOnlyStore(wired) : wired;
   const ledger = options.budgets === undefined ? createBudgetLedger(db) : null;
+  const live = options.liveEvents ?? (options.role === undefined || options.role === "web" || options.role === "test");
+  // Without live events the engine sees a notifier with no publishLive, so models are not streamed.
+  const engineNotifier: RunNotifier = live ? notifier : { publish: (runId, events) => notifier.publish(runId, events) };
   const engine = createEngine({
     nodes: builtinNodes,
     store,
@@ -159,7 +169,7 @@ export function createRuntime(db: Db, options: RuntimeOptions = {}): Runtime {
     resolver: createSubworkflowResolver(db),
     prices: options.prices ?? createPriceTable(),
     budgets: countedLedger(ledger ?? (options.budgets || undefined)),
-    notifier,
+    notifier: engineNotifier,
     owner,
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
     settings: options.settings ?? {},

@@ -15,3 +15,5 @@ export const loadApproval = (input: { approvalId: string }, db: Db) => approvalR
 /** Route handlers: the object named by the `[id]` segment of the URL. */
 export const runOfPath = (_input: unknown, db: Db, params: RouteParams) => runWorkspace(db, String(params.id));
 export const approvalOfPath = (_input: unknown, db: Db, params: RouteParams) => approvalResource(db, String(params.id));
+export const loadWorkflowOfPath = (_input: unknown, db: Db, params: RouteParams) =>
+  workflowWorkspace(db, String(params.id));

@@ -18,9 +18,10 @@
 // the rest are abandoned — their leases given up in a final commit that also queues their jobs
 // again, so another worker carries them on at once (steps in flight run again with the same
 // idempotency key). Then the process exits.
+
+import { type Runner as GraphileRunner, run as runGraphileWorker, type Task } from "graphile-worker";
 import { isFencedError } from "@/lib/contracts/errors";
-import type { RunStore } from "@/lib/contracts/ports";
-import { run as runGraphileWorker, type Runner as GraphileRunner, type Task } from "graphile-worker";
+import type { Lease, RunStore } from "@/lib/contracts/ports";
 import type { Db } from "../db/client";
 import { databaseHealth, isReady } from "../db/health";
 import {
@@ -32,6 +33,7 @@ import {
   jobsSchemaOf,
   RUN_TASK,
 } from "../db/jobs";
+import type { PrismaRunStore } from "../db/run-store";
 import type { RunResult } from "../engine/types";
 import { createHost, type Host, type HostOptions } from "../host";
 import { expireDeadLocalLeases } from "../runtime/recovery";
@@ -74,25 +76,79 @@ export interface Worker {
   stop(): Promise<void>;
   /** Resolves when the worker has stopped. */
   readonly stopped: Promise<void>;
+  /** Why the worker stopped on its own (the job queue failed), or null. */
+  readonly failure: unknown;
 }
 
-/** Notes which runs this process's engine took the lease of (so a job knows it executed its run). */
-class LeaseTracker implements RunStore {
+type Claim = NonNullable<Awaited<ReturnType<PrismaRunStore["claimRun"]>>>;
+
+/**
+ * The worker's view of the run store. It notes which runs this process's engine took the lease
+ * of (so a job knows whether it executed its run), and hands the engine what a job's claim
+ * (PrismaRunStore.claimRun: the lease, the run and whether it has steps or approvals, in one
+ * statement) already read: the engine's next `acquireLease`, `loadRun`, `listSteps` and
+ * `listApprovals` of that run are answered from the claim, once each, instead of four round trips.
+ */
+class WorkerStore implements RunStore {
   readonly took = new Set<string>();
-  constructor(private readonly inner: RunStore) {}
+  private readonly claims = new Map<string, Claim & { leaseUsed?: boolean; runUsed?: boolean }>();
+  constructor(
+    private readonly inner: RunStore,
+    private readonly prisma: PrismaRunStore,
+  ) {}
+
+  /** Claims the run for `owner` (PostgreSQL); false when it is finished or held by someone else. */
+  async claim(runId: string, owner: string, ttlMs: number): Promise<boolean> {
+    const c = await this.prisma.claimRun(runId, owner, ttlMs, new Date());
+    if (!c) return false;
+    this.claims.set(runId, c);
+    return true;
+  }
+
+  /** Forgets what the engine did not use; returns a claimed lease it never asked for (to be released). */
+  unclaim(runId: string): Lease | null {
+    const c = this.claims.get(runId);
+    this.claims.delete(runId);
+    return c && !c.leaseUsed ? c.lease : null;
+  }
+
   acquireLease: RunStore["acquireLease"] = async (runId, owner, ttlMs, now, options) => {
+    const c = this.claims.get(runId);
+    if (c && !c.leaseUsed && c.lease.owner === owner && !options?.force) {
+      c.leaseUsed = true;
+      this.took.add(runId);
+      return c.lease;
+    }
     const lease = await this.inner.acquireLease(runId, owner, ttlMs, now, options);
     if (lease) this.took.add(runId);
     return lease;
   };
+  loadRun: RunStore["loadRun"] = async (runId) => {
+    const c = this.claims.get(runId);
+    if (c?.leaseUsed && !c.runUsed) {
+      c.runUsed = true;
+      return c.run;
+    }
+    return this.inner.loadRun(runId);
+  };
+  listSteps: RunStore["listSteps"] = async (runId) => {
+    const c = this.claims.get(runId);
+    if (c?.runUsed && !c.hasSteps) return [];
+    return this.inner.listSteps(runId);
+  };
+  listApprovals: RunStore["listApprovals"] = async (filter) => {
+    const c = filter.runId ? this.claims.get(filter.runId) : undefined;
+    if (c?.runUsed && !c.hasApprovals && Object.keys(filter).length === 1) {
+      this.claims.delete(filter.runId!);
+      return [];
+    }
+    return this.inner.listApprovals(filter);
+  };
   createRun: RunStore["createRun"] = (input) => this.inner.createRun(input);
-  loadRun: RunStore["loadRun"] = (runId) => this.inner.loadRun(runId);
   renewLease: RunStore["renewLease"] = (lease, ttlMs, now) => this.inner.renewLease(lease, ttlMs, now);
   releaseLease: RunStore["releaseLease"] = (lease) => this.inner.releaseLease(lease);
   commit: RunStore["commit"] = (lease, input, now) => this.inner.commit(lease, input, now);
-  listSteps: RunStore["listSteps"] = (runId) => this.inner.listSteps(runId);
   listEvents: RunStore["listEvents"] = (runId, afterSeq, limit) => this.inner.listEvents(runId, afterSeq, limit);
-  listApprovals: RunStore["listApprovals"] = (filter) => this.inner.listApprovals(filter);
   getApproval: RunStore["getApproval"] = (id) => this.inner.getApproval(id);
   decideApproval: RunStore["decideApproval"] = (id, input) => this.inner.decideApproval(id, input);
   findRunsToRecover: RunStore["findRunsToRecover"] = (now, limit) => this.inner.findRunsToRecover(now, limit);
@@ -112,7 +168,7 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
   const leaseTtlMs = options.leaseTtlMs ?? 30_000;
   const graceMs = options.graceMs ?? 10_000;
   const metrics = switchboardMetrics();
-  let tracker!: LeaseTracker;
+  let tracker!: WorkerStore;
   const host = await createHost({
     ...options.host,
     role: "worker",
@@ -124,7 +180,7 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
       ...options.host?.runtime,
       wrapStore: (own) => {
         const inner = options.host?.runtime?.wrapStore ? options.host.runtime.wrapStore(own) : own;
-        tracker = new LeaseTracker(inner);
+        tracker = new WorkerStore(inner, own);
         return tracker;
       },
     },
@@ -137,6 +193,7 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
     telemetry: true,
     metrics: true,
     relay: { publish: true, listen: false },
+    schedules: options.sweeps === false ? false : {},
   });
 
   let executed = 0;
@@ -144,17 +201,26 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
   /** Runs this worker is executing: runId → the promise of its execution (settles, never rejects). */
   const active = new Map<string, Promise<void>>();
 
-  /** Carries one run on; resolves with whether this worker executed it (took its lease). */
-  async function carryOn(runId: string): Promise<"executed" | "skipped"> {
+  /**
+   * Carries one run on; resolves with whether this worker executed it (took its lease). `claim`
+   * (PostgreSQL): take the lease and read the run in one statement first.
+   */
+  async function carryOn(runId: string, claim = false): Promise<"executed" | "skipped"> {
     tracker.took.delete(runId);
     let result: RunResult;
     try {
+      // a run held by a live executor elsewhere is not claimed; the engine then decides (a dead
+      // executor of this host is taken over at once, anything else is left to its holder)
+      if (claim) await tracker.claim(runId, owner, leaseTtlMs);
       result = await host.engine.runUntilPauseOrEnd(runId);
     } catch (error) {
       tracker.took.delete(runId);
       // someone else took the run over, or it no longer exists (retention): nothing left to do here
       if (isFencedError(error) || (error as { code?: string })?.code === "not_found") return "skipped";
       throw error;
+    } finally {
+      const unused = tracker.unclaim(runId);
+      if (unused) await host.store.releaseLease(unused).catch(() => {});
     }
     if (!tracker.took.delete(runId)) return "skipped";
     executed++;
@@ -175,6 +241,7 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
 
   // ---------------------------------------------------------------- PostgreSQL: graphile-worker
   let graphile: GraphileRunner | null = null;
+  let failure: unknown = null;
   let closePool: (() => Promise<void>) | null = null;
   const jobsSchema = jobsSchemaOf(db.target);
   if (db.target.provider === "postgresql" && jobsSchema) {
@@ -184,7 +251,7 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
         log(`[worker] a job without a run id: ${JSON.stringify(payload)}`);
         return;
       }
-      const p = carryOn(runId);
+      const p = carryOn(runId, true);
       track(runId, p);
       try {
         const outcome = await p;
@@ -195,8 +262,9 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
         throw error; // graphile-worker retries the job with its backoff
       }
     };
-    // Connections: one per job in progress, one to listen, one spare (the engine's own pool is separate).
-    const pool = jobQueuePool(db.target.url, concurrency + 2);
+    // graphile-worker's own connections: one to listen for new jobs, one to fetch them (in
+    // batches), one to complete them (in batches). The runs themselves use the engine's pool.
+    const pool = jobQueuePool(db.target.url, 3);
     closePool = () => pool.end();
     graphile = await runGraphileWorker({
       pgPool: pool,
@@ -208,6 +276,24 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
       taskList: { [RUN_TASK]: task },
       parsedCronItems: [],
       gracefulShutdownAbortTimeout: graceMs + 60_000,
+      preset: {
+        worker: {
+          // fetch (and lock) a few jobs per query, and complete finished ones together: two
+          // statements per batch instead of two per run. A killed worker's locked jobs are
+          // queued again by the sweep (their runs have no live lease and no available job).
+          localQueue: { size: Math.max(2, concurrency) },
+          completeJobBatchDelay: 1,
+          failJobBatchDelay: 1,
+        },
+      },
+    });
+    // graphile-worker gives up on a broken queue connection (e.g. it could not complete jobs):
+    // stop this worker and exit non-zero, so that whoever supervises it starts a fresh one
+    graphile.promise.catch((error: unknown) => {
+      if (stopping) return;
+      failure = error;
+      log(`[worker] the job queue stopped: ${message(error)}`);
+      void stop();
     });
   }
 
@@ -219,7 +305,9 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
       const free = concurrency - active.size;
       if (free > 0) {
         try {
-          const ids = (await host.store.findRunsToRecover(new Date(), free + active.size)).filter((id) => !active.has(id));
+          const ids = (await host.store.findRunsToRecover(new Date(), free + active.size)).filter(
+            (id) => !active.has(id),
+          );
           for (const runId of ids.slice(0, free)) {
             track(
               runId,
@@ -284,10 +372,16 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
     log(`[worker] health on port ${health.port}`);
   }
 
-  log(`[worker] ${owner} started (${db.provider}${graphile ? ", graphile-worker queue" : ""}, concurrency ${concurrency})`);
+  log(
+    `[worker] ${owner} started (${db.provider}${graphile ? ", graphile-worker queue" : ""}, concurrency ${concurrency})`,
+  );
 
   let stopPromise: Promise<void> | null = null;
-  const stop = () => {
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => {
+    resolveStopped = r;
+  });
+  const stop = (): Promise<void> => {
     stopPromise ??= (async () => {
       stopping = true;
       clearInterval(sweepTimer);
@@ -309,13 +403,9 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
       await host.close();
       await health?.close();
       log(`[worker] ${owner} stopped after ${executed} run(s)`);
-    })();
+    })().finally(resolveStopped);
     return stopPromise;
   };
-  let resolveStopped!: () => void;
-  const stopped = new Promise<void>((r) => {
-    resolveStopped = r;
-  });
 
   return {
     owner,
@@ -325,7 +415,10 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
     },
     healthPort: health?.port ?? null,
     wake,
-    stop: () => stop().then(resolveStopped),
+    stop,
     stopped,
+    get failure() {
+      return failure;
+    },
   };
 }

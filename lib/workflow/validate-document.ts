@@ -13,7 +13,13 @@ import { migrateWorkflowDocument } from "@/lib/contracts/node-migrations";
 import type { NodeDefinitions } from "@/lib/contracts/node-registry";
 import { unsafeTextIssues } from "@/lib/contracts/text";
 import { WORKFLOW_FORMAT, type WorkflowDocument, workflowDocumentSchema } from "@/lib/contracts/workflow-document";
-import { jsonSizeAtMost, parseProblem, templateNodeRefs, templateProblems } from "@/lib/expressions";
+import {
+  jsonSizeAtMost,
+  parseProblem,
+  templateContextPaths,
+  templateNodeRefs,
+  templateProblems,
+} from "@/lib/expressions";
 import { analyzeGraph, ancestorsOf, findCycles } from "./graph";
 
 export interface WorkflowIssue extends Issue {
@@ -454,10 +460,71 @@ export function validateDocument(doc: unknown, nodes: NodeDefinitions): Validati
     }
   }
 
+  // --- templates must name input fields the workflow declares, and output fields a node declares
+  issues.push(...fieldReferenceIssues(raw.input, uniqueNodes, byId, nodes));
+
   if (issues.length > 0 || !parsed.success) {
     return { valid: false, issues: dedupe(issues) };
   }
   return { valid: true, document: parsed.data, issues: [] };
+}
+
+/** The top-level property names a JSON Schema declares, or null when it declares none (anything goes). */
+function declaredFields(schema: unknown): Set<string> | null {
+  const props = (schema as { properties?: unknown } | null | undefined)?.properties;
+  if (!props || typeof props !== "object" || Array.isArray(props)) return null;
+  return new Set(Object.keys(props));
+}
+
+type FieldRefNode = { id: string; type: string; index: number; parsedConfig?: unknown };
+
+/**
+ * `input.<field>` where the workflow's input schema lists its fields and not this one, and
+ * `nodes.<id>.output.<field>` where that node declares an `outputSchema` with fields and not this
+ * one: the value would always be empty, so the checklist names it.
+ */
+function fieldReferenceIssues(
+  inputSchema: unknown,
+  list: readonly FieldRefNode[],
+  byId: ReadonlyMap<string, FieldRefNode>,
+  nodes: NodeDefinitions,
+): WorkflowIssue[] {
+  const out: WorkflowIssue[] = [];
+  const inputFields = declaredFields(inputSchema);
+  for (const n of list) {
+    const def = nodes.definition(n.type);
+    if (!def || n.parsedConfig === undefined) continue;
+    for (const ex of def.expressions(n.parsedConfig)) {
+      const path = `nodes[${n.index}].config.${ex.path}`;
+      const refs =
+        ex.kind === "expression"
+          ? typeof ex.value === "string"
+            ? templateContextPaths(`{{ ${ex.value} }}`, path)
+            : []
+          : templateContextPaths(ex.value, path);
+      for (const ref of refs) {
+        const [root, a, b, field] = ref.names;
+        if (root === "input" && a && inputFields && !inputFields.has(a)) {
+          out.push({
+            path: ref.path,
+            nodeId: n.id,
+            message: `This uses input field "${a}", which the workflow's inputs do not have. Add it to the trigger's input fields or pick an existing one.`,
+          });
+        } else if (root === "nodes" && a && b === "output" && field) {
+          const target = byId.get(a);
+          const schema = (target?.parsedConfig as { outputSchema?: unknown } | undefined)?.outputSchema;
+          const fields = declaredFields(schema);
+          if (fields && !fields.has(field))
+            out.push({
+              path: ref.path,
+              nodeId: n.id,
+              message: `This uses output field "${field}" of "${a}", whose declared output has no such field.`,
+            });
+        }
+      }
+    }
+  }
+  return out;
 }
 
 function dedupe(issues: WorkflowIssue[]): WorkflowIssue[] {

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { formatCost, formatDuration, formatTokens, formatWhen, runsHref } from "@/components/runs/format";
+import { formatCost, formatDuration, formatTokens, formatWhen, runsHref, triggerLabel } from "@/components/runs/format";
 import { RunsFilterForm } from "@/components/runs/runs-filter-form";
 import { StatusBadge } from "@/components/runs/status-badge";
 import { Forbidden } from "@/components/shell/forbidden";
@@ -124,7 +124,11 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
                     </Link>
                     <span className="ml-1 text-xs text-slate-500">v{r.version}</span>
                   </TD>
-                  <TD className="text-slate-600">{r.trigger}</TD>
+                  <TD className="text-slate-600">
+                    <Link href={runsHref({ ...params, trigger: r.trigger })} className="hover:underline">
+                      {triggerLabel(r.trigger)}
+                    </Link>
+                  </TD>
                   <TD>
                     <StatusBadge status={r.status} />
                     {r.waitingOnPerson ? (

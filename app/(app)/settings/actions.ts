@@ -10,6 +10,7 @@ import { RetentionDaysInputSchema } from "@/lib/db/retention";
 import { authedAction } from "@/lib/server/action";
 import {
   addMember,
+  CreateApiKeyInput,
   changeRole,
   createApiKey,
   removeMember,
@@ -68,7 +69,15 @@ export const removeMemberAction = authedAction(
 );
 
 export const createApiKeyAction = authedAction(
-  { action: "apikey.manage", input: z.object({ name: name("Key name", 80), role: RoleSchema }) },
+  {
+    action: "apikey.manage",
+    input: z.object({
+      name: name("Key name", 80),
+      role: RoleSchema,
+      scopes: CreateApiKeyInput.shape.scopes,
+      expiresInDays: CreateApiKeyInput.shape.expiresInDays,
+    }),
+  },
   ({ actor, input, db }) => createApiKey(db, actor, input).then(thenRevalidate("/settings")),
 );
 

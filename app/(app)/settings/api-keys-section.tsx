@@ -12,6 +12,7 @@ import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { ROLE_LABELS, type Role } from "@/lib/auth/roles";
+import { API_KEY_SCOPE_LABELS, API_KEY_SCOPES } from "@/lib/auth/scopes";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
 import { RoleField } from "./role-field";
 
@@ -23,7 +24,12 @@ export type ApiKeyRow = {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  expiresAt?: string | null;
+  /** null: a key made before scopes (every scope its role allows) */
+  scopes?: string[] | null;
 };
+
+const DEFAULT_SCOPES = new Set(["runs:read", "runs:write"]);
 
 function day(iso: string | null): string {
   return iso ? iso.slice(0, 10) : "never";
@@ -55,7 +61,16 @@ export function ApiKeysSection({ keys }: { keys: ApiKeyRow[] }) {
     <Card>
       <CardHeader
         title="API keys"
-        description="For scripts and other systems: send `Authorization: Bearer <key>`. A key acts with its own role."
+        description={
+          <>
+            For scripts and other systems: send <code>Authorization: Bearer &lt;key&gt;</code>. A key acts with its own
+            role (never more than its creator's), limited to its scopes. See the{" "}
+            <a href="/api-docs" className="underline">
+              API reference
+            </a>
+            .
+          </>
+        }
         actions={<Button onClick={() => setCreating(true)}>Create API key</Button>}
       />
       {keys.length === 0 ? (
@@ -71,7 +86,9 @@ export function ApiKeysSection({ keys }: { keys: ApiKeyRow[] }) {
               <TH>Name</TH>
               <TH>Key</TH>
               <TH>Role</TH>
+              <TH>Scopes</TH>
               <TH>Created</TH>
+              <TH>Expires</TH>
               <TH>Last used</TH>
               <TH>Status</TH>
               <TH>
@@ -87,9 +104,19 @@ export function ApiKeysSection({ keys }: { keys: ApiKeyRow[] }) {
                   <code className="font-mono text-xs">{k.prefix}…</code>
                 </TD>
                 <TD>{ROLE_LABELS[k.role]}</TD>
+                <TD className="text-xs">{k.scopes ? k.scopes.join(", ") : "all (made before scopes)"}</TD>
                 <TD>{day(k.createdAt)}</TD>
+                <TD>{k.expiresAt ? day(k.expiresAt) : "never"}</TD>
                 <TD>{day(k.lastUsedAt)}</TD>
-                <TD>{k.revokedAt ? <Badge tone="danger">Revoked</Badge> : <Badge tone="success">Active</Badge>}</TD>
+                <TD>
+                  {k.revokedAt ? (
+                    <Badge tone="danger">Revoked</Badge>
+                  ) : k.expiresAt && Date.parse(k.expiresAt) <= Date.now() ? (
+                    <Badge tone="warning">Expired</Badge>
+                  ) : (
+                    <Badge tone="success">Active</Badge>
+                  )}
+                </TD>
                 <TD className="text-right">
                   {k.revokedAt ? null : (
                     <Button variant="ghost" size="sm" aria-label={`Revoke ${k.name}`} onClick={() => setRevoking(k)}>
@@ -137,7 +164,13 @@ function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose:
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     setPending(true);
-    const result = await createApiKeyAction({ name: data.get("name"), role: data.get("role") });
+    const expires = String(data.get("expiresInDays") ?? "").trim();
+    const result = await createApiKeyAction({
+      name: data.get("name"),
+      role: data.get("role"),
+      scopes: data.getAll("scopes"),
+      expiresInDays: expires ? Number(expires) : undefined,
+    });
     setPending(false);
     if (!result.ok) {
       setError(result.error);
@@ -191,6 +224,27 @@ function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose:
           <Input name="name" required autoComplete="off" />
         </Field>
         <RoleField defaultRole="editor" error={error} />
+        <fieldset className="space-y-1.5">
+          <legend className="text-sm font-medium text-slate-800">Scopes</legend>
+          {API_KEY_SCOPES.map((scope) => (
+            <label key={scope} className="flex items-start gap-2 text-sm text-slate-700">
+              <input type="checkbox" name="scopes" value={scope} defaultChecked={DEFAULT_SCOPES.has(scope)} />
+              <span>
+                <code className="text-xs">{scope}</code> — {API_KEY_SCOPE_LABELS[scope]}
+              </span>
+            </label>
+          ))}
+          {fieldError(error?.fieldErrors, "scopes") ? (
+            <p className="text-sm text-red-700">{fieldError(error?.fieldErrors, "scopes")}</p>
+          ) : null}
+        </fieldset>
+        <Field
+          label="Expires after (days)"
+          hint="Empty: never expires."
+          error={fieldError(error?.fieldErrors, "expiresInDays")}
+        >
+          <Input name="expiresInDays" type="number" min={1} max={3650} inputMode="numeric" />
+        </Field>
         <div className="flex justify-end gap-3 pt-2">
           <Button variant="secondary" onClick={close}>
             Cancel

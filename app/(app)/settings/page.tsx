@@ -69,6 +69,7 @@ export default async function SettingsPage() {
               createdAt: k.createdAt.toISOString(),
               lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
               revokedAt: k.revokedAt?.toISOString() ?? null,
+              expiresAt: k.expiresAt?.toISOString() ?? null,
             }))}
           />
         ) : null}

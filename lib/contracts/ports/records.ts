@@ -17,6 +17,8 @@ export type RunTrigger =
   | "cli"
   | "webhook"
   | "schedule"
+  /** a chat message in the app's chat trigger */
+  | "chat"
   | "subworkflow"
   | "retry"
   | "rerun"

@@ -24,4 +24,20 @@ describe("trigger", () => {
     ).toBe(true);
     expect(triggerConfigSchema.parse({})).toEqual(triggerDefinition.defaults);
   });
+
+  it("takes chat, webhook and schedule settings; refuses a bad cron field or time zone", () => {
+    expect(triggerConfigSchema.safeParse({ kind: "chat" }).success).toBe(true);
+    expect(
+      triggerConfigSchema.safeParse({ kind: "webhook", secret: "hook", maxBodyKb: 64, respond: "with_output" }).success,
+    ).toBe(true);
+    expect(triggerConfigSchema.safeParse({ kind: "webhook", respond: "later" }).success).toBe(false);
+    const badCron = triggerConfigSchema.safeParse({ kind: "schedule", cron: "61 * * * *" });
+    expect(badCron.success).toBe(false);
+    expect(badCron.error?.issues[0]?.path).toEqual(["cron"]);
+    const badZone = triggerConfigSchema.safeParse({ kind: "schedule", cron: "0 9 * * *", timezone: "Mars/Olympus" });
+    expect(badZone.error?.issues[0]).toMatchObject({ path: ["timezone"], message: expect.stringContaining("Mars") });
+    expect(triggerConfigSchema.safeParse({ kind: "schedule", cron: "0 9 * * 1-5", missed: "run_once" }).success).toBe(
+      true,
+    );
+  });
 });

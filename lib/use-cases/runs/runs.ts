@@ -12,6 +12,7 @@ import { getRunDetail } from "@/lib/db/runs-queries";
 import { loadPublishedVersion } from "@/lib/db/workflows-store";
 import { RetryRefusedError } from "@/lib/engine/retry";
 import type { Engine } from "@/lib/engine/types";
+import type { Dispatcher } from "@/lib/runtime/dispatch";
 import { personId, scopeOf } from "../scope";
 import { pinDraftForRun } from "../workflows/workflows";
 import { RerunRefusedError, rerun } from "./rerun";
@@ -21,6 +22,8 @@ export interface RunDeps {
   db: Db;
   engine: Pick<Engine, "startRun" | "runUntilPauseOrEnd" | "resume" | "cancel" | "retryFromFailed">;
   store: Pick<RunStore, "loadRun">;
+  /** The host's dispatcher (inline: executes here; workers: the run's job is already queued). */
+  dispatcher?: Pick<Dispatcher, "carryOn">;
 }
 
 const TERMINAL = ["succeeded", "failed", "cancelled"];
@@ -33,6 +36,7 @@ async function ownRun(db: Db, actor: Actor, runId: string) {
 
 /** In the background: the page follows the new run live; recover() picks it up after a crash. */
 function carryOn(deps: RunDeps, runId: string) {
+  if (deps.dispatcher) return deps.dispatcher.carryOn(runId);
   deps.engine.resume(runId).catch((error: unknown) => console.error(`[runs] resuming ${runId} failed`, error));
 }
 
@@ -43,7 +47,7 @@ function carryOn(deps: RunDeps, runId: string) {
 export async function startRunFromEditor(
   deps: RunDeps,
   actor: Actor,
-  input: { workflowId: string; input: unknown },
+  input: { workflowId: string; input: unknown; trigger?: "manual" | "chat" },
 ): Promise<{ runId: string; version: number; newVersion: boolean }> {
   const pinned = await pinDraftForRun(deps.db, scopeOf(actor), input.workflowId);
   const { runId } = await deps.engine.startRun(
@@ -54,12 +58,14 @@ export async function startRunFromEditor(
       workflowVersionId: pinned.versionId,
     },
     input.input ?? {},
-    { trigger: "manual", startedById: actor.userId },
+    { trigger: input.trigger ?? "manual", startedById: actor.userId },
   );
   // Execute in the background: the editor follows the run over SSE.
-  void deps.engine.runUntilPauseOrEnd(runId).catch((error: unknown) => {
-    console.error(`[switchboard] run ${runId} stopped with an error`, error);
-  });
+  if (deps.dispatcher) deps.dispatcher.carryOn(runId);
+  else
+    void deps.engine.runUntilPauseOrEnd(runId).catch((error: unknown) => {
+      console.error(`[switchboard] run ${runId} stopped with an error`, error);
+    });
   return { runId, version: pinned.version, newVersion: pinned.created };
 }
 

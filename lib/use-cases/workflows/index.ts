@@ -1,3 +1,5 @@
 // Workflow use cases (see workflows.ts) and the document rules they apply (document.ts).
+
+export * from "./api";
 export { documentProblems, stripSecrets } from "./document";
 export * from "./workflows";

@@ -125,6 +125,27 @@ describe.each(TEST_DATABASES)("workflows on $name", ({ open }) => {
     expect(exported).toEqual(doc);
   });
 
+  it("stores an imported document with older node configs migrated to their current version", async () => {
+    const old = {
+      format: "switchboard.workflow/v1",
+      name: "Ask a remote agent",
+      nodes: [
+        { id: "start", type: "trigger", config: { kind: "manual" } },
+        {
+          id: "ask",
+          type: "a2a",
+          config: { agentCardUrl: "https://agents.example.com/.well-known/agent.json", message: "{{ input }}" },
+        },
+      ],
+      edges: [{ source: "start", target: "ask" }],
+    };
+    const imported = await importWorkflow(db, scope, old);
+    const stored = (await exportWorkflow(db, scope.workspaceId, imported.id)) as { nodes: Record<string, unknown>[] };
+    const ask = stored.nodes.find((node) => node.id === "ask") as { version?: number; config: Record<string, unknown> };
+    expect(ask.version).toBe(2);
+    expect(ask.config.agentCardUrl).toBe("https://agents.example.com/.well-known/agent-card.json");
+  });
+
   it("strips credentials and secret values on export", () => {
     const doc = {
       nodes: [

@@ -27,7 +27,9 @@ import {
 } from "@/lib/db/workflows";
 import { contentHash, isUniqueViolation } from "@/lib/db/workflows-store";
 import { getTemplate } from "@/lib/templates";
+import { migrateWorkflow } from "@/lib/workflow/validate";
 import type { Scope } from "../scope";
+import { removeSchedule, syncScheduleOnPublish } from "../triggers/schedules";
 import {
   documentColumns,
   documentProblems,
@@ -130,6 +132,7 @@ export async function deleteWorkflow(db: Db, scope: Scope, id: string): Promise<
   await transaction(db, async (tx) => {
     const wf = await requireWorkflow(tx, scope.workspaceId, id);
     await softDeleteWorkflow(tx, { id, userId: scope.userId ?? null });
+    await removeSchedule(tx, id);
     await recordAudit(tx, {
       workspaceId: scope.workspaceId,
       actor: scope.actor,
@@ -166,7 +169,9 @@ export async function importWorkflow(db: Db, scope: Scope, raw: unknown): Promis
   }
   // Credentials are bound by name: every one the document uses must exist in this workspace.
   requireCredentials(document, await credentialNames(db, scope.workspaceId));
-  return addWorkflow(db, scope, document as Record<string, unknown>, "workflow.imported", "Imported");
+  // Older node configs are stored migrated, so the draft is current from the first save on.
+  const current = migrateWorkflow(document) as Record<string, unknown>;
+  return addWorkflow(db, scope, current, "workflow.imported", "Imported");
 }
 
 /**
@@ -246,6 +251,8 @@ export async function publishWorkflow(
           userId: scope.userId ?? null,
           note: (input.note ?? "").slice(0, 500),
         });
+        // a schedule trigger fires from the published version: create, update or remove its schedule
+        await syncScheduleOnPublish(tx, { workspaceId: scope.workspaceId, workflowId: wf.id, document: wf.draft });
         await recordAudit(tx, {
           workspaceId: scope.workspaceId,
           actor: scope.actor,

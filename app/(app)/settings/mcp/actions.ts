@@ -1,11 +1,11 @@
 "use server";
 // MCP server actions: one-liners over lib/use-cases/mcp through authedAction (session, role,
 // workspace, zod). Registering, discovering (which may start a stdio command), marking tools and
-// removing are for administrators; listing is for everyone who builds workflows.
+// removing are for administrators (the editor's pickers get the list from the editor page).
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authedAction } from "@/lib/server/action";
-import { addServer, discoverServerTools, listServers, removeServer, setApprovalTools } from "@/lib/use-cases/mcp";
+import { addServer, discoverServerTools, removeServer, setApprovalTools } from "@/lib/use-cases/mcp";
 
 const serverName = z.string().trim().min(1, "Server name is required").max(64);
 
@@ -37,10 +37,4 @@ export const setMcpApprovalToolsAction = authedAction(
 export const removeMcpServerAction = authedAction(
   { action: "mcp.manage", resourceType: "mcpserver", input: z.object({ name: serverName }) },
   ({ actor, input, db }) => removeServer(db, actor, input.name).then(refresh),
-);
-
-/** The editor's tool picker: servers and the tools their last discovery found (no connection). */
-export const listMcpServersAction = authedAction(
-  { action: "mcp.read", resourceType: "mcpserver", input: z.object({}) },
-  ({ actor, db }) => listServers(db, actor),
 );

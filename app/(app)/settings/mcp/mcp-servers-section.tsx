@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -67,6 +67,9 @@ function ServerItem({ server, canManage }: { server: McpServerView; canManage: b
   const toast = useToast();
   const [pending, setPending] = useState<"discover" | "remove" | "approval" | null>(null);
   const [removing, setRemoving] = useState(false);
+  // the marks change at once on screen; the server's answer (or an error) settles them
+  const [marked, setMarked] = useState(server.approvalTools);
+  useEffect(() => setMarked(server.approvalTools), [server.approvalTools]);
   const headingId = `mcp-${server.name}`;
 
   async function discover() {
@@ -80,10 +83,15 @@ function ServerItem({ server, canManage }: { server: McpServerView; canManage: b
   }
 
   async function setApproval(tools: string[]) {
+    const before = marked;
+    setMarked(tools);
     setPending("approval");
     const result = await setMcpApprovalToolsAction({ name: server.name, tools });
     setPending(null);
-    if (!result.ok) toast.show(result.error.message, "error");
+    if (!result.ok) {
+      setMarked(before);
+      toast.show(result.error.message, "error");
+    }
     router.refresh();
   }
 
@@ -100,9 +108,9 @@ function ServerItem({ server, canManage }: { server: McpServerView; canManage: b
     router.refresh();
   }
 
-  const all = server.approvalTools.includes(ALL);
+  const all = marked.includes(ALL);
   const toggle = (tool: string, on: boolean) => {
-    const rest = server.approvalTools.filter((t) => t !== tool && t !== ALL);
+    const rest = marked.filter((t) => t !== tool && t !== ALL);
     void setApproval(on ? [...rest, tool] : rest);
   };
 
@@ -181,14 +189,14 @@ function ServerItem({ server, canManage }: { server: McpServerView; canManage: b
                       <label className="flex items-center gap-2 text-xs text-slate-700">
                         <input
                           type="checkbox"
-                          checked={t.requiresApproval}
+                          checked={all || marked.includes(t.name)}
                           disabled={all || pending === "approval"}
                           onChange={(e) => toggle(t.name, e.target.checked)}
                           aria-label={`${t.name} needs approval`}
                         />
                         Needs approval
                       </label>
-                    ) : t.requiresApproval ? (
+                    ) : all || marked.includes(t.name) ? (
                       <Badge tone="warning">Needs approval</Badge>
                     ) : null}
                   </li>

@@ -1,61 +1,28 @@
 // GET /api/v1/runs — the runs list as JSON, same filters as the /runs page, cursor-paginated.
 // POST /api/v1/runs — start a run of a workflow's published version:
-//   { "workflowId": "<id or name>", "version"?: <n> | "latest", "input"?: {…} }
-//   201 { runId, status: "queued", version }; 404 no such workflow or version; 400 naming the input field.
-// The run is carried on by this server (SWITCHBOARD_EXECUTE=inline) or by the workers (workers: the
-// job is added in the transaction that creates the run); follow it at /api/runs/<id>/events.
-import { z } from "zod";
-import { AppError } from "@/lib/contracts/app-errors";
-import { recordAudit } from "@/lib/db/audit";
-import { listRuns, RunsFilterSchema } from "@/lib/db/runs-queries";
-import { loadPublishedVersion } from "@/lib/db/workflows-store";
-import { authedRoute } from "@/lib/server/route";
-import { personId } from "@/lib/use-cases/scope";
+//   { "workflowId": "<id or name>", "version"?: <n> | "latest", "input"?: {…} }  [Idempotency-Key: <key>]
+//   201 { runId, status: "queued", version }; 200 the same run again for a repeated Idempotency-Key;
+//   404 no such workflow or version; 400 naming the input field; 409 a reused Idempotency-Key.
+// The run is carried on by the host's dispatcher; follow it at /api/v1/runs/<id>/events.
+import { listRuns } from "@/lib/db/runs-queries";
+import { API_V1 } from "@/lib/server/api-v1";
+import { idempotencyKeyOf, v1Route } from "@/lib/server/route";
+import { startCallerOf, startPublishedRun } from "@/lib/use-cases/runs";
 
-const ListInput = RunsFilterSchema.extend({
-  cursor: z.string().max(300).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-});
+export const dynamic = "force-dynamic";
 
-export const GET = authedRoute({ action: "run.read", input: ListInput }, async ({ actor, input, db }) => {
+export const GET = v1Route(API_V1.listRuns, {}, async ({ actor, input, db }) => {
   const { cursor, limit, ...filter } = input;
   const page = await listRuns(db, actor.workspaceId, filter, { cursor, limit });
   return { runs: page.items, nextCursor: page.nextCursor };
 });
 
-const StartInput = z.object({
-  workflowId: z.string().min(1).max(300),
-  version: z.union([z.number().int().positive(), z.literal("latest")]).optional(),
-  input: z.unknown().optional(),
-});
-
-export const POST = authedRoute({ action: "run.start", input: StartInput }, async ({ actor, input, db, host }) => {
-  const published = await loadPublishedVersion(db, actor.workspaceId, input.workflowId, input.version ?? "latest");
-  if (!published)
-    throw new AppError("not_found:workflow", {
-      message: `The workflow "${input.workflowId}" does not exist here or has no published version${input.version && input.version !== "latest" ? ` ${input.version}` : ""}.`,
-    });
-  const { runId } = await host.engine.startRun(
-    {
-      document: published.document,
-      workspaceId: actor.workspaceId,
-      workflowId: published.workflowId,
-      workflowVersionId: published.workflowVersionId,
-    },
-    input.input ?? {},
-    { trigger: "api", startedById: personId(actor) },
-  );
-  host.dispatcher.carryOn(runId);
-  await recordAudit(db, {
-    workspaceId: actor.workspaceId,
-    actor,
-    action: "run.started",
-    targetType: "run",
-    targetId: runId,
-    summary: `Started run ${runId} of version ${published.version} through the API`,
+export const POST = v1Route(API_V1.startRun, {}, async ({ actor, input, host, request }) => {
+  const started = await startPublishedRun(host, startCallerOf(actor), {
+    ...input,
+    trigger: "api",
+    idempotencyKey: idempotencyKeyOf(request),
   });
-  return Response.json(
-    { runId, status: "queued", version: published.version },
-    { status: 201, headers: { "cache-control": "no-store" } },
-  );
+  const body = { runId: started.runId, status: started.status, version: started.version, replayed: started.replayed };
+  return Response.json(body, { status: started.replayed ? 200 : 201, headers: { "cache-control": "no-store" } });
 });
