@@ -72,7 +72,6 @@ export default function nextConfig(phase) {
     serverExternalPackages: ["better-sqlite3", "@node-rs/argon2", "pg", "jsonata"],
     poweredByHeader: false,
     typedRoutes: false,
-    typescript: { ignoreBuildErrors: true },
     async headers() {
       return headerRules({
         dev: phase === PHASE_DEVELOPMENT_SERVER,

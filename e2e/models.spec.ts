@@ -5,9 +5,9 @@
 // page — a viewer's nor the admin's, HTML included — and no byte of the database holds either.
 // The fake provider runs in this test process on 127.0.0.1 (tests/fake-provider).
 import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { expect, type Page, test } from "@playwright/test";
 import { type FakeProvider, startFakeProvider } from "../tests/fake-provider/server";
 import { e2eDataDir, signInAs, signOut } from "./support/auth";

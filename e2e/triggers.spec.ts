@@ -38,12 +38,16 @@ test.beforeEach(async ({ page }) => {
 test("design two input fields, use one through the picker, run with the generated form; a missing field is a checklist problem", async ({
   page,
 }) => {
+  test.slow(); // builds, runs and edits again: three times the usual time on a busy machine
   await createBlank(page, "Designed inputs");
   await addStepAfter(page, "Start", "Agent");
   await expect(node(page, "Agent")).toBeVisible();
 
   await node(page, "Start").click();
   const trigger = page.getByRole("region", { name: "Input fields" });
+  // a blank workflow starts with one field, `message`: replace it with two designed ones
+  await trigger.getByRole("button", { name: "Remove field 1" }).click();
+  await expect(trigger.getByRole("group")).toHaveCount(0);
   await trigger.getByRole("button", { name: "Add input field" }).click();
   await trigger.getByLabel("Field 1 name").fill("topic");
   await trigger.getByLabel("Field 1 required").check();
@@ -72,6 +76,7 @@ test("design two input fields, use one through the picker, run with the generate
   const dialog = page.getByRole("dialog", { name: "Run this workflow" });
   await expect(dialog.getByText("What to write about")).toBeVisible();
   await dialog.getByLabel(/^topic/).fill("otters");
+  await expect(dialog.getByLabel(/^tone/)).toHaveAttribute("placeholder", "e.g. friendly");
   await dialog.getByLabel(/^tone/).fill("cheerful");
   await dialog.getByRole("button", { name: "Start run" }).click();
   await expect(dialog).toBeHidden();
@@ -79,6 +84,7 @@ test("design two input fields, use one through the picker, run with the generate
 
   // a template naming a field that does not exist
   await node(page, "Agent").click();
+  await page.getByRole("tab", { name: "Step" }).click();
   await prompt.fill("Write about {{ input.subject }}");
   await expect(page.getByRole("tab", { name: /Checklist \(1\)/ })).toBeVisible();
   await page.getByRole("tab", { name: /Checklist/ }).click();
@@ -132,15 +138,21 @@ test("the chat panel starts a run per message and shows the reply", async ({ pag
     .getByRole("region", { name: "Settings for Start" })
     .getByLabel(/^Starts when/)
     .selectOption("chat");
-  await saved(page);
   const chat = page.getByRole("region", { name: "Chat" });
+  // chat runs start with { messages }: the panel offers the input field
+  await chat.getByRole("button", { name: "Add the messages input field" }).click();
+  await expect(page.getByRole("tab", { name: "Checklist ✓" })).toBeVisible();
+  await saved(page);
   await chat.getByLabel("Message").fill("Hello there");
   await chat.getByRole("button", { name: "Send" }).click();
   const conversation = chat.getByRole("list", { name: "Conversation" }).getByRole("listitem");
   await expect(conversation.first()).toContainText("Hello there");
   await expect(conversation).toHaveCount(2, { timeout: 20_000 });
+  // the simulated model answers from its prompt: the last message
+  await expect(conversation.nth(1)).toHaveText("Agent: Simulated answer to: Hello there", { timeout: 20_000 });
   await chat.getByLabel("Message").fill("And again");
   await chat.getByRole("button", { name: "Send" }).click();
   await expect(conversation).toHaveCount(4, { timeout: 20_000 });
+  await expect(conversation.nth(3)).toHaveText("Agent: Simulated answer to: And again", { timeout: 20_000 });
   await chat.screenshot({ path: "test-results/triggers-chat-panel.png" });
 });

@@ -117,6 +117,9 @@ describe("webBackground", () => {
   it("runs everything by default; SWITCHBOARD_RUNNER=0 and SWITCHBOARD_NOTIFICATIONS=0 turn parts off", () => {
     expect(webBackground(readEnv({}))).toEqual({
       runner: { sweepAtStart: true },
+      relay: { publish: true, listen: true },
+      metrics: true,
+      schedules: {},
       notifications: { intervalMs: 5000 },
       telemetry: true,
     });
@@ -124,6 +127,13 @@ describe("webBackground", () => {
       webBackground(
         readEnv({ SWITCHBOARD_RUNNER: "0", SWITCHBOARD_NOTIFICATIONS: "0", SWITCHBOARD_NOTIFY_INTERVAL_MS: "" }),
       ),
-    ).toEqual({ runner: false, notifications: false, telemetry: true });
+    ).toEqual({
+      runner: false,
+      relay: { publish: true, listen: true },
+      metrics: true,
+      schedules: false,
+      notifications: false,
+      telemetry: true,
+    });
   });
 });

@@ -9,8 +9,10 @@
 // `switchboard worker`. Never from a page render or on first use.
 //
 // Next bundles server code into several chunks, each with its own copy of this module, so the
-// web server's host lives in ONE globalThis slot (getHost()). It is the only process-wide slot.
+// web server's host lives in the process's one globalThis slot (getHost(); lib/contracts/process-slot.ts), beside the other per-process parts (metrics, the budgets cache).
+
 import type { Clock, ModelGateway, RunStore } from "@/lib/contracts/ports";
+import { dropProcessPart, processPart } from "@/lib/contracts/process-slot";
 import { createA2aClient } from "./a2a";
 import { type Approvals, createApprovals, createNotifications, type Notifications } from "./approvals/app";
 import { loadSecrets } from "./auth/secrets";
@@ -350,18 +352,16 @@ export function webBackground(env: Env): BackgroundOptions {
   };
 }
 
-const SLOT = Symbol.for("switchboard.host");
-const slot = globalThis as { [SLOT]?: Promise<Host> };
-
 /**
  * The web server's host: created on first use (role "web", from the environment), then shared
- * by every chunk of the Next server through one globalThis slot. Starts nothing: the web
- * server's instrumentation calls start(). A failed creation is retried on the next call.
+ * by every chunk of the Next server through the process's one globalThis slot. Starts nothing:
+ * the web server's instrumentation calls start(). A failed creation is retried on the next call.
  */
 export function getHost(): Promise<Host> {
-  slot[SLOT] ??= createHost({ role: "web" }).catch((error: unknown) => {
-    slot[SLOT] = undefined;
-    throw error;
-  });
-  return slot[SLOT];
+  return processPart("host", () =>
+    createHost({ role: "web" }).catch((error: unknown) => {
+      dropProcessPart("host");
+      throw error;
+    }),
+  );
 }

@@ -62,7 +62,10 @@ const FLOORS = [
     ],
   ],
   ["runtime", ["lib/runtime/", "lib/telemetry/", "lib/providers/", "lib/testing/", "lib/mcp/", "lib/a2a/"]],
-  ["use-cases", ["lib/use-cases/", "lib/approvals/", "lib/runs/", "lib/notifications/", "lib/mcp/server/", "lib/a2a/server/"]],
+  [
+    "use-cases",
+    ["lib/use-cases/", "lib/approvals/", "lib/runs/", "lib/notifications/", "lib/mcp/server/", "lib/a2a/server/"],
+  ],
   ["host", ["lib/host.ts", "lib/host-testing.ts", "lib/worker/"]],
   ["server", ["lib/server/", "lib/auth/"]],
   ["app", ["app/", "components/", "lib/cli/", "scripts/", "bin/", "e2e/", "tests/", "instrumentation.ts"]],

@@ -6,6 +6,7 @@
 import { useParams } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { chatReplyAction, chatTurnAction } from "@/app/(app)/workflows/chat-actions";
+import { useEditor, useEditorApi } from "./editor-context";
 
 export type ChatMessage = { role: "user" | "assistant"; content: string };
 
@@ -21,6 +22,24 @@ export function replyText(output: unknown): string {
   return output === null || output === undefined ? "" : JSON.stringify(output, null, 2);
 }
 
+/** The input schema with a required `messages` array field (the conversation) added. */
+export function withMessagesField(schema: unknown): Record<string, unknown> {
+  const s = (schema ?? {}) as { properties?: Record<string, unknown>; required?: string[] } & Record<string, unknown>;
+  const required = [...new Set([...(s.required ?? []), "messages"])];
+  return {
+    ...s,
+    type: "object",
+    properties: {
+      ...(s.properties ?? {}),
+      messages: {
+        type: "array",
+        description: "The conversation so far: { role: user | assistant, content } items, the newest last.",
+      },
+    },
+    required,
+  };
+}
+
 const ENDED = new Set(["run.succeeded", "run.failed", "run.cancelled", "run.waiting"]);
 
 export function ChatPanel() {
@@ -33,6 +52,9 @@ export function ChatPanel() {
   const [error, setError] = useState<string | null>(null);
   const source = useRef<EventSource | null>(null);
   const inputId = useId();
+  const api = useEditorApi();
+  const props = useEditor((s) => (s.meta.input as { properties?: Record<string, unknown> } | undefined)?.properties);
+  const lacksMessages = !!props && !("messages" in props);
   useEffect(() => () => source.current?.close(), []);
 
   const finish = async (runId: string) => {
@@ -94,6 +116,20 @@ export function ChatPanel() {
       <p className="text-[11px] text-slate-500">
         Each message starts a run of this draft with the conversation as input (<code>input.messages</code>).
       </p>
+      {lacksMessages && (
+        <div className="rounded bg-amber-50 p-1.5 text-amber-900">
+          <p>
+            The workflow's input fields have no <code>messages</code> field, which chat runs start with.
+          </p>
+          <button
+            type="button"
+            className="mt-1 rounded border border-amber-400 px-1.5 py-0.5"
+            onClick={() => api.getState().setMeta({ input: withMessagesField(api.getState().meta.input) }, "input")}
+          >
+            Add the messages input field
+          </button>
+        </div>
+      )}
       <ol aria-label="Conversation" className="max-h-72 space-y-1 overflow-y-auto">
         {messages.map((m, i) => (
           <li

@@ -4,7 +4,14 @@
 import { useId } from "react";
 import { inputDefaults } from "@/lib/workflow/input-defaults";
 
-type Prop = { type?: string | string[]; title?: string; description?: string; enum?: unknown[]; default?: unknown };
+type Prop = {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  enum?: unknown[];
+  default?: unknown;
+  examples?: unknown[];
+};
 export type InputSchema = { type?: string; properties?: Record<string, Prop>; required?: string[] } | undefined;
 
 export function initialInput(schema: InputSchema): Record<string, unknown> {
@@ -42,6 +49,10 @@ export function InputForm({
         const err = errors[key];
         const cls = `w-full rounded border px-2 py-1 text-sm ${err ? "border-red-500" : "border-slate-300"}`;
         const v = value[key];
+        // the input designer's example, shown as a hint in the empty field
+        const example = Array.isArray(p.examples) && p.examples.length > 0 ? p.examples[0] : undefined;
+        const placeholder =
+          example === undefined ? undefined : `e.g. ${typeof example === "string" ? example : JSON.stringify(example)}`;
         let control: React.ReactNode;
         if (Array.isArray(p.enum)) {
           control = (
@@ -59,6 +70,7 @@ export function InputForm({
             <input
               id={id}
               type="number"
+              placeholder={placeholder}
               className={cls}
               value={typeof v === "number" ? v : ""}
               onChange={(e) => set(e.target.value === "" ? undefined : Number(e.target.value))}
@@ -72,6 +84,7 @@ export function InputForm({
               id={id}
               rows={3}
               className={`${cls} font-mono text-xs`}
+              placeholder={placeholder}
               defaultValue={v === undefined ? "" : JSON.stringify(v, null, 2)}
               onChange={(e) => {
                 try {
@@ -84,7 +97,14 @@ export function InputForm({
           );
         } else {
           control = (
-            <textarea id={id} rows={2} className={cls} value={String(v ?? "")} onChange={(e) => set(e.target.value)} />
+            <textarea
+              id={id}
+              rows={2}
+              className={cls}
+              value={String(v ?? "")}
+              placeholder={placeholder}
+              onChange={(e) => set(e.target.value)}
+            />
           );
         }
         return (

@@ -22,7 +22,14 @@ describe("input designer", () => {
 
   it("writes new fields with description, example and required", () => {
     const rows = [
-      { name: "topic", type: "string" as const, required: true, description: "What about", example: "otters", rest: {} },
+      {
+        name: "topic",
+        type: "string" as const,
+        required: true,
+        description: "What about",
+        example: "otters",
+        rest: {},
+      },
       { name: "tags", type: "array" as const, required: false, description: "", example: '["a"]', rest: {} },
     ];
     expect(schemaFromFields(rows, undefined)).toEqual({

@@ -6,11 +6,11 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { INBOX_COUNT_QUERY_KEY } from "@/components/shell/inbox-badge";
-import type { ActionResult } from "@/lib/contracts/app-errors";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import type { ActionResult } from "@/lib/contracts/app-errors";
 import { formatAgo, formatDeadline, isoTitle, KIND_LABELS, STATUS_LABELS } from "./format";
 
 export type InboxRow = {

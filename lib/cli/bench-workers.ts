@@ -5,7 +5,9 @@
 // Throughput is measured from the first start to the last run succeeded, after a warm-up of the
 // same shape on the same workers; the scaling ratio is against one worker. Besides this
 // process's CPU, each line reports the workers' and PostgreSQL's CPU per run (from /proc), which
-// is what decides the figure on a small machine (docs/benchmarks.md).
+// is what decides the figure on a small machine (docs/benchmarks.md). A second series gives each
+// agent 50 ms of latency (runs that wait, as real agents do): there the workers' concurrency, not
+// the machine's CPU, bounds the throughput, and the scaling ratio shows what more workers add.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +18,8 @@ import { agentChain } from "../engine/testing/builders";
 import { createRuntime } from "../runtime/engine";
 
 export interface WorkersLine {
+  /** each simulated agent's latency: 0 (CPU-bound, W3's shape) or 50 (runs that wait) */
+  agent_latency_ms: number;
   workers: number;
   concurrency_per_worker: number;
   runs: number;
@@ -45,8 +49,8 @@ function procCpuMs(pid: number): number | null {
   }
 }
 
-/** CPU of every process named postgres (the server's backends, checkpointer, WAL writer…). */
-function postgresCpuMs(): number | null {
+/** CPU of every process named postgres (the server's backends, checkpointer, WAL writer…), in ms; null without /proc. */
+export function postgresCpuMs(): number | null {
   let total = 0;
   let found = false;
   try {
@@ -112,6 +116,7 @@ async function measureWorkers(
   url: string,
   workers: number,
   opts: {
+    latencyMs: number;
     total: number;
     warmup: number;
     concurrencyPerWorker: number;
@@ -119,7 +124,7 @@ async function measureWorkers(
     storedBytes: () => Promise<number>;
   },
 ): Promise<Omit<WorkersLine, "scaling">> {
-  const document = agentChain(5);
+  const document = agentChain(5, { output: "ok", ...(opts.latencyMs ? { latencyMs: opts.latencyMs } : {}) });
   const ids = await seedWorkflowVersion(db, document);
   const producer = createRuntime(db, { role: "bench", enqueue: true, execute: false });
   const procs = await Promise.all(
@@ -161,6 +166,7 @@ async function measureWorkers(
     const pgCpu1 = postgresCpuMs();
     const stored1 = await opts.storedBytes();
     return {
+      agent_latency_ms: opts.latencyMs,
       workers,
       concurrency_per_worker: opts.concurrencyPerWorker,
       runs: opts.total,
@@ -184,6 +190,10 @@ export async function benchWithWorkers(
   options: {
     quick?: boolean;
     counts?: number[];
+    /** Runs each worker executes at once (default 10, W3's "10 at a time"). */
+    concurrencyPerWorker?: number;
+    /** Agent latencies to measure (default 0 and 50 ms). */
+    latencies?: number[];
     /** Bytes stored so far (the bench's measure of writes). */
     storedBytes: () => Promise<number>;
     onLine: (line: WorkersLine) => void;
@@ -191,19 +201,22 @@ export async function benchWithWorkers(
 ): Promise<WorkersLine[]> {
   const counts = options.counts ?? [1, 2, 4];
   const lines: WorkersLine[] = [];
-  let base: number | null = null;
-  for (const workers of counts) {
-    const m = await measureWorkers(db, url, workers, {
-      total: options.quick ? 100 : 500,
-      warmup: options.quick ? 50 : 300,
-      concurrencyPerWorker: 10,
-      startConcurrency: 10,
-      storedBytes: options.storedBytes,
-    });
-    base ??= m.runs_per_s;
-    const line = { ...m, scaling: round(m.runs_per_s / base, 2) };
-    lines.push(line);
-    options.onLine(line);
+  for (const latencyMs of options.latencies ?? [0, 50]) {
+    let base: number | null = null;
+    for (const workers of counts) {
+      const m = await measureWorkers(db, url, workers, {
+        latencyMs,
+        total: options.quick ? 100 : 500,
+        warmup: options.quick ? 50 : latencyMs ? 100 : 300,
+        concurrencyPerWorker: options.concurrencyPerWorker ?? 10,
+        startConcurrency: 10,
+        storedBytes: options.storedBytes,
+      });
+      base ??= m.runs_per_s;
+      const line = { ...m, scaling: round(m.runs_per_s / base, 2) };
+      lines.push(line);
+      options.onLine(line);
+    }
   }
   return lines;
 }

@@ -16,7 +16,7 @@ import type { RunResult } from "../engine/types";
 import { readEnv } from "../env";
 import { createRuntime, type Runtime } from "../runtime/engine";
 import { type AgentsBenchResult, benchAgents } from "./bench-agents";
-import { benchWithWorkers } from "./bench-workers";
+import { benchWithWorkers, postgresCpuMs } from "./bench-workers";
 import type { CliContext } from "./commands";
 import { CliError, EXIT } from "./io";
 
@@ -52,13 +52,16 @@ export interface BenchLine {
   load_1m: number;
   rss_mb?: number[];
   heap_mb?: number[];
-  /** w3-workers (PostgreSQL): worker processes, each executing this many runs at once */
+  /** w3-workers (PostgreSQL): each simulated agent's latency (0: CPU-bound W3; 50: runs that wait) */
+  agent_latency_ms?: number;
+  /** w3-workers: worker processes, each executing this many runs at once */
   workers?: number;
   concurrency_per_worker?: number;
   /** w3-workers: runs_per_s against one worker */
   scaling?: number;
-  /** w3-workers: CPU per run of the worker processes, and of the PostgreSQL server's processes */
+  /** w3-workers: CPU per run of the worker processes */
   worker_cpu_ms_per_run?: number;
+  /** PostgreSQL (a server on this machine): CPU per run of all its processes, from /proc (other users' work included) */
   postgres_cpu_ms_per_run?: number | null;
   /** w6-agents: agent steps on the provider path vs the simulated model, and chunk → SSE client latency */
   agents?: Omit<AgentsBenchResult, "runs">;
@@ -177,14 +180,17 @@ async function measured(
 ): Promise<Omit<BenchLine, "workload" | "engine" | "db">> {
   const stored0 = await bdb.storedBytes();
   const io0 = ioWrittenBytes();
+  const pg0 = bdb.db.provider === "postgresql" ? postgresCpuMs() : null;
   const cpu0 = process.cpuUsage();
   const out = await body();
   const cpu = process.cpuUsage(cpu0);
+  const pg1 = pg0 === null ? null : postgresCpuMs();
   const stored1 = await bdb.storedBytes();
   const io1 = ioWrittenBytes();
   return {
     ...out,
     cpu_ms_per_run: round((cpu.user + cpu.system) / 1000 / out.runs),
+    ...(pg0 !== null && pg1 !== null ? { postgres_cpu_ms_per_run: round((pg1 - pg0) / out.runs) } : {}),
     load_1m: round(loadavg()[0], 2),
     peak_rss_mb: peakRssMb(),
     write_bytes_per_run: Math.round((stored1 - stored0) / out.runs),
@@ -295,8 +301,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchLine[]>
         await benchWithWorkers(bdb.db, bdb.url, {
           quick,
           storedBytes: () => bdb.storedBytes(),
-          onLine: (w) =>
-            emit("w3-workers", { ...w, load_1m: round(loadavg()[0], 2), peak_rss_mb: peakRssMb() }),
+          onLine: (w) => emit("w3-workers", { ...w, load_1m: round(loadavg()[0], 2), peak_rss_mb: peakRssMb() }),
         });
       }
     }

@@ -13,10 +13,14 @@ export interface WorkerCommandOptions {
 export async function workerCommand(ctx: CliContext, opts: WorkerCommandOptions): Promise<number> {
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1 || opts.concurrency > 256)
     throw new CliError("--concurrency must be a whole number from 1 to 256.");
-  if (opts.healthPort !== undefined && (!Number.isInteger(opts.healthPort) || opts.healthPort < 0 || opts.healthPort > 65_535))
+  if (
+    opts.healthPort !== undefined &&
+    (!Number.isInteger(opts.healthPort) || opts.healthPort < 0 || opts.healthPort > 65_535)
+  )
     throw new CliError("--health-port must be a port number from 0 to 65535.");
   const grace = opts.graceSeconds ?? 10;
-  if (!Number.isFinite(grace) || grace < 0 || grace > 3600) throw new CliError("--grace must be from 0 to 3600 seconds.");
+  if (!Number.isFinite(grace) || grace < 0 || grace > 3600)
+    throw new CliError("--grace must be from 0 to 3600 seconds.");
   const { db } = await bootstrap({ target: ctx.target, log: (line) => ctx.io.stderr(`${line}\n`) });
   if (db.provider === "sqlite")
     ctx.io.stderr(
@@ -44,7 +48,9 @@ export async function workerCommand(ctx: CliContext, opts: WorkerCommandOptions)
   await worker.stopped;
   if (worker.failure) {
     await db.close().catch(() => {});
-    ctx.io.stderr(`error: the worker stopped: ${worker.failure instanceof Error ? worker.failure.message : String(worker.failure)}\n`);
+    ctx.io.stderr(
+      `error: the worker stopped: ${worker.failure instanceof Error ? worker.failure.message : String(worker.failure)}\n`,
+    );
     return 1;
   }
   return EXIT.ok;

@@ -100,6 +100,11 @@ export interface NodeEditorHooks {
   /** Top-level text fields edited in a multi-line box. */
   multilineFields?: readonly string[];
   /**
+   * The top-level fields the inspector shows for this draft config (default: all). A field that
+   * holds a value is shown anyway, so nothing set is ever hidden.
+   */
+  shownFields?: (config: Record<string, unknown>) => readonly string[];
+  /**
    * Top-level fields picked from a list the installation provides rather than typed: `models`
    * offers the workspace's model providers and their models (the agent's `model`); `mcp-server`,
    * `mcp-tool` and `mcp-arguments` the workspace's MCP servers, the chosen server's discovered

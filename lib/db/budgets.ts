@@ -10,6 +10,7 @@
 // the call's key (a crash re-run of the call replaces it). Settling deletes the reservation and
 // adds the actual cost to both scopes' months. Workspaces without budgets never touch the tables:
 // their calls skip all of this (the budget list is cached a few seconds per process).
+
 import { AppError } from "@/lib/contracts/app-errors";
 import type {
   BudgetAction,
@@ -20,6 +21,7 @@ import type {
   BudgetUse,
 } from "@/lib/contracts/ports";
 import { budgetMonth } from "@/lib/contracts/ports";
+import { processPart } from "@/lib/contracts/process-slot";
 import type { Db } from "./client";
 import { acquireSqlBackend, andThen, type Row, type SqlBackend, type TxExec } from "./sql-exec";
 import { type DbOrTx, prismaOf } from "./tx";
@@ -97,13 +99,8 @@ export async function saveBudgetRow(
 
 // Budgets per workspace, cached per process. A change made in this process applies at once
 // (budgetsChanged); one made elsewhere within BUDGETS_TTL_MS.
-const CACHE = Symbol.for("switchboard.budgets.cache");
 type Cache = Map<string, { at: number; rows: Promise<BudgetRow[]> }>;
-const cacheHolder = globalThis as { [CACHE]?: Cache };
-const cache = (): Cache => {
-  cacheHolder[CACHE] ??= new Map();
-  return cacheHolder[CACHE];
-};
+const cache = (): Cache => processPart("budgets", () => new Map() as Cache);
 
 export function budgetsChanged(workspaceId: string) {
   cache().delete(workspaceId);

@@ -132,6 +132,7 @@ describe.skipIf(process.platform === "win32")("file modes of the data directory"
       const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`); // the run queue's (lib/db/jobs.ts)
       await client.end();
     }
   });

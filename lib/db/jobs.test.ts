@@ -144,7 +144,11 @@ describe("the run queue (graphile-worker) on PostgreSQL", () => {
       expect(await jobsOf("r-release-3")).toEqual([]);
       // a commit that keeps the lease: no job
       const d = await store.createRun(runInput("r-release-4", { lease: true }));
-      await store.commit(d.lease!, { events: [{ type: "run.resumed", data: {} }], renewLease: { ttlMs: 1000 } }, new Date());
+      await store.commit(
+        d.lease!,
+        { events: [{ type: "run.resumed", data: {} }], renewLease: { ttlMs: 1000 } },
+        new Date(),
+      );
       expect(await jobsOf("r-release-4")).toEqual([]);
       // fenced: nothing written, no job
       const taken = await store.acquireLease("r-release-4", "other", 30_000, new Date(), { force: true });

@@ -8,8 +8,8 @@ import { ApprovalNotPendingError, FencedError } from "@/lib/contracts/errors";
 import type { ApprovalInput, CreateRunInput, StepUpsert } from "@/lib/contracts/ports";
 import type { WorkflowDocument } from "@/lib/contracts/workflow-document";
 import type { Db } from "./client";
-import { PrismaRunStore } from "./run-store";
 import { MINIMAL_DOCUMENT, type SeededVersion, seedWorkflowVersion } from "./fixtures";
+import { PrismaRunStore } from "./run-store";
 import "./sqlite-direct";
 import { openTestPostgres, openTestSqlite } from "./testing";
 

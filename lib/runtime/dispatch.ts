@@ -51,7 +51,9 @@ export function createDispatcher(
     carryOn(runId) {
       if (mode === "workers") return;
       engine.runUntilPauseOrEnd(runId).catch((error: unknown) => {
-        log(`[switchboard] run ${runId} stopped with an error: ${error instanceof Error ? error.message : String(error)}`);
+        log(
+          `[switchboard] run ${runId} stopped with an error: ${error instanceof Error ? error.message : String(error)}`,
+        );
       });
     },
   };

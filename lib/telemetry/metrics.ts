@@ -17,7 +17,8 @@
 // database read by every process that reports it: take max() over processes.
 //
 // Next bundles server code into several chunks, each with its own copy of this module, so the
-// registry lives in one globalThis slot.
+// registry lives in the process's one globalThis slot (lib/contracts/process-slot.ts).
+
 import type { Attributes, Counter, Histogram, ObservableGauge } from "@opentelemetry/api";
 import {
   DataPointType,
@@ -27,6 +28,7 @@ import {
   type ResourceMetrics,
 } from "@opentelemetry/sdk-metrics";
 import type { BudgetLedger, RunEventRecord } from "@/lib/contracts/ports";
+import { processPart } from "@/lib/contracts/process-slot";
 
 /** A reader that exports nothing by itself: `collect()` is called on a scrape. */
 class PullReader extends MetricReader {
@@ -118,13 +120,9 @@ function create(): SwitchboardMetrics {
   };
 }
 
-const SLOT = Symbol.for("switchboard.metrics");
-const slot = globalThis as { [SLOT]?: SwitchboardMetrics };
-
-/** The process's metrics (created on first use). */
+/** The process's metrics (created on first use, in the process's one globalThis slot). */
 export function switchboardMetrics(): SwitchboardMetrics {
-  slot[SLOT] ??= create();
-  return slot[SLOT];
+  return processPart("metrics", create);
 }
 
 const TERMINAL: Record<string, string> = {

@@ -7,7 +7,7 @@ import { seedWorkflowVersion } from "../db/fixtures";
 import { openTestPostgres } from "../db/testing";
 import { edge, node, trigger, workflow } from "../engine/testing/builders";
 import { createRuntime } from "../runtime/engine";
-import { startWorker, type Worker } from "./worker";
+import { startWorker } from "./worker";
 
 const chain = (latencyMs: number) =>
   workflow(
@@ -58,7 +58,12 @@ describe("a worker's health port and graceful stop (PostgreSQL)", () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ready: true });
     const health = (await (await fetch(`${base}/health`)).json()) as Record<string, unknown>;
-    expect(health).toMatchObject({ live: true, ready: true, role: "worker", database: { migrated: true, queue: true } });
+    expect(health).toMatchObject({
+      live: true,
+      ready: true,
+      role: "worker",
+      database: { migrated: true, queue: true },
+    });
     await until("the run to finish", async () => w.executed === 1);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^# TYPE switchboard_runs_finished_total counter$/m);
@@ -68,6 +73,34 @@ describe("a worker's health port and graceful stop (PostgreSQL)", () => {
     expect(metrics).toMatch(/^switchboard_step_duration_milliseconds_bucket\{le="\+Inf"\} [1-9]/m);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     expect(runId).toBeTruthy();
+  }, 60_000);
+
+  it("keeps taking runs after graphile-worker hears of another schema's migration", async () => {
+    const { db, runId } = await setup(10);
+    const lines: string[] = [];
+    const w = await startWorker(db, { concurrency: 1, pollMs: 100, sweeps: false, log: (l) => lines.push(l) });
+    cleanups.push(() => w.stop());
+    await until("the first run", async () => w.executed === 1);
+    // what every new schema's migrator sends on the server-wide channel; graphile-worker stops on it
+    await db.prisma.$executeRawUnsafe(`SELECT pg_notify('worker:migrate', '{"migrationNumber":19,"breaking":true}')`);
+    await until("the queue to restart", async () => lines.some((l) => /starting it again/.test(l)));
+    expect(process.exitCode).not.toBe(57);
+    const producer = createRuntime(db, { role: "test", enqueue: true });
+    cleanups.push(() => producer.close());
+    const doc = chain(10);
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    await producer.engine.startRun(
+      {
+        document: doc,
+        workspaceId: run.workspaceId,
+        workflowId: run.workflowId,
+        workflowVersionId: run.workflowVersionId,
+      },
+      {},
+      { trigger: "api" },
+    );
+    await until("the run after the restart", async () => w.executed === 2);
+    expect(w.failure).toBeNull();
   }, 60_000);
 
   it("lets a run in progress finish within the grace period", async () => {

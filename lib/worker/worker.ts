@@ -94,12 +94,12 @@ class WorkerStore implements RunStore {
   private readonly claims = new Map<string, Claim & { leaseUsed?: boolean; runUsed?: boolean }>();
   constructor(
     private readonly inner: RunStore,
-    private readonly prisma: PrismaRunStore,
+    private readonly own: PrismaRunStore,
   ) {}
 
   /** Claims the run for `owner` (PostgreSQL); false when it is finished or held by someone else. */
   async claim(runId: string, owner: string, ttlMs: number): Promise<boolean> {
-    const c = await this.prisma.claimRun(runId, owner, ttlMs, new Date());
+    const c = await this.own.claimRun(runId, owner, ttlMs, new Date());
     if (!c) return false;
     this.claims.set(runId, c);
     return true;
@@ -266,35 +266,68 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
     // batches), one to complete them (in batches). The runs themselves use the engine's pool.
     const pool = jobQueuePool(db.target.url, 3);
     closePool = () => pool.end();
-    graphile = await runGraphileWorker({
-      pgPool: pool,
-      schema: jobsSchema,
-      concurrency,
-      pollInterval: pollMs,
-      noHandleSignals: true,
-      logger: graphileLogger(log),
-      taskList: { [RUN_TASK]: task },
-      parsedCronItems: [],
-      gracefulShutdownAbortTimeout: graceMs + 60_000,
-      preset: {
-        worker: {
-          // fetch (and lock) a few jobs per query, and complete finished ones together: two
-          // statements per batch instead of two per run. A killed worker's locked jobs are
-          // queued again by the sweep (their runs have no live lease and no available job).
-          localQueue: { size: Math.max(2, concurrency) },
-          completeJobBatchDelay: 1,
-          failJobBatchDelay: 1,
+    const schema = jobsSchema;
+    const startQueue = async () => {
+      const runner = await runGraphileWorker({
+        pgPool: pool,
+        schema,
+        concurrency,
+        pollInterval: pollMs,
+        noHandleSignals: true,
+        logger: graphileLogger(log),
+        taskList: { [RUN_TASK]: task },
+        parsedCronItems: [],
+        gracefulShutdownAbortTimeout: graceMs + 60_000,
+        preset: {
+          worker: {
+            // fetch (and lock) a few jobs per query, and complete finished ones together: two
+            // statements per batch instead of two per run. A killed worker's locked jobs are
+            // queued again by the sweep (their runs have no live lease and no available job).
+            // Every new job notifies every worker; a worker whose fetch came back empty waits
+            // 25 ms (or a few more notifications) before fetching again, instead of all workers
+            // racing for each job.
+            localQueue: { size: Math.max(2, concurrency), refetchDelay: { durationMs: 25 } },
+            completeJobBatchDelay: 1,
+            failJobBatchDelay: 1,
+          },
         },
-      },
-    });
-    // graphile-worker gives up on a broken queue connection (e.g. it could not complete jobs):
-    // stop this worker and exit non-zero, so that whoever supervises it starts a fresh one
-    graphile.promise.catch((error: unknown) => {
-      if (stopping) return;
-      failure = error;
-      log(`[worker] the job queue stopped: ${message(error)}`);
-      void stop();
-    });
+      });
+      graphile = runner;
+      runner.promise.then(
+        () => queueStopped(runner, null),
+        (error: unknown) => queueStopped(runner, error),
+      );
+    };
+    // graphile-worker's pool stops by itself when its queue connection breaks for good, and when
+    // it hears of a "breaking migration" — also one of ANOTHER schema on the same server (its
+    // notification channel is not per schema; every new test schema sends one). Start it again:
+    // it re-checks its schema, and refuses to start when that is really newer than it supports.
+    // Five stops within a minute: give up, exit non-zero, and let the supervisor start afresh.
+    const stops: number[] = [];
+    const queueStopped = (runner: GraphileRunner, error: unknown) => {
+      if (stopping || graphile !== runner) return;
+      if (process.exitCode === 57) process.exitCode = undefined; // graphile-worker's "breaking migration" exit code
+      const now = Date.now();
+      stops.push(now);
+      while (stops.length && stops[0]! < now - 60_000) stops.shift();
+      if (stops.length >= 5) {
+        failure = error ?? new Error("the job queue kept stopping");
+        log(`[worker] the job queue stopped ${stops.length} times in a minute: ${message(failure)}`);
+        void stop();
+        return;
+      }
+      log(`[worker] the job queue stopped${error ? ` (${message(error)})` : ""}; starting it again`);
+      const t = setTimeout(() => {
+        if (stopping) return;
+        startQueue().catch((e: unknown) => {
+          failure = e;
+          log(`[worker] the job queue could not start again: ${message(e)}`);
+          void stop();
+        });
+      }, 500);
+      t.unref?.();
+    };
+    await startQueue();
   }
 
   // ---------------------------------------------------------------- SQLite: poll for runs

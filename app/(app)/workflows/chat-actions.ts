@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { authedAction } from "@/lib/server/action";
 import { loadRun, loadWorkflow } from "@/lib/server/resources";
-import { startRunFromEditor } from "@/lib/use-cases/runs";
+import { runSteps, startRunFromEditor } from "@/lib/use-cases/runs";
 
 const Id = z.string().min(1).max(100);
 const Message = z.object({ role: z.enum(["user", "assistant"]), content: z.string().max(20_000) }).strict();
@@ -22,8 +22,22 @@ export const chatTurnAction = authedAction(
 
 export const chatReplyAction = authedAction(
   { action: "run.read", input: z.object({ runId: Id }), resource: loadRun },
-  async ({ input, host }) => {
+  async ({ actor, input, host, db }) => {
     const run = await host.store.loadRun(input.runId);
-    return { status: run?.status ?? "queued", output: run?.output ?? null, error: run?.error?.message ?? null };
+    let output: unknown = run?.output ?? null;
+    // a workflow without an end step has no run output: the reply is the output of the step that
+    // ended last, leaving out the trigger (whose output is the run input itself)
+    if (output === null && run?.status === "succeeded") {
+      const { steps } = await runSteps(db, actor, input.runId);
+      const unwrap = (o: unknown) =>
+        o && typeof o === "object" && "value" in o && "truncated" in o ? (o as { value: unknown }).value : o;
+      const inputJson = JSON.stringify(run.input ?? null);
+      const last = steps
+        .filter((s) => s.status === "succeeded" && JSON.stringify(unwrap(s.output) ?? null) !== inputJson)
+        .sort((a, b) => String(a.endedAt).localeCompare(String(b.endedAt)))
+        .at(-1);
+      output = last ? (unwrap(last.output) ?? null) : null;
+    }
+    return { status: run?.status ?? "queued", output, error: run?.error?.message ?? null };
   },
 );

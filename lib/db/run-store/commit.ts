@@ -204,7 +204,9 @@ export async function commitInOneStatement(
   if (enqueuesOnRelease(ctx, input)) {
     // the run's job when the commit leaves it runnable without a lease (a SELECT CTE runs only
     // when read, hence the count in the final SELECT)
-    ctes.push(`j AS (SELECT ${ctx.statements.enqueueCall()} AS "job" FROM r WHERE r."status" IN ('queued', 'running'))`);
+    ctes.push(
+      `j AS (SELECT ${ctx.statements.enqueueCall()} AS "job" FROM r WHERE r."status" IN ('queued', 'running'))`,
+    );
     params.push(lease.runId, runJobKey(lease.runId));
     select = `SELECT "lastSeq", (SELECT count(*) FROM j) AS "enqueued" FROM r`;
   }

@@ -1,8 +1,9 @@
 "use client";
+import { useEffect, useId, useRef, useState } from "react";
 // The side-panel form of a node's config, generated from its zod schema (see fields.ts).
 // Errors from the same schema are shown inline under each field. Template and expression
 // fields offer the variables available at this point of the workflow.
-import { useEffect, useId, useRef, useState } from "react";
+import { getNodeDefinition } from "@/lib/nodes/registry";
 import { configErrors, type Field, fieldsFor } from "./fields";
 
 export interface Variable {
@@ -33,7 +34,8 @@ export function SchemaForm({
   extraErrors = {},
   customControl,
 }: SchemaFormProps) {
-  const fields = fieldsFor(type);
+  const shown = getNodeDefinition(type)?.editor?.shownFields?.(config);
+  const fields = fieldsFor(type).filter((f) => !shown || shown.includes(f.key) || config[f.key] !== undefined);
   const errors = configErrors(type, config);
   const set = (key: string, value: unknown) => {
     const next = { ...config };

@@ -107,6 +107,11 @@ export const triggerDefinition = defineNode({
   defaultMaxAttempts: 1,
   entry: true,
   editor: {
+    shownFields: (c) => [
+      "kind",
+      ...(c.kind === "schedule" ? ["cron", "timezone", "missed"] : []),
+      ...(c.kind === "webhook" ? ["secret", "toleranceSeconds", "maxBodyKb", "respond", "waitSeconds"] : []),
+    ],
     fieldLabels: {
       kind: "Starts when",
       cron: "Cron schedule",

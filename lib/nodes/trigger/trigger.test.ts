@@ -40,4 +40,12 @@ describe("trigger", () => {
       true,
     );
   });
+
+  it("the inspector shows the settings of the chosen kind only", () => {
+    const shown = triggerDefinition.editor?.shownFields;
+    expect(shown?.({ kind: "manual" })).toEqual(["kind"]);
+    expect(shown?.({ kind: "schedule" })).toEqual(["kind", "cron", "timezone", "missed"]);
+    expect(shown?.({ kind: "webhook" })).toContain("secret");
+    expect(shown?.({ kind: "chat" })).toEqual(["kind"]);
+  });
 });

@@ -10,6 +10,7 @@ import { TEST_DATABASES } from "@/lib/db/testing";
 import { edge, node, trigger, workflow } from "@/lib/engine/testing/builders";
 import { readEnv } from "@/lib/env";
 import { createTestHost, type TestHost } from "@/lib/host-testing";
+import { exportStoredRun } from "@/lib/telemetry/export";
 import { type FakeProvider, startFakeProvider } from "@/tests/fake-provider/server";
 import {
   addProvider,
@@ -169,6 +170,17 @@ describe.each(TEST_DATABASES)("models on $name", ({ open }) => {
     ]);
     expect(stored).toContain("[redacted]");
     expect(stored).not.toContain(KEY);
+
+    // the trace exported over OTLP and the host's log lines are redacted too
+    const exported: unknown[] = [];
+    const telemetry = {
+      exportRun: (...args: unknown[]) => exported.push(args),
+      flush: async () => {},
+      shutdown: async () => {},
+    };
+    expect(await exportStoredRun(db, telemetry, result.runId, { redaction: host.platform.redaction })).toBe(true);
+    expect(JSON.stringify(exported)).not.toContain(KEY);
+    expect(host.platform.redactText(`provider said: bad key ${KEY}`)).toBe("provider said: bad key [redacted]");
   });
 
   it("credentials: create, replace, delete; a provider's key cannot be deleted under it", async () => {

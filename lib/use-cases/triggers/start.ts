@@ -3,6 +3,7 @@
 // key (a webhook redelivery, a schedule fire another server claimed) answers with the first run.
 import { createHash } from "node:crypto";
 import type { RunStore } from "@/lib/contracts/ports";
+import { recordAudit } from "@/lib/db/audit";
 import type { Db } from "@/lib/db/client";
 import { loadPublishedVersion } from "@/lib/db/workflows-store";
 import type { Engine } from "@/lib/engine/types";
@@ -66,6 +67,15 @@ export async function startTriggeredRun(
       { trigger: input.trigger, startedById: null, ...(runId ? { runId } : {}) },
     );
     deps.dispatcher.carryOn(started.runId);
+    await recordAudit(deps.db, {
+      workspaceId: input.workspaceId,
+      actor: { label: input.trigger },
+      action: "run.started",
+      targetType: "run",
+      targetId: started.runId,
+      summary: `Started run ${started.runId} of version ${published.version} (${input.trigger})`,
+      data: { trigger: input.trigger, version: published.version, ...(input.key ? { key: input.key } : {}) },
+    });
     return { runId: started.runId, replayed: false, version: published.version };
   } catch (error) {
     // a concurrent start with the same key won the insert

@@ -127,6 +127,8 @@ describe("webhook trigger", () => {
     expect(ok.body.runId).toEqual(expect.any(String));
     const run = await host.store.loadRun(String(ok.body.runId));
     expect(run).toMatchObject({ trigger: "webhook", input: { message: "hello" } });
+    const audit = await host.db.prisma.auditEntry.findFirst({ where: { action: "run.started", targetId: run?.id } });
+    expect(audit).toMatchObject({ workspaceId: scope.workspaceId, summary: expect.stringContaining("(webhook)") });
 
     const wrong = await receiveWebhook(
       deps,
