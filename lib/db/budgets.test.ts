@@ -56,6 +56,16 @@ describe.each(TEST_DATABASES)("budget ledger on $name", ({ open }) => {
     expect(await db.prisma.budgetMonth.count({ where: { workspaceId: v.workspaceId } })).toBe(0);
   });
 
+  it("knows without I/O that no budget covers a workspace once it has looked, until a budget is saved", async () => {
+    const v = await seedWorkflowVersion(db);
+    expect(ledger.knownUncovered(v.workspaceId, v.workflowId)).toBe(false); // not looked yet
+    await reserve(v, 1);
+    expect(ledger.knownUncovered(v.workspaceId, v.workflowId)).toBe(true);
+    await budget(v, 10, true);
+    expect(ledger.knownUncovered(v.workspaceId, v.workflowId)).toBe(false);
+    expect((await reserve(v, 1)).reserved).toBe(true);
+  });
+
   it("reserves up to the workspace budget, refuses past it, and settles to the actual cost", async () => {
     const v = await seedWorkflowVersion(db);
     await budget(v, 1, false, "fail");

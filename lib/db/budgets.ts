@@ -99,7 +99,7 @@ export async function saveBudgetRow(
 
 // Budgets per workspace, cached per process. A change made in this process applies at once
 // (budgetsChanged); one made elsewhere within BUDGETS_TTL_MS.
-type Cache = Map<string, { at: number; rows: Promise<BudgetRow[]> }>;
+type Cache = Map<string, { at: number; rows: Promise<BudgetRow[]>; loaded?: BudgetRow[] }>;
 const cache = (): Cache => processPart("budgets", () => new Map() as Cache);
 
 export function budgetsChanged(workspaceId: string) {
@@ -112,10 +112,23 @@ function cachedBudgets(db: Db, workspaceId: string): Promise<BudgetRow[]> {
   const now = Date.now();
   if (hit && now - hit.at < BUDGETS_TTL_MS) return hit.rows;
   const rows = listBudgetRows(db, workspaceId);
-  c.set(workspaceId, { at: now, rows });
-  rows.catch(() => c.delete(workspaceId));
+  const entry: { at: number; rows: Promise<BudgetRow[]>; loaded?: BudgetRow[] } = { at: now, rows };
+  c.set(workspaceId, entry);
+  rows.then(
+    (loaded) => {
+      entry.loaded = loaded;
+    },
+    () => c.delete(workspaceId),
+  );
   if (c.size > 10_000) c.delete(c.keys().next().value as string);
   return rows;
+}
+
+/** No budget covers this workflow, as far as a fresh cache entry already knows (no I/O). */
+function knownUncovered(workspaceId: string, workflowId: string): boolean {
+  const hit = cache().get(workspaceId);
+  if (!hit?.loaded || Date.now() - hit.at >= BUDGETS_TTL_MS) return false;
+  return !hit.loaded.some((b) => b.workflowId === null || b.workflowId === workflowId);
 }
 
 // ------------------------------------------------------------------ the ledger
@@ -324,6 +337,7 @@ export function createBudgetLedger(db: Db): BudgetLedger & { release(): Promise<
   const acquired = acquireSqlBackend(db);
   const ledger = new Ledger(db, acquired.backend);
   return {
+    knownUncovered,
     reserve: (input) => ledger.reserve(input),
     settle: (input) => ledger.settle(input),
     release: () => acquired.release(),

@@ -218,6 +218,7 @@ export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8
 /** A budget ledger that counts its reservations in `switchboard.budget.reservations` ({outcome}). */
 export function countBudgetReservations(ledger: BudgetLedger, metrics = switchboardMetrics()): BudgetLedger {
   return {
+    knownUncovered: ledger.knownUncovered?.bind(ledger),
     reserve: async (input) => {
       const r = await ledger.reserve(input);
       if (!r.ok) metrics.budgetReservations.add(1, { outcome: "refused" });

@@ -49,6 +49,11 @@ export interface BudgetSettleInput {
 }
 
 export interface BudgetLedger {
+  /**
+   * True when the ledger already knows, without I/O, that no budget covers this workspace and
+   * workflow: the call then skips the reservation (and its await) altogether.
+   */
+  knownUncovered?(workspaceId: string, workflowId: string): boolean;
   reserve(input: BudgetReserveInput): Promise<BudgetReservation>;
   /** Replace the reservation by the call's actual cost. */
   settle(input: BudgetSettleInput): Promise<void>;

@@ -39,49 +39,56 @@ export function budgetedModels(x: ExecutionCore, requestKey: string): ModelGatew
   const ledger = x.deps.budgets;
   const models = x.deps.models;
   if (!ledger) return models;
+  const budgets = ledger;
   let calls = 0;
   return {
-    async generate(req) {
-      const price = x.deps.prices.price(req.model, x.run.workspaceId);
-      const amountUsd = estimateCallCostUsd(price, req);
-      const now = x.deps.clock.now();
-      const key = `${requestKey}:${++calls}`;
-      const b = x.state.budget;
-      const scope = { workspaceId: x.run.workspaceId, workflowId: x.run.workflowId };
-      const reservation = await ledger.reserve({
-        ...scope,
-        key,
-        runId: x.runId,
-        amountUsd,
-        now,
-        expiresAt: new Date(now.getTime() + (req.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS) + RESERVATION_GRACE_MS),
-        ignore: { workspace: b.ignoreWorkspace, workflow: b.ignoreWorkflow },
-      });
-      if (!reservation.ok) {
-        const kind = reservation.scope === "workspace" ? "workspaceUsd" : "workflowUsd";
-        const committed = round(reservation.spentUsd + reservation.reservedUsd);
-        const whose = reservation.scope === "workspace" ? "The workspace's" : "The workflow's";
-        throw new BudgetExceededError(
-          kind,
-          reservation.limitUsd,
-          committed,
-          `${whose} monthly budget of $${reservation.limitUsd.toFixed(2)} (${reservation.month}) would be passed: ` +
-            `$${reservation.spentUsd.toFixed(4)} spent and $${reservation.reservedUsd.toFixed(4)} reserved by calls in flight, ` +
-            `and this call to ${req.model} may cost up to $${amountUsd.toFixed(4)}.`,
-          { onExceeded: reservation.onExceeded },
-        );
-      }
-      if (!reservation.reserved) return models.generate(req);
-      let actualUsd = 0;
-      try {
-        const result = await models.generate(req);
-        actualUsd = result.usage.costUsd ?? costOf(price, result.usage.inputTokens, result.usage.outputTokens);
-        return result;
-      } finally {
-        // A failed call is settled at 0: providers report no usage for it. A settle that fails
-        // leaves the reservation counting until it expires.
-        await ledger.settle({ ...scope, key, month: reservation.month, actualUsd }).catch(() => {});
-      }
+    generate(req) {
+      // The common case (no budget in this workspace) costs no reservation and no extra await.
+      if (budgets.knownUncovered?.(x.run.workspaceId, x.run.workflowId)) return models.generate(req);
+      return reserved(req);
     },
   };
+
+  async function reserved(req: ModelRequest) {
+    const price = x.deps.prices.price(req.model, x.run.workspaceId);
+    const amountUsd = estimateCallCostUsd(price, req);
+    const now = x.deps.clock.now();
+    const key = `${requestKey}:${++calls}`;
+    const b = x.state.budget;
+    const scope = { workspaceId: x.run.workspaceId, workflowId: x.run.workflowId };
+    const reservation = await budgets.reserve({
+      ...scope,
+      key,
+      runId: x.runId,
+      amountUsd,
+      now,
+      expiresAt: new Date(now.getTime() + (req.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS) + RESERVATION_GRACE_MS),
+      ignore: { workspace: b.ignoreWorkspace, workflow: b.ignoreWorkflow },
+    });
+    if (!reservation.ok) {
+      const kind = reservation.scope === "workspace" ? "workspaceUsd" : "workflowUsd";
+      const committed = round(reservation.spentUsd + reservation.reservedUsd);
+      const whose = reservation.scope === "workspace" ? "The workspace's" : "The workflow's";
+      throw new BudgetExceededError(
+        kind,
+        reservation.limitUsd,
+        committed,
+        `${whose} monthly budget of $${reservation.limitUsd.toFixed(2)} (${reservation.month}) would be passed: ` +
+          `$${reservation.spentUsd.toFixed(4)} spent and $${reservation.reservedUsd.toFixed(4)} reserved by calls in flight, ` +
+          `and this call to ${req.model} may cost up to $${amountUsd.toFixed(4)}.`,
+        { onExceeded: reservation.onExceeded },
+      );
+    }
+    if (!reservation.reserved) return models.generate(req);
+    let actualUsd = 0;
+    try {
+      const result = await models.generate(req);
+      actualUsd = result.usage.costUsd ?? costOf(price, result.usage.inputTokens, result.usage.outputTokens);
+      return result;
+    } finally {
+      // A failed call is settled at 0: providers report no usage for it. A settle that fails
+      // leaves the reservation counting until it expires.
+      await budgets.settle({ ...scope, key, month: reservation.month, actualUsd }).catch(() => {});
+    }
+  }
 }
