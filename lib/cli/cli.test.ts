@@ -8,7 +8,7 @@ import { type Db, openDb } from "../db/client";
 import type { RunResult } from "../engine/types";
 import type { DatabaseTarget } from "../env";
 import { CHAIN_3, FAILING, HITL_DOCUMENT, WITH_INPUT } from "./fixtures";
-import { main } from "./main";
+import { runCliInProcess } from "./testing";
 
 process.env.SWITCHBOARD_SEED = "0";
 
@@ -33,22 +33,8 @@ function file(name: string, content: unknown): string {
   return path;
 }
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    target,
-    io: {
-      stdout: (s) => {
-        stdout += s;
-      },
-      stderr: (s) => {
-        stderr += s;
-      },
-    },
-  });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-}
+// `target` is read at each call: every test gets a fresh database.
+const cli = (...argv: string[]) => runCliInProcess(target, argv);
 
 async function counts() {
   check ??= await openDb(target);

@@ -9,7 +9,7 @@ import { keyAllowsScope } from "../auth/scopes";
 import { authenticateApiKey } from "../db/api-keys";
 import { type Db, openDb } from "../db/client";
 import type { DatabaseTarget } from "../env";
-import { main } from "./main";
+import { runCliInProcess } from "./testing";
 
 process.env.SWITCHBOARD_SEED = "0";
 
@@ -28,22 +28,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    target,
-    io: {
-      stdout: (s) => {
-        stdout += s;
-      },
-      stderr: (s) => {
-        stderr += s;
-      },
-    },
-  });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-}
+// `target` is read at each call: every test gets a fresh database.
+const cli = (...argv: string[]) => runCliInProcess(target, argv);
 
 const webhookDoc = {
   format: "switchboard.workflow/v1",

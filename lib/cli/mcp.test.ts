@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type McpTestServer, startMcpTestServer } from "@/tests/mcp-server/server";
 import { type Db, openDb } from "../db/client";
 import type { DatabaseTarget } from "../env";
-import { main } from "./main";
+import { runCliInProcess } from "./testing";
 
 process.env.SWITCHBOARD_SEED = "0";
 
@@ -33,22 +33,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    target,
-    io: {
-      stdout: (s) => {
-        stdout += s;
-      },
-      stderr: (s) => {
-        stderr += s;
-      },
-    },
-  });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-}
+// `target` is read at each call: every test gets a fresh database.
+const cli = (...argv: string[]) => runCliInProcess(target, argv);
 
 describe("switchboard mcp", () => {
   it("adds a Streamable HTTP server; the egress policy refuses loopback until private addresses are allowed", async () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { main } from "../cli/main";
+import { runCliInProcess } from "../cli/testing";
 import { AUDIT_GENESIS, auditEntryHash, recordAudit, verifyAudit, verifyAuditChain } from "./audit";
 import { type Db, openDb } from "./client";
 import { TEST_DATABASES } from "./testing";
@@ -207,22 +207,7 @@ describe("switchboard audit verify", () => {
     const ws = await workspace(db, "acme");
     await append(db, ws.id, 4);
 
-    const cli = async (...argv: string[]) => {
-      let stdout = "";
-      let stderr = "";
-      const code = await main(argv, {
-        target,
-        io: {
-          stdout: (s) => {
-            stdout += s;
-          },
-          stderr: (s) => {
-            stderr += s;
-          },
-        },
-      });
-      return { code, stdout, stderr };
-    };
+    const cli = (...argv: string[]) => runCliInProcess(target, argv);
     const intact = await cli("audit", "verify");
     expect(intact.code).toBe(0);
     expect(intact.stdout).toMatch(/^acme: 4 entries, intact \(head #4 [0-9a-f]{16}…\)$/m);
