@@ -145,7 +145,7 @@ export class NonRetryableError extends EngineError {
   }
 }
 
-/** The node type exists in the format but has no executor yet (tool, a2a). */
+/** A capability the step needs is not wired into this engine (e.g. no MCP or A2A port was given). */
 export class NotAvailableError extends NonRetryableError {
   override readonly code: ErrorCode = "not_available";
 }
