@@ -72,6 +72,10 @@ export default function nextConfig(phase) {
     serverExternalPackages: ["better-sqlite3", "@node-rs/argon2", "pg", "jsonata"],
     poweredByHeader: false,
     typedRoutes: false,
+    // Server actions: Next refuses a body over this while reading it, before decoding (413). It is
+    // the largest any action takes (workflow import, save, check: 10 MiB, ACTION_LARGE_BODY_BYTES
+    // in lib/server/action.ts); every other action refuses more than 1 MiB itself (`too_large`).
+    experimental: { serverActions: { bodySizeLimit: "10mb" } },
     async headers() {
       return headerRules({
         dev: phase === PHASE_DEVELOPMENT_SERVER,

@@ -150,9 +150,14 @@ if (buildOnly) process.exit(0);
 
 // 4. serve
 log(`${dev ? "dev server" : "server"} on http://localhost:${port} (listening on 0.0.0.0)`);
+// bin/peer-address.cjs stamps each request with its TCP peer's address (x-switchboard-peer), which
+// route handlers cannot see otherwise: sign-in throttling and the audit log count the real client
+// (lib/server/client-address.ts). NODE_OPTIONS carries it into a forked dev server too.
+const peerPreload = join(root, "bin/peer-address.cjs");
+const nodeOptions = [process.env.NODE_OPTIONS, `--require=${JSON.stringify(peerPreload)}`].filter(Boolean).join(" ");
 const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-H", "0.0.0.0", "-p", port], {
   stdio: "inherit",
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_OPTIONS: nodeOptions },
 });
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => child.kill(signal));

@@ -70,7 +70,7 @@ for (const role of ["admin", "editor", "approver", "viewer"] as const) {
     }
     await expect(nav.getByRole("link", { name: /^Inbox/ })).toBeVisible();
     const audit = nav.getByRole("link", { name: "Audit" });
-    const addMember = page.getByRole("button", { name: "Add member" });
+    const addMember = page.getByRole("button", { name: "Invite member" });
     if (role === "admin") {
       await expect(audit).toBeVisible();
       await expect(addMember).toBeVisible();
@@ -90,44 +90,54 @@ test("the audit trail shows the sign-in and an admin's member change; filters wo
   await signInAs(page, "admin", { next: "/settings" });
   const errors = collectErrors(page);
 
-  const dialog = page.getByRole("dialog", { name: "Add member" });
+  const dialog = page.getByRole("dialog", { name: "Invite member" });
   // A click that lands before hydration does nothing: retry until the dialog is open.
   await expect(async () => {
-    await page.getByRole("button", { name: "Add member" }).click();
+    await page.getByRole("button", { name: "Invite member" }).click();
     await expect(dialog).toBeVisible({ timeout: 1000 });
   }).toPass();
   await dialog.getByLabel("Email").fill("not-an-email");
-  await dialog.getByLabel("Name").fill("Nina New");
-  await dialog.getByRole("button", { name: "Add member" }).click();
+  await dialog.getByRole("button", { name: "Invite" }).click();
   await expect(dialog.getByText("Enter a valid email address")).toBeVisible();
   await dialog.getByLabel("Email").fill("nina@acme.test");
-  await dialog.getByRole("button", { name: "Add member" }).click();
-  const done = page.getByRole("dialog", { name: "Member added" });
-  const password = (await done.getByTestId("one-time-password").textContent())?.trim() ?? "";
-  expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
+  await dialog.getByRole("button", { name: "Invite" }).click();
+  const done = page.getByRole("dialog", { name: "Invitation created" });
+  const link = (await done.getByTestId("invite-link").textContent())?.trim() ?? "";
+  expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
   await done.getByRole("button", { name: "Done" }).click();
-  await expect(page.getByRole("cell", { name: "nina@acme.test", exact: true })).toBeVisible();
+  await expect(
+    page.getByRole("table", { name: "Open invitations" }).getByRole("cell", { name: "nina@acme.test", exact: true }),
+  ).toBeVisible();
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit" }).click();
   await expect(page).toHaveURL(/\/audit/);
   const table = page.getByRole("table", { name: "Audit entries" });
   await expect(table.getByRole("row").filter({ hasText: "admin@acme.test signed in" }).first()).toBeVisible();
-  await expect(table.getByRole("row").filter({ hasText: "Added nina@acme.test as viewer" })).toBeVisible();
+  await expect(table.getByRole("row").filter({ hasText: "Invited nina@acme.test as viewer" })).toBeVisible();
 
-  await page.getByLabel("Action").selectOption("member.added");
+  await page.getByLabel("Action").selectOption("member.invited");
   await page.getByRole("button", { name: "Apply filters" }).click();
-  await expect(page).toHaveURL(/action=member.added/);
+  await expect(page).toHaveURL(/action=member.invited/);
   await expect(table.getByRole("row")).toHaveCount(2); // header + one entry
   expect(errors).toEqual([]);
 
-  // the new member can sign in with the one-time password
+  // the invitee (a new person) opens the link signed out, sets a name and password, and signs in
   await signOut(page);
+  await page.goto(new URL(link).pathname);
+  await page.getByLabel("Your name").fill("Nina New");
+  await page.getByLabel("Choose a password").fill("ninas own password");
+  await page.getByRole("button", { name: "Create account and join" }).click();
+  await expect(page.getByText("Your account is ready")).toBeVisible();
+  await page.goto("/signin");
   await page.getByLabel("Email").fill("nina@acme.test");
-  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("Password").fill("ninas own password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).not.toHaveURL(/\/signin/);
   await page.goto("/settings");
   await expect(page.getByRole("banner").getByTestId("current-role")).toHaveText("Viewer");
+  // the link worked once
+  await page.goto(new URL(link).pathname);
+  await expect(page.getByRole("heading", { name: "Invitation not usable" })).toBeVisible();
 });
 
 test("the skip link is the first stop of the keyboard and lands on the content", async ({ page }) => {

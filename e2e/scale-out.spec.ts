@@ -175,6 +175,10 @@ test("scale-out: two web servers, three workers, workers and a web server killed
       ...testEnv,
       PORT: String(webPorts[i]),
       SWITCHBOARD_DATA_DIR: join(dir, `web-${i + 1}`),
+      // one API key starts every run in a burst: lift the per-key start rate and the workspace's
+      // cap on queued + running runs (lib/use-cases/runs/limits.ts) above what the test starts
+      SWITCHBOARD_RUN_START_RATE_PER_KEY: String(RUNS * 2),
+      SWITCHBOARD_MAX_ACTIVE_RUNS: String(RUNS * 2),
     };
     const p = startService(`web-${i + 1}`, web!.command, env);
     procs.add(p);

@@ -9,6 +9,7 @@
 // (DATABASE_URL for the Prisma CLI), playwright.config.ts and e2e/ (the test harness), and
 // scripts/*.mjs (developer tools). next-auth also reads NEXTAUTH_URL, NEXTAUTH_SECRET and
 // AUTH_TRUST_HOST from process.env itself.
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { parseAllowEntry } from "./engine/egress";
@@ -50,12 +51,43 @@ const EnvSchema = z.object({
   SWITCHBOARD_EXECUTE: z.enum(["inline", "workers"]).default("inline"),
   /**
    * 1: model calls of the runs this process executes stream their tokens to live watchers (the run
-   * event stream's `event: live`); 0: they do not. Default: on in the web server, off in the CLI and
-   * workers (nobody watches there live)
+   * event stream's `event: live`); 0: they do not. Default: on in the web server, and in the CLI and
+   * workers on PostgreSQL (their event relay carries the tokens to the web servers); off in the CLI
+   * on SQLite (nobody could watch it live)
    */
   SWITCHBOARD_STREAM_TOKENS: flag.optional(),
   /** requests per minute one API key may make to the REST API, per web server process (lib/server/rate-limit.ts) */
   SWITCHBOARD_API_RATE_LIMIT: z.coerce.number().int().positive().default(600),
+  /** runs one member may start a minute, per web server process (lib/use-cases/runs/limits.ts) */
+  SWITCHBOARD_RUN_START_RATE: z.coerce.number().int().positive().default(30),
+  /** runs one API key may start a minute, per web server process (lib/use-cases/runs/limits.ts) */
+  SWITCHBOARD_RUN_START_RATE_PER_KEY: z.coerce.number().int().positive().default(60),
+  /** queued + running runs one workspace may have at once; more starts are refused (every entry point) */
+  SWITCHBOARD_MAX_ACTIVE_RUNS: z.coerce.number().int().positive().default(200),
+  /** requests per minute one webhook accepts, per web server process, unless its trigger sets rateLimitPerMinute (lib/use-cases/triggers/webhooks.ts) */
+  SWITCHBOARD_WEBHOOK_RATE_LIMIT: z.coerce.number().int().positive().default(300),
+  /** refused attempts audited per actor and kind a minute; the rest are counted in the next entry (lib/server/refusals.ts) */
+  SWITCHBOARD_REFUSAL_AUDIT_LIMIT: z.coerce.number().int().positive().default(10),
+  /**
+   * comma-separated IPs or CIDRs of the reverse proxies in front of the web server: only a request
+   * whose direct peer is one of them may name the client in X-Forwarded-For / X-Real-IP (lib/server/client-address.ts)
+   */
+  SWITCHBOARD_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .superRefine((list, ctx) => {
+      for (const entry of list.split(",").map((e) => e.trim())) {
+        if (!entry) continue;
+        const [address = "", prefix] = entry.split("/");
+        const family = isIP(address.replace(/^\[|\]$/g, ""));
+        const okPrefix = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+        if (!family || !okPrefix)
+          ctx.addIssue({
+            code: "custom",
+            message: `"${entry}" is not an IP address or CIDR (e.g. 10.0.0.1, 10.0.0.0/8, ::1)`,
+          });
+      }
+    }),
   /** 0: no named (server-side prepared) statements on PostgreSQL, e.g. behind a pooler in transaction mode */
   SWITCHBOARD_PG_PREPARED: flag.default("1"),
   /** a bearer token that may read /api/metrics (Prometheus), besides an admin's session or API key */
@@ -87,6 +119,10 @@ const EnvSchema = z.object({
   SWITCHBOARD_PUBLIC_URL: z.string().url().optional(),
   // -- telemetry
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** the metrics' full OTLP/HTTP URL (default: $OTEL_EXPORTER_OTLP_ENDPOINT/v1/metrics; lib/telemetry/metrics-export.ts) */
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: z.string().url().optional(),
+  /** milliseconds between two metric exports over OTLP (the OpenTelemetry default: 60000) */
+  OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().positive().default(60_000),
   OTEL_SERVICE_NAME: z.string().default("switchboard"),
   // -- serving (bin/start.mjs)
   PORT: z.coerce.number().int().positive().max(65_535).default(3000),

@@ -29,10 +29,12 @@ import { createMcpClientForDb, type McpClient } from "./mcp";
 import { createDispatcher, type Dispatcher, type ExecutionMode, executionMode } from "./runtime/dispatch";
 import { createRuntime, type RuntimeOptions, type RuntimeRole } from "./runtime/engine";
 import { type EventRelay, type EventRelayOptions, startEventRelay } from "./runtime/event-relay";
+import { type Heartbeat, startHeartbeat } from "./runtime/heartbeat";
 import type { RuntimeNotifier } from "./runtime/notifier";
 import { type Runner, type RunnerOptions, startRunner } from "./runtime/runner";
 import { type RunTelemetryHandle, startRunTelemetryFromEnv } from "./telemetry/export";
 import { recordRunEvents, switchboardMetrics } from "./telemetry/metrics";
+import { type MetricsExport, metricsExportFromEnv } from "./telemetry/metrics-export";
 import { type DeliveryConfig, deliveryConfigFromEnv } from "./use-cases/approvals/notifications/settings";
 import { createPlatform, type Platform } from "./use-cases/models/platform";
 import { type ScheduleTicker, startScheduleTicker } from "./use-cases/triggers/schedules";
@@ -85,6 +87,11 @@ export interface BackgroundOptions {
   metrics?: boolean;
   /** Fire due schedule triggers (lib/use-cases/triggers/schedules.ts); safe on several servers at once. */
   schedules?: { intervalMs?: number } | false;
+  /**
+   * PostgreSQL: beat every second as this process's lease owner (lib/runtime/heartbeat.ts), so
+   * its leases are taken over within seconds if it dies, wherever it ran. Processes that execute.
+   */
+  heartbeat?: boolean;
 }
 
 export interface Host {
@@ -187,9 +194,15 @@ export async function createHost(options: HostOptions): Promise<Host> {
     execute: options.role === "worker" || execution === "inline",
     http: options.runtime?.http ?? createHttpFetcher({ policy: (workspaceId) => platform.egressPolicy(workspaceId) }),
     prices: options.runtime?.prices ?? platform.prices,
+    // Workers and the CLI stream too on PostgreSQL: their event relay carries the tokens to the
+    // web servers' streams (lib/runtime/event-relay.ts). On SQLite nobody could watch them live.
     liveEvents:
       options.runtime?.liveEvents ??
-      (env.SWITCHBOARD_STREAM_TOKENS === undefined ? undefined : env.SWITCHBOARD_STREAM_TOKENS === "1"),
+      (env.SWITCHBOARD_STREAM_TOKENS === undefined
+        ? db.provider === "postgresql" && (options.role === "worker" || options.role === "cli")
+          ? true
+          : undefined
+        : env.SWITCHBOARD_STREAM_TOKENS === "1"),
     settings: {
       allowPrivateNetwork: env.SWITCHBOARD_ALLOW_PRIVATE_NETWORK === "1",
       credentials: platform.credentialResolver,
@@ -229,6 +242,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   let runner: Runner | null = null;
   let telemetry: RunTelemetryHandle | null = null;
   let relay: EventRelay | null = null;
+  let heartbeat: Heartbeat | null = null;
+  let metricsExport: MetricsExport | null = null;
   let stopMetrics: (() => void) | null = null;
   let schedules: ScheduleTicker | null = null;
   let closed: Promise<void> | null = null;
@@ -287,6 +302,26 @@ export async function createHost(options: HostOptions): Promise<Host> {
         const metrics = switchboardMetrics();
         stopMetrics = runtime.notifier.subscribeAll(recordRunEvents(metrics));
         if (db.provider === "postgresql") metrics.setQueueDepthSource(() => queueStats(db));
+        try {
+          metricsExport = metricsExportFromEnv(env, {
+            instance: runtime.owner,
+            egress: { allowPrivateNetwork: platform.allowPrivateNetwork, allowHosts: env.SWITCHBOARD_EGRESS_ALLOW },
+            metrics,
+            log,
+          });
+          if (metricsExport) log(`exporting metrics over OTLP to ${metricsExport.url}`);
+        } catch (error) {
+          log(
+            `not exporting metrics over OTLP: ${error instanceof Error ? error.message : String(error)} (allow the collector with SWITCHBOARD_EGRESS_ALLOW=host:port)`,
+          );
+        }
+      }
+      if (background.heartbeat && !heartbeat && db.provider === "postgresql") {
+        try {
+          heartbeat = await startHeartbeat(db, runtime.owner, { log });
+        } catch (error) {
+          log(`not beating: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
       if (background.relay && !relay && db.provider === "postgresql") {
         try {
@@ -313,8 +348,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
       const rl = relay;
       relay = null;
       await rl?.close();
+      const hb = heartbeat;
+      heartbeat = null;
+      await hb?.stop();
       stopMetrics?.();
       stopMetrics = null;
+      const me = metricsExport;
+      metricsExport = null;
+      await me?.shutdown();
     },
     close() {
       closed ??= (async () => {
@@ -345,6 +386,7 @@ export function webBackground(env: Env): BackgroundOptions {
           ? { recoverOnStart: false, recoverIntervalMs: 0, sweepIntervalMs: 0, maintenanceIntervalMs: 5000 }
           : { sweepAtStart: true },
     relay: { publish: true, listen: true },
+    heartbeat: true,
     metrics: true,
     schedules: env.SWITCHBOARD_RUNNER === "0" ? false : {},
     notifications: env.SWITCHBOARD_NOTIFICATIONS === "0" ? false : { intervalMs: env.SWITCHBOARD_NOTIFY_INTERVAL_MS },

@@ -23,7 +23,8 @@ export default async function SignInPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
-  const callbackUrl = safeCallbackPath(typeof params.callbackUrl === "string" ? params.callbackUrl : undefined);
+  // no page asked for: "/" sends the member to their role's home (the Inbox for an approver)
+  const callbackUrl = safeCallbackPath(typeof params.callbackUrl === "string" ? params.callbackUrl : undefined, "/");
   if (await getActor()) redirect(callbackUrl);
   const errorCode = typeof params.error === "string" ? params.error : undefined;
   const initialError = errorCode ? (OAUTH_ERRORS[errorCode] ?? null) : null;

@@ -114,7 +114,12 @@ export function ChatPanel() {
     <section aria-label="Chat" className="flex flex-col gap-2 rounded border border-slate-200 p-2 text-xs">
       <h3 className="font-semibold text-slate-900">Chat</h3>
       <p className="text-[11px] text-slate-500">
-        Each message starts a run of this draft with the conversation as input (<code>input.messages</code>).
+        Each message starts a run of this draft with the conversation as input (<code>input.messages</code>). Once
+        published, members chat with the published version on its{" "}
+        <a className="text-blue-700 underline" href={`/chat/${encodeURIComponent(workflowId)}`}>
+          chat page
+        </a>
+        .
       </p>
       {lacksMessages && (
         <div className="rounded bg-amber-50 p-1.5 text-amber-900">

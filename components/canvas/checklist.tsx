@@ -1,9 +1,11 @@
 "use client";
 // Every validation problem of the draft, each linked to the node it is about. Publishing is
 // blocked until this list is empty. Below it, warnings that do not block publishing (a secret
-// typed into a header or URL: "move this into a credential"; an agent on a model without a price).
+// typed into a header or URL: "move this into a credential"; an agent on a model without a price;
+// an approval whose "rejected" outcome leads nowhere).
 import { useContext, useMemo } from "react";
 import { nodeIdForPath } from "@/lib/canvas/convert";
+import { findFlowWarnings } from "@/lib/workflow/flow-warnings";
 import { findSecretLiterals } from "@/lib/workflow/secret-literals";
 import { useEditor } from "./editor-context";
 import { Icon } from "./icons";
@@ -12,14 +14,20 @@ import { ModelChoicesContext, modelWarnings } from "./model-choices";
 export function Checklist({ onFocusNode }: { onFocusNode(id: string): void }) {
   const problems = useEditor((s) => s.problems);
   const nodes = useEditor((s) => s.nodes);
+  const edges = useEditor((s) => s.edges);
   const choices = useContext(ModelChoicesContext);
   const warnings = useMemo(
     () => [
       ...findSecretLiterals({ nodes: nodes.map((n) => ({ id: n.id, type: n.type, config: n.data.config })) }),
       // agents on a model without a price, or on a provider this workspace does not have
       ...modelWarnings(nodes, choices).map((w) => ({ ...w, path: `${w.nodeId}.config.model` })),
+      // outcomes that should lead somewhere (an approval's "rejected")
+      ...findFlowWarnings({
+        nodes: nodes.map((n) => ({ id: n.id, type: n.type, disabled: n.data.disabled === true })),
+        edges: edges.map((e) => ({ source: e.source, sourceHandle: e.sourceHandle })),
+      }),
     ],
-    [nodes, choices],
+    [nodes, edges, choices],
   );
   const nodeLink = (id: string | null | undefined, fallback: string) => {
     const node = id ? nodes.find((n) => n.id === id) : undefined;

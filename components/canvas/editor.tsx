@@ -1,11 +1,13 @@
 "use client";
-// The workflow editor: palette, canvas, side panel (step settings, checklist, versions, run),
-// toolbar. Owns the editor store (document + undo history), the live-run store, autosave with
-// a revision check, validation, keyboard shortcuts and clipboard.
+// The workflow editor's layout: toolbar, palette, canvas, side panel (step settings, checklist,
+// versions, run). The session — autosave with a revision check, publish, restore, export,
+// clipboard, find, delete-and-refocus, connect-to — lives in lib/canvas/editor-session.ts and the
+// shortcuts in lib/canvas/keymap.ts; this file wires them to the page.
 import { Panel, ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useStore } from "zustand";
 import {
   exportWorkflowAction,
   getDraftAction,
@@ -16,24 +18,30 @@ import {
 } from "@/app/(app)/workflows/actions";
 import { Button, Dialog } from "@/components/ui";
 import { downloadJson } from "@/components/workflows/workflow-list";
-import { autoLayout } from "@/lib/canvas/layout";
+import { createEditorSession, type EditorSession, type SaveState } from "@/lib/canvas/editor-session";
+import { commandFor, isTypingTarget, KEYMAP, keyLabel } from "@/lib/canvas/keymap";
+import { freeSpot, STEP_H, STEP_W } from "@/lib/canvas/placement";
 import { createLiveRunStore } from "@/lib/canvas/run-state";
-import { type ClipboardPayload, createEditorStore } from "@/lib/canvas/store";
-import type { WorkflowDoc } from "@/lib/canvas/types";
+import { createEditorStore } from "@/lib/canvas/store";
+import type { Problem, WorkflowDoc } from "@/lib/canvas/types";
 import { nodeCatalog } from "@/lib/nodes/canvas-registry";
-import { validateWorkflow } from "@/lib/workflow/validate";
 import { Checklist } from "./checklist";
+import { ConnectDialog } from "./connect-dialog";
 import { type EditorActions, EditorActionsContext } from "./editor-actions";
 import { EditorStoreContext, RunStoreContext, useEditor, useEditorApi, useLiveRun, useRunApi } from "./editor-context";
 import { FlowCanvas } from "./flow-canvas";
 import { ICONS, Icon } from "./icons";
-import { Inspector } from "./inspector";
-import { InteropPanel } from "./interop-panel";
 import { McpChoicesContext, type McpServerChoice } from "./mcp-pickers";
 import { ModelChoicesContext, type ModelChoiceView } from "./model-choices";
 import { Palette } from "./palette";
 import { RunDialog, RunPanel, useRunStream } from "./run-panel";
-import { VersionsPanel } from "./versions-panel";
+
+// Panels a person opens later load when opened: the editor's first paint does not wait for them.
+const Inspector = lazy(() => import("./inspector").then((m) => ({ default: m.Inspector })));
+const VersionsPanel = lazy(() => import("./versions-panel").then((m) => ({ default: m.VersionsPanel })));
+const InteropPanel = lazy(() => import("./interop-panel").then((m) => ({ default: m.InteropPanel })));
+
+export { isTypingTarget } from "@/lib/canvas/keymap";
 
 export interface EditorProps {
   workflow: { id: string; name: string; draft: WorkflowDoc; draftRevision: number; latestVersion: number | null };
@@ -51,19 +59,20 @@ export interface EditorProps {
 }
 
 type Tab = "step" | "checklist" | "versions" | "run";
-type SaveState = "saved" | "dirty" | "saving" | "conflict" | "error";
 
-export function isTypingTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable) return true;
-  const tag = target.tagName;
-  if (tag === "TEXTAREA" || tag === "SELECT") return true;
-  if (tag === "INPUT") {
-    const type = (target as HTMLInputElement).type;
-    return !["checkbox", "radio", "button", "submit", "range", "color", "file"].includes(type);
-  }
-  return false;
-}
+/** Below this window width the palette starts collapsed (the canvas needs the room). */
+const WIDE = 1100;
+
+/** The whole-document check; loaded after the first paint (it brings the node schemas and the expression parser). */
+let validator: ((doc: WorkflowDoc) => Problem[]) | null = null;
+const loadValidator = () =>
+  import("@/lib/workflow/validate").then((m) => {
+    validator = (doc) => {
+      const r = m.validateWorkflow(doc);
+      return r.valid ? [] : r.issues;
+    };
+    return validator;
+  });
 
 export function Editor(props: EditorProps) {
   const [store] = useState(() => createEditorStore(props.workflow.draft, nodeCatalog));
@@ -83,114 +92,157 @@ export function Editor(props: EditorProps) {
   );
 }
 
-function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }: EditorProps) {
+/** The session for this editor, created once, started while mounted. */
+function useEditorSession({ workflow, run, runMissing, canEdit }: EditorProps): EditorSession {
+  const api = useEditorApi();
+  const [session] = useState(() =>
+    createEditorSession({
+      store: api,
+      workflowId: workflow.id,
+      draftRevision: workflow.draftRevision,
+      canEdit,
+      catalog: nodeCatalog,
+      // until the validator has loaded, the checklist says nothing (it loads right after the first paint)
+      validate: (doc) => (validator ? validator(doc) : []),
+      download: downloadJson,
+      initialNotice: runMissing
+        ? { tone: "error", text: "That run was not found in this workflow." }
+        : run && run.version !== workflow.latestVersion
+          ? {
+              tone: "info",
+              text:
+                run.version < 0
+                  ? "This was a draft run; the canvas shows the current draft."
+                  : `This run used version ${run.version}; the canvas shows the current draft.`,
+            }
+          : null,
+      server: {
+        saveDraft: saveDraftAction,
+        getDraft: getDraftAction,
+        publish: publishWorkflowAction,
+        restoreVersion: restoreVersionAction,
+        saveAsCopy: saveAsCopyAction,
+        exportWorkflow: exportWorkflowAction,
+      },
+    }),
+  );
+  useEffect(() => {
+    const stop = session.start();
+    let live = true;
+    // the first check waits until the canvas has painted and the browser is idle: on a large
+    // workflow it is the heaviest work of opening, and nobody reads the checklist in the first second
+    const idle =
+      window.requestIdleCallback?.bind(window) ??
+      ((cb: () => void, _opts?: IdleRequestOptions) => window.setTimeout(cb, 300) as unknown as number);
+    const handle = idle(
+      () => {
+        void (validator ? Promise.resolve(validator) : loadValidator()).then((v) => {
+          if (live) api.getState().setProblems(v(api.getState().toDocument()));
+        });
+      },
+      { timeout: 2000 },
+    );
+    const warn = (e: BeforeUnloadEvent) => {
+      if (session.hasUnsavedChanges()) e.preventDefault();
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => {
+      live = false;
+      window.cancelIdleCallback?.(handle);
+      stop();
+      window.removeEventListener("beforeunload", warn);
+    };
+  }, [session, api]);
+  return session;
+}
+
+/** Collapsed or open side panels, remembered in this browser. */
+function usePanels() {
+  const [panels, setPanels] = useState(() => {
+    const wide = typeof window === "undefined" || window.innerWidth >= WIDE;
+    try {
+      const saved = JSON.parse(localStorage.getItem("sb.editor.panels") ?? "null") as {
+        palette?: boolean;
+        side?: boolean;
+      } | null;
+      // the palette's remembered state counts on wide screens only: on a narrow one it starts closed
+      return { palette: wide ? (saved?.palette ?? true) : false, side: saved?.side ?? true };
+    } catch {
+      return { palette: wide, side: true };
+    }
+  });
+  const set = useCallback((patch: Partial<typeof panels>) => {
+    setPanels((p) => {
+      const next = { ...p, ...patch };
+      try {
+        localStorage.setItem("sb.editor.panels", JSON.stringify(next));
+      } catch {
+        // private mode: not remembered
+      }
+      return next;
+    });
+  }, []);
+  return [panels, set] as const;
+}
+
+/** The editor fills the window below the app's header, whatever the header's height (it wraps on narrow screens). */
+function useFillHeight() {
+  const ref = useRef<HTMLDivElement>(null);
+  const [height, setHeight] = useState<number | null>(null);
+  useLayoutEffect(() => {
+    const measure = () => {
+      const top = ref.current?.getBoundingClientRect().top ?? 0;
+      setHeight(Math.max(320, Math.floor(window.innerHeight - top - window.scrollY)));
+    };
+    measure();
+    window.addEventListener("resize", measure);
+    return () => window.removeEventListener("resize", measure);
+  }, []);
+  return [ref, height] as const;
+}
+
+function EditorInner(props: EditorProps) {
+  const { workflow, run, canEdit, canPublish, canRun } = props;
   const api = useEditorApi();
   const runApi = useRunApi();
   const router = useRouter();
   const flow = useReactFlow();
+  const session = useEditorSession(props);
+  const saveState = useStore(session.state, (s) => s.saveState);
+  const conflict = useStore(session.state, (s) => s.conflict);
+  const notice = useStore(session.state, (s) => s.notice);
+  const publishing = useStore(session.state, (s) => s.publishing);
+  const versionsKey = useStore(session.state, (s) => s.versionsKey);
+  const [panels, setPanels] = usePanels();
+  const [rootRef, height] = useFillHeight();
   const [tab, setTab] = useState<Tab>(run ? "run" : "step");
   const [paletteFrom, setPaletteFrom] = useState<{ nodeId: string; handle?: string | null } | null>(null);
   const [paletteFocus, setPaletteFocus] = useState(0);
   const [focusedNode, setFocusedNode] = useState<string | null>(null);
+  const [connectFrom, setConnectFrom] = useState<string | null>(null);
   const [runOpen, setRunOpen] = useState(false);
   // the watched run (from ?run= or started here); its stream replays from seq 0, then follows live
   const [runId, setRunId] = useState<string | null>(run?.id ?? null);
-  const [notice, setNotice] = useState<{ tone: "info" | "error"; text: string } | null>(() =>
-    runMissing
-      ? { tone: "error", text: "That run was not found in this workflow." }
-      : run && run.version !== workflow.latestVersion
-        ? { tone: "info", text: `This run used version ${run.version}; the canvas shows the current draft.` }
-        : null,
-  );
-  const [versionsKey, setVersionsKey] = useState(0);
   const [hintDismissed, setHintDismissed] = useState(false);
   const findRef = useRef<HTMLInputElement>(null);
+  const canvasRef = useRef<HTMLElement>(null);
 
   useRunStream(runId);
-
-  // ---- validation (debounced; never blocks typing) ----
-  const changeCount = useEditor((s) => s.changeCount);
   const problemCount = useEditor((s) => s.problems.length);
-  useEffect(() => {
-    const t = setTimeout(
-      () => {
-        const result = validateWorkflow(api.getState().toDocument());
-        api.getState().setProblems(result.valid ? [] : result.issues);
-      },
-      changeCount === 0 ? 0 : 250,
-    );
-    return () => clearTimeout(t);
-  }, [changeCount, api]);
 
-  // ---- autosave with a revision check ----
-  const revision = useRef(workflow.draftRevision);
-  const savedAt = useRef(0);
-  const saving = useRef(false);
-  const [saveState, setSaveState] = useState<SaveState>("saved");
-  const [conflict, setConflict] = useState<{ revision: number; updatedBy: string | null } | null>(null);
-  const saveNow = useCallback(async () => {
-    if (!canEdit || saving.current || conflict) return;
-    const count = api.getState().changeCount;
-    if (count === savedAt.current) return;
-    saving.current = true;
-    setSaveState("saving");
-    const r = await saveDraftAction({
-      id: workflow.id,
-      baseRevision: revision.current,
-      document: api.getState().toDocument(),
-    });
-    saving.current = false;
-    if (!r.ok) {
-      setSaveState("error");
-      setNotice({ tone: "error", text: `Not saved: ${r.error.message}` });
-      return;
-    }
-    if (r.data.status === "conflict") {
-      setSaveState("conflict");
-      setConflict({ revision: r.data.revision, updatedBy: r.data.updatedBy });
-      return;
-    }
-    revision.current = r.data.revision;
-    savedAt.current = count;
-    setSaveState(api.getState().changeCount === count ? "saved" : "dirty");
-  }, [api, canEdit, conflict, workflow.id]);
-  // saveState is a dependency on purpose: a save that ends "dirty" (edits arrived meanwhile) schedules the next one
-  // biome-ignore lint/correctness/useExhaustiveDependencies: see above
-  useEffect(() => {
-    if (changeCount === 0 || !canEdit || conflict) return;
-    if (changeCount !== savedAt.current) setSaveState((s) => (s === "saving" ? s : "dirty"));
-    const t = setTimeout(() => void saveNow(), 800);
-    return () => clearTimeout(t);
-  }, [changeCount, canEdit, conflict, saveNow, saveState]);
-  useEffect(() => {
-    const warn = (e: BeforeUnloadEvent) => {
-      if (api.getState().changeCount !== savedAt.current && canEdit) e.preventDefault();
+  /** Moves keyboard focus to a step on the canvas (React Flow shows a node once it is measured). */
+  const focusStep = useCallback((id: string | null) => {
+    let tries = 0;
+    const attempt = () => {
+      const el = id ? document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`) : null;
+      // a new node stays invisible (and unfocusable) until React Flow has measured it: try again
+      el?.focus();
+      if (el && document.activeElement === el) return;
+      if (!id || tries++ >= 60) canvasRef.current?.focus();
+      else requestAnimationFrame(attempt);
     };
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [api, canEdit]);
-
-  const reloadTheirs = useCallback(async () => {
-    const r = await getDraftAction({ id: workflow.id });
-    if (!r.ok) return setNotice({ tone: "error", text: r.error.message });
-    api.getState().replaceDocument(r.data.draft as unknown as WorkflowDoc);
-    revision.current = r.data.revision;
-    savedAt.current = api.getState().changeCount;
-    setConflict(null);
-    setSaveState("saved");
-    setNotice({
-      tone: "info",
-      text: `Loaded the newest draft${r.data.updatedBy ? ` (saved by ${r.data.updatedBy})` : ""}.`,
-    });
-  }, [api, workflow.id]);
-
-  const keepBoth = useCallback(async () => {
-    const r = await saveAsCopyAction({ id: workflow.id, document: api.getState().toDocument() });
-    if (!r.ok) return setNotice({ tone: "error", text: r.error.message });
-    savedAt.current = api.getState().changeCount;
-    setConflict(null);
-    router.push(`/workflows/${r.data.id}`);
-  }, [api, router, workflow.id]);
+    requestAnimationFrame(attempt);
+  }, []);
 
   // ---- adding steps ----
   const addStep = useCallback(
@@ -198,25 +250,32 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
       if (!canEdit) return;
       let at = position;
       if (!at && !from) {
-        const el = document.querySelector(".react-flow");
-        const rect = el?.getBoundingClientRect();
+        // the middle of the view, or the nearest free spot around it: never on top of another step
+        const rect = canvasRef.current?.getBoundingClientRect();
         const c = rect
           ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
           : { x: 0, y: 0 };
-        at = { x: Math.round(c.x - 120), y: Math.round(c.y - 40) };
+        at = freeSpot(api.getState().nodes, { x: c.x - STEP_W / 2, y: c.y - STEP_H / 2 });
       }
       const id = api.getState().addNode(type, { position: at, from: from ?? undefined });
       setPaletteFrom(null);
       setFocusedNode(id);
       setTab("step");
-      // keyboard flow: focus the new step's "add next step" button
       // keep the new step in view: small graphs fit entirely, large ones centre on the new step
       requestAnimationFrame(() => {
         const n = api.getState().nodes.find((x) => x.id === id);
         if (!n) return;
-        if (api.getState().nodes.length <= 40) void flow.fitView({ padding: 0.2, duration: 200, maxZoom: 1 });
+        if (api.getState().nodes.length <= 40)
+          void flow.fitView({ padding: 0.2, duration: 200, maxZoom: 1, minZoom: Math.min(flow.getZoom(), 0.6) });
         else void flow.setCenter(n.position.x + 120, n.position.y + 40, { duration: 200, zoom: flow.getZoom() });
       });
+      // keyboard flow: focus the new step's "add next step" button; a step that leads nowhere
+      // (an end) has none: the step itself takes the keyboard
+      const added = api.getState().nodes.find((n) => n.id === id);
+      if (added && nodeCatalog.outcomes(added.type ?? "", added.data.config).length === 0) {
+        focusStep(id);
+        return;
+      }
       let tries = 0;
       const focusNext = () => {
         const name = api.getState().nodes.find((n) => n.id === id)?.data.name ?? id;
@@ -229,7 +288,7 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
       };
       requestAnimationFrame(focusNext);
     },
-    [api, canEdit, flow],
+    [api, canEdit, flow, focusStep],
   );
 
   const onAddAt = useCallback((type: string, p: { x: number; y: number }) => addStep(type, null, p), [addStep]);
@@ -242,6 +301,7 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
   const actions = useMemo<EditorActions>(
     () => ({
       openPalette(from) {
+        setPanels({ palette: true });
         setPaletteFrom(from ?? null);
         setPaletteFocus((n) => n + 1);
       },
@@ -250,7 +310,7 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
         api.getState().select([id]);
       },
     }),
-    [api],
+    [api, setPanels],
   );
 
   // ---- selection → side panel ----
@@ -265,76 +325,96 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
   const onNodeClick = useCallback(
     (id: string) => {
       setFocusedNode(id);
+      setPanels({ side: true });
       if (runApi.getState().runId) setTab("run");
       else setTab("step");
     },
-    [runApi],
+    [runApi, setPanels],
   );
 
-  // ---- keyboard shortcuts and clipboard (never while typing in a field) ----
+  const fitView = useCallback(() => void flow.fitView({ padding: 0.2, duration: 200, maxZoom: 1 }), [flow]);
+
+  const openConnect = useCallback(() => {
+    const sel = api.getState().nodes.filter((n) => n.selected);
+    const id = sel.length === 1 ? sel[0].id : sel.length === 0 ? shownNode : null;
+    if (!id) {
+      session.setNotice({ tone: "info", text: "Select one step first, then connect it to another." });
+      return;
+    }
+    setConnectFrom(id);
+  }, [api, session, shownNode]);
+
+  // ---- keyboard shortcuts (lib/canvas/keymap.ts) and clipboard; never while typing in a field ----
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (isTypingTarget(e.target)) return;
-      const mod = e.metaKey || e.ctrlKey;
-      const k = e.key.toLowerCase();
+      if (isTypingTarget(e.target) || e.defaultPrevented) return;
+      // a dialog is open: it handles its own keys
+      if (document.querySelector("dialog[open]")) return;
+      const command = commandFor(e, { canEdit });
+      if (!command) return;
       const s = api.getState();
-      if (mod && k === "z") {
-        e.preventDefault();
-        if (!canEdit) return;
-        if (e.shiftKey) s.redo();
-        else s.undo();
-      } else if (mod && k === "y") {
-        e.preventDefault();
-        if (canEdit) s.redo();
-      } else if (mod && k === "d") {
-        e.preventDefault();
-        if (canEdit) s.duplicateSelection();
-      } else if (mod && k === "a") {
-        e.preventDefault();
-        s.selectAll();
-      } else if (mod && k === "s") {
-        e.preventDefault();
-        void saveNow();
-      } else if (mod && k === "f") {
-        e.preventDefault();
-        findRef.current?.focus();
-      } else if (!mod && (k === "delete" || k === "backspace")) {
-        if (!canEdit) return;
-        e.preventDefault();
-        s.deleteSelection();
-      } else if (!mod && !e.altKey && k === "n" && canEdit) {
-        e.preventDefault();
-        const sel = s.nodes.filter((n) => n.selected);
-        actions.openPalette(sel.length === 1 ? { nodeId: sel[0].id, handle: null } : undefined);
+      e.preventDefault();
+      switch (command) {
+        case "undo":
+          s.undo();
+          break;
+        case "redo":
+          s.redo();
+          break;
+        case "duplicate":
+          s.duplicateSelection();
+          break;
+        case "selectAll":
+          s.selectAll();
+          break;
+        case "save":
+          void session.saveNow();
+          break;
+        case "find":
+          findRef.current?.focus();
+          break;
+        case "delete": {
+          const next = session.deleteSelection();
+          if (next) setFocusedNode(next);
+          focusStep(next);
+          break;
+        }
+        case "addStep": {
+          const sel = s.nodes.filter((n) => n.selected);
+          actions.openPalette(sel.length === 1 ? { nodeId: sel[0].id, handle: null } : undefined);
+          break;
+        }
+        case "connectTo":
+          openConnect();
+          break;
+        case "fitView":
+          fitView();
+          break;
+        case "escape":
+          s.select([]);
+          setPaletteFrom(null);
+          break;
       }
     };
     const onCopy = (e: ClipboardEvent) => {
       if (isTypingTarget(e.target)) return;
-      const payload = api.getState().copySelection();
-      if (payload && e.clipboardData) {
-        e.clipboardData.setData("text/plain", JSON.stringify(payload));
+      const text = session.copyText();
+      if (text && e.clipboardData) {
+        e.clipboardData.setData("text/plain", text);
         e.preventDefault();
       }
     };
     const onCut = (e: ClipboardEvent) => {
       if (isTypingTarget(e.target) || !canEdit) return;
-      onCopy(e);
-      api.getState().deleteSelection();
+      const text = session.cut();
+      if (text && e.clipboardData) {
+        e.clipboardData.setData("text/plain", text);
+        e.preventDefault();
+      }
     };
     const onPaste = (e: ClipboardEvent) => {
       if (isTypingTarget(e.target) || !canEdit) return;
-      const text = e.clipboardData?.getData("text/plain");
-      let payload: ClipboardPayload | null = null;
-      try {
-        const parsed = text ? JSON.parse(text) : null;
-        if (parsed?.kind === "switchboard.clipboard/v1") payload = parsed;
-      } catch {
-        // not ours: fall back to the in-app clipboard
-      }
-      if (payload || api.getState().clipboard) {
-        e.preventDefault();
-        api.getState().paste(payload);
-      }
+      if (session.pasteText(e.clipboardData?.getData("text/plain"))) e.preventDefault();
     };
     window.addEventListener("keydown", onKey);
     document.addEventListener("copy", onCopy);
@@ -346,7 +426,7 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
       document.removeEventListener("cut", onCut);
       document.removeEventListener("paste", onPaste);
     };
-  }, [api, canEdit, saveNow, actions]);
+  }, [api, canEdit, session, actions, openConnect, fitView, focusStep]);
 
   // ---- toolbar actions ----
   const canUndo = useEditor((s) => s.past.length > 0);
@@ -357,6 +437,8 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
 
   const layout = async () => {
     const s = api.getState();
+    // elkjs is large: loaded on first use
+    const { autoLayout } = await import("@/lib/canvas/layout");
     const positions = await autoLayout(s.nodes, s.edges);
     s.setPositions(positions, "layout");
     requestAnimationFrame(() => flow.fitView({ padding: 0.2, duration: 300 }));
@@ -365,79 +447,36 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
   const [findText, setFindText] = useState("");
   const [findMiss, setFindMiss] = useState(false);
   const find = () => {
-    const q = findText.trim().toLowerCase();
-    if (!q) return;
-    const n = api
-      .getState()
-      .nodes.find((x) => (x.data.name ?? "").toLowerCase().includes(q) || x.id.toLowerCase().includes(q));
-    setFindMiss(!n);
-    if (!n) return;
-    api.getState().select([n.id]);
-    setFocusedNode(n.id);
-    flow.fitView({ nodes: [{ id: n.id }], duration: 300, maxZoom: 1.2 });
+    const id = session.find(findText);
+    setFindMiss(!id && !!findText.trim());
+    if (!id) return;
+    setFocusedNode(id);
+    flow.fitView({ nodes: [{ id }], duration: 300, maxZoom: 1.2 });
+    // the found step takes the keyboard: C connects it, Delete removes it, N adds after it
+    focusStep(id);
   };
 
-  const [publishing, setPublishing] = useState(false);
   const publish = async () => {
-    if (problemCount > 0) {
+    if (!validator) await loadValidator();
+    if (!(await session.publish()) && api.getState().problems.length > 0) {
+      setPanels({ side: true });
       setTab("checklist");
-      return;
     }
-    setPublishing(true);
-    await saveNow();
-    const r = await publishWorkflowAction({ id: workflow.id, baseRevision: revision.current });
-    setPublishing(false);
-    if (!r.ok) {
-      setNotice({ tone: "error", text: r.error.message });
-      if (r.error.fieldErrors) api.getState().setProblems(r.error.fieldErrors);
-      return;
-    }
-    setVersionsKey((k) => k + 1);
-    setNotice({
-      tone: "info",
-      text: r.data.created
-        ? `Published version ${r.data.version}.`
-        : `Nothing changed since version ${r.data.version}.`,
-    });
-  };
-
-  const restore = async (version: number) => {
-    await saveNow();
-    const r = await restoreVersionAction({ id: workflow.id, version, baseRevision: revision.current });
-    if (!r.ok) return setNotice({ tone: "error", text: r.error.message });
-    if (r.data.status === "conflict") {
-      setConflict({ revision: r.data.revision, updatedBy: r.data.updatedBy });
-      setSaveState("conflict");
-      return;
-    }
-    const d = await getDraftAction({ id: workflow.id });
-    if (d.ok) {
-      api.getState().replaceDocument(d.data.draft as unknown as WorkflowDoc, { keepHistory: true });
-      revision.current = d.data.revision;
-      savedAt.current = api.getState().changeCount;
-      setSaveState("saved");
-    }
-    setNotice({
-      tone: "info",
-      text: `Version ${version} restored as the draft. Undo brings your previous draft back.`,
-    });
-  };
-
-  const exportJson = async () => {
-    await saveNow();
-    const r = await exportWorkflowAction({ id: workflow.id });
-    if (r.ok) downloadJson(r.data.filename, r.data.json);
-    else setNotice({ tone: "error", text: r.error.message });
   };
 
   const startRun = async () => {
-    if (problemCount > 0) {
+    if (!validator) await loadValidator();
+    if (!(await session.prepareRun())) {
+      setPanels({ side: true });
       setTab("checklist");
-      setNotice({ tone: "error", text: "Fix the problems in the checklist before running." });
       return;
     }
-    await saveNow();
     setRunOpen(true);
+  };
+
+  const keepBoth = async () => {
+    const id = await session.keepBoth();
+    if (id) router.push(`/workflows/${id}`);
   };
 
   const saveLabel: Record<SaveState, string> = {
@@ -454,22 +493,41 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
     { id: "versions", label: "Versions" },
     { id: "run", label: "Run" },
   ];
+  const mac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
+  const shortcuts = KEYMAP.filter((b) => canEdit || !b.edits);
+  const panelLoading = <p className="text-sm text-slate-500">Loading…</p>;
 
   return (
     <EditorActionsContext.Provider value={actions}>
       <style>{"@keyframes sb-dash { to { stroke-dashoffset: -20; } }"}</style>
-      <div className="flex h-[calc(100vh-4rem)] min-h-[32rem] flex-col bg-slate-50">
+      <div
+        ref={rootRef}
+        style={height ? { height } : undefined}
+        className="flex h-[calc(100vh-4rem)] min-h-[20rem] flex-col overflow-hidden bg-slate-50"
+      >
         <div
           role="toolbar"
           aria-label="Editor toolbar"
-          className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white px-3 py-2"
+          className="flex flex-wrap items-center gap-x-2 gap-y-1 border-b border-slate-200 bg-white px-3 py-2"
         >
+          {canEdit && (
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-expanded={panels.palette}
+              aria-controls="editor-palette"
+              onClick={() => setPanels({ palette: !panels.palette })}
+              title={panels.palette ? "Hide the list of steps" : "Show the list of steps"}
+            >
+              <Icon path={ICONS.plus} /> Steps
+            </Button>
+          )}
           <label className="sr-only" htmlFor="wf-name">
             Workflow name
           </label>
           <input
             id="wf-name"
-            className="w-64 rounded border border-transparent px-2 py-1 text-base font-semibold hover:border-slate-300 focus:border-slate-400"
+            className="w-40 min-w-0 rounded border border-transparent px-2 py-1 text-base font-semibold hover:border-slate-300 focus:border-slate-400 xl:w-64"
             value={name}
             readOnly={!canEdit}
             onChange={(e) => api.getState().setMeta({ name: e.target.value }, "name")}
@@ -481,14 +539,14 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
           >
             {canEdit ? saveLabel[saveState] : "Read only"}
           </span>
-          <div className="mx-2 h-6 w-px bg-slate-200" />
+          <div className="mx-1 h-6 w-px bg-slate-200" />
           <Button
             size="sm"
             variant="ghost"
             disabled={!canUndo || !canEdit}
             onClick={() => api.getState().undo()}
             aria-label="Undo"
-            title="Undo (Ctrl+Z)"
+            title={`Undo (${keyLabel("Mod+Z", mac)})`}
           >
             <Icon path={ICONS.undo} />
           </Button>
@@ -498,7 +556,7 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
             disabled={!canRedo || !canEdit}
             onClick={() => api.getState().redo()}
             aria-label="Redo"
-            title="Redo (Shift+Ctrl+Z)"
+            title={`Redo (${keyLabel("Shift+Mod+Z", mac)})`}
           >
             <Icon path={ICONS.redo} />
           </Button>
@@ -511,6 +569,20 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
           >
             <Icon path={ICONS.layout} /> Tidy up
           </Button>
+          <Button size="sm" variant="ghost" onClick={fitView} title="Fit the workflow in view (F)">
+            Fit view
+          </Button>
+          {canEdit && (
+            <Button
+              size="sm"
+              variant="ghost"
+              disabled={!single}
+              onClick={openConnect}
+              title="Connect the selected step to another step (C)"
+            >
+              Connect to…
+            </Button>
+          )}
           <Button
             size="sm"
             variant="ghost"
@@ -534,8 +606,8 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
               id="find-node"
               ref={findRef}
               type="search"
-              placeholder="Find a step (Ctrl+F)"
-              className="w-44 rounded border border-slate-300 px-2 py-1 text-sm"
+              placeholder={`Find a step (${keyLabel("Mod+F", mac)})`}
+              className="w-36 rounded border border-slate-300 px-2 py-1 text-sm xl:w-44"
               value={findText}
               onChange={(e) => {
                 setFindText(e.target.value);
@@ -545,7 +617,7 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
             {findMiss && <span className="text-xs text-red-700">No step matches</span>}
           </form>
           <div className="ml-auto flex items-center gap-2">
-            <Button size="sm" variant="secondary" onClick={() => void exportJson()}>
+            <Button size="sm" variant="secondary" onClick={() => void session.exportJson()}>
               Export
             </Button>
             {canRun && (
@@ -573,6 +645,16 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
                 Publish
               </Button>
             )}
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-expanded={panels.side}
+              aria-controls="editor-side-panel"
+              onClick={() => setPanels({ side: !panels.side })}
+              title={panels.side ? "Hide the side panel" : "Show the side panel"}
+            >
+              {panels.side ? "Hide panel" : "Show panel"}
+            </Button>
           </div>
         </div>
         {notice && (
@@ -581,14 +663,17 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
             className={`flex items-center gap-2 px-3 py-1.5 text-sm ${notice.tone === "error" ? "bg-red-50 text-red-900" : "bg-blue-50 text-blue-900"}`}
           >
             {notice.text}
-            <button type="button" className="ml-auto text-xs underline" onClick={() => setNotice(null)}>
+            <button type="button" className="ml-auto text-xs underline" onClick={() => session.setNotice(null)}>
               Dismiss
             </button>
           </div>
         )}
         <div className="flex min-h-0 flex-1">
-          {canEdit && (
-            <aside className="w-64 shrink-0 overflow-hidden border-r border-slate-200 bg-white p-3">
+          {canEdit && panels.palette && (
+            <aside
+              id="editor-palette"
+              className="w-56 shrink-0 overflow-hidden border-r border-slate-200 bg-white p-3 xl:w-64"
+            >
               <Palette
                 key={paletteFocus}
                 from={paletteFrom}
@@ -598,65 +683,81 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
               />
             </aside>
           )}
-          <section className="relative min-w-0 flex-1" aria-label="Canvas">
+          <section ref={canvasRef} tabIndex={-1} className="relative min-w-0 flex-1 outline-none" aria-label="Canvas">
             <FlowCanvas readOnly={!canEdit} onNodeClick={onNodeClick} onAddAt={onAddAt} />
             {canEdit && nodeCount <= 1 && !hintDismissed && <FirstRunHint onDismiss={() => setHintDismissed(true)} />}
             {runStatus && <RunBadge />}
           </section>
-          <aside className="flex w-80 shrink-0 flex-col border-l border-slate-200 bg-white">
-            <div role="tablist" aria-label="Side panel" className="flex border-b border-slate-200">
-              {tabs.map((t) => (
-                <button
-                  key={t.id}
-                  role="tab"
-                  type="button"
-                  aria-selected={tab === t.id}
-                  className={`flex-1 px-2 py-2 text-xs font-medium ${tab === t.id ? "border-b-2 border-blue-600 text-blue-800" : "text-slate-600"}`}
-                  onClick={() => setTab(t.id)}
-                >
-                  {t.label}
-                </button>
-              ))}
-            </div>
-            <div role="tabpanel" className="min-h-0 flex-1 overflow-y-auto p-3">
-              {tab === "step" &&
-                (shownNode ? (
-                  canEdit ? (
-                    <Inspector nodeId={shownNode} />
-                  ) : (
-                    <p className="text-sm text-slate-600">You can look but not change this workflow.</p>
-                  )
-                ) : (
-                  <div className="space-y-2 text-sm text-slate-600">
-                    <p>Select a step to change its settings.</p>
-                    <p className="text-xs">
-                      Shortcuts: <kbd>N</kbd> add a step · <kbd>Ctrl+Z</kbd> undo · <kbd>Shift+Ctrl+Z</kbd> redo ·{" "}
-                      <kbd>Ctrl+C</kbd>/<kbd>Ctrl+V</kbd> copy and paste · <kbd>Ctrl+D</kbd> duplicate ·{" "}
-                      <kbd>Delete</kbd> remove · <kbd>Shift</kbd>-drag to select several.
-                    </p>
-                  </div>
+          {panels.side && (
+            <aside
+              id="editor-side-panel"
+              aria-label="Side panel"
+              className="flex w-72 shrink-0 flex-col border-l border-slate-200 bg-white xl:w-80"
+            >
+              <div role="tablist" aria-label="Side panel" className="flex border-b border-slate-200">
+                {tabs.map((t) => (
+                  <button
+                    key={t.id}
+                    role="tab"
+                    type="button"
+                    aria-selected={tab === t.id}
+                    className={`flex-1 px-2 py-2 text-xs font-medium ${tab === t.id ? "border-b-2 border-blue-600 text-blue-800" : "text-slate-600"}`}
+                    onClick={() => setTab(t.id)}
+                  >
+                    {t.label}
+                  </button>
                 ))}
-              {tab === "checklist" && (
-                <Checklist
-                  onFocusNode={(id) => {
-                    actions.focusNode(id);
-                    setTab("step");
-                    flow.fitView({ nodes: [{ id }], duration: 300, maxZoom: 1.2 });
-                  }}
-                />
-              )}
-              {tab === "versions" && <InteropPanel workflowId={workflow.id} canChange={canPublish} />}
-              {tab === "versions" && (
-                <VersionsPanel
-                  workflowId={workflow.id}
-                  refreshKey={versionsKey}
-                  canRestore={canEdit}
-                  onRestore={(v) => void restore(v)}
-                />
-              )}
-              {tab === "run" && <RunPanel selectedNodeId={shownNode} />}
-            </div>
-          </aside>
+              </div>
+              <div role="tabpanel" className="min-h-0 flex-1 overflow-y-auto p-3">
+                <Suspense fallback={panelLoading}>
+                  {tab === "step" &&
+                    (shownNode ? (
+                      <Inspector nodeId={shownNode} workflowId={canRun ? workflow.id : undefined} readOnly={!canEdit} />
+                    ) : (
+                      <div className="space-y-2 text-sm text-slate-600">
+                        <p>Select a step to change its settings.</p>
+                        <ul className="space-y-0.5 text-xs" aria-label="Keyboard shortcuts">
+                          {shortcuts.map((b) => (
+                            <li key={b.command}>
+                              {b.keys.map((k, i) => (
+                                <span key={k}>
+                                  {i > 0 && " / "}
+                                  <kbd>{keyLabel(k, mac)}</kbd>
+                                </span>
+                              ))}{" "}
+                              {b.label}
+                            </li>
+                          ))}
+                          <li>
+                            <kbd>{keyLabel("Mod+C", mac)}</kbd> / <kbd>{keyLabel("Mod+V", mac)}</kbd> copy and paste ·{" "}
+                            <kbd>Shift</kbd>-drag to select several
+                          </li>
+                        </ul>
+                      </div>
+                    ))}
+                  {tab === "checklist" && (
+                    <Checklist
+                      onFocusNode={(id) => {
+                        actions.focusNode(id);
+                        setTab("step");
+                        flow.fitView({ nodes: [{ id }], duration: 300, maxZoom: 1.2 });
+                      }}
+                    />
+                  )}
+                  {tab === "versions" && <InteropPanel workflowId={workflow.id} canChange={canPublish} />}
+                  {tab === "versions" && (
+                    <VersionsPanel
+                      workflowId={workflow.id}
+                      refreshKey={versionsKey}
+                      canRestore={canEdit}
+                      onRestore={(v) => void session.restore(v)}
+                    />
+                  )}
+                  {tab === "run" && <RunPanel selectedNodeId={shownNode} />}
+                </Suspense>
+              </div>
+            </aside>
+          )}
         </div>
       </div>
       {canRun && (
@@ -672,8 +773,29 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
             url.searchParams.set("run", id);
             window.history.replaceState(null, "", url);
             void flow.fitView({ padding: 0.15, duration: 200, maxZoom: 1 });
+            setPanels({ side: true });
             setTab("run");
-            setVersionsKey((k) => k + 1);
+            session.bumpVersions();
+          }}
+        />
+      )}
+      {connectFrom && (
+        <ConnectDialog
+          session={session}
+          sourceId={connectFrom}
+          onClose={() => {
+            const from = connectFrom;
+            setConnectFrom(null);
+            focusStep(from);
+          }}
+          onConnected={(target) => {
+            const from = connectFrom;
+            setConnectFrom(null);
+            const names = api.getState().nodes;
+            const a = names.find((n) => n.id === from)?.data.name ?? from;
+            const b = names.find((n) => n.id === target)?.data.name ?? target;
+            session.setNotice({ tone: "info", text: `Connected “${a}” to “${b}”.` });
+            focusStep(from);
           }}
         />
       )}
@@ -687,7 +809,7 @@ function EditorInner({ workflow, run, runMissing, canEdit, canPublish, canRun }:
             <Button variant="secondary" onClick={() => void keepBoth()}>
               Keep both (save mine as a copy)
             </Button>
-            <Button onClick={() => void reloadTheirs()}>Reload their version</Button>
+            <Button onClick={() => void session.reloadTheirs()}>Reload their version</Button>
           </>
         }
       >

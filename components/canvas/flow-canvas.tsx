@@ -1,8 +1,9 @@
 "use client";
 // The React Flow surface. Nodes and edges come from the editor store (controlled); changes go
 // back through the store so each gesture becomes one undo point.
-import { Background, Controls, MiniMap, type NodeMouseHandler, ReactFlow, useReactFlow } from "@xyflow/react";
+import { Background, Controls, MiniMap, type NodeMouseHandler, ReactFlow, useReactFlow, useStore } from "@xyflow/react";
 import { memo, useCallback, useState } from "react";
+import { initialFit } from "@/lib/canvas/initial-view";
 import type { CanvasNode } from "@/lib/canvas/types";
 import { isEntryType, visualFor } from "@/lib/nodes/canvas-registry";
 import { countRender, useEditor, useEditorApi } from "./editor-context";
@@ -11,26 +12,6 @@ import { edgeTypes } from "./step-edge";
 import { nodeTypes } from "./step-node";
 
 const minimapColour = (n: { type?: string }) => visualFor(n.type).colour;
-/** Above this many nodes the canvas opens on the start of the workflow instead of fitting everything. */
-const LARGE = 150;
-
-/** The first view: the whole workflow, or for a large one the trigger and the ~25 steps after it. */
-function initialFit(nodes: readonly CanvasNode[], edges: readonly { source: string; target: string }[]) {
-  if (nodes.length <= LARGE) return { padding: 0.2, maxZoom: 1 };
-  const start = nodes.find((n) => isEntryType(n.type)) ?? nodes[0];
-  const seen = new Set([start.id]);
-  const queue = [start.id];
-  while (queue.length && seen.size < 25) {
-    const id = queue.shift()!;
-    for (const e of edges) {
-      if (e.source === id && !seen.has(e.target) && seen.size < 25) {
-        seen.add(e.target);
-        queue.push(e.target);
-      }
-    }
-  }
-  return { padding: 0.1, maxZoom: 1, nodes: [...seen].map((id) => ({ id })) };
-}
 
 export const FlowCanvas = memo(function FlowCanvas({
   readOnly,
@@ -46,7 +27,18 @@ export const FlowCanvas = memo(function FlowCanvas({
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
   const { screenToFlowPosition } = useReactFlow();
-  const [fitViewOptions] = useState(() => initialFit(api.getState().nodes, api.getState().edges));
+  const [fitViewOptions] = useState(() =>
+    initialFit(api.getState().nodes, api.getState().edges, isEntryType, {
+      // the canvas's size before it is laid out: the window minus the side panels
+      width:
+        typeof window === "undefined"
+          ? 1000
+          : Math.max(320, window.innerWidth - (window.innerWidth >= 1100 ? 600 : 300)),
+      height: typeof window === "undefined" ? 700 : Math.max(320, window.innerHeight - 180),
+    }),
+  );
+  // a narrow canvas (tablet portrait) has no room for the minimap: it would cover steps
+  const narrow = useStore((s) => s.width > 0 && s.width < 700);
 
   const onDragOver = useCallback((e: React.DragEvent) => {
     if (e.dataTransfer.types.includes(DRAG_MIME)) {
@@ -90,7 +82,7 @@ export const FlowCanvas = memo(function FlowCanvas({
       aria-label="Workflow canvas"
     >
       <Background gap={24} />
-      <MiniMap pannable zoomable nodeColor={minimapColour} ariaLabel="Minimap" />
+      {!narrow && <MiniMap pannable zoomable nodeColor={minimapColour} ariaLabel="Minimap" />}
       <Controls aria-label="Zoom controls" />
     </ReactFlow>
   );

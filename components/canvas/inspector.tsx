@@ -1,18 +1,22 @@
 "use client";
 // The side panel for the selected node: its name and config form. Subscribes to that one node,
 // so typing here re-renders this panel and that node only.
-import { useMemo } from "react";
+import { lazy, Suspense, useMemo } from "react";
 import { nodeIdForPath } from "@/lib/canvas/convert";
 import type { CanvasEdge, CanvasNode } from "@/lib/canvas/types";
 import { nodeCatalog, runsInEngine, varsWrittenBy, visualFor } from "@/lib/nodes/canvas-registry";
 import { expressionKinds } from "@/lib/nodes/inspector/fields";
 import { SchemaForm, type Variable } from "@/lib/nodes/inspector/schema-form";
 import { getNodeDefinition } from "@/lib/nodes/registry";
+import { CredentialPicker } from "./credential-picker";
 import { countRender, useEditor, useEditorApi } from "./editor-context";
 import { Icon } from "./icons";
 import { mcpChoiceControl } from "./mcp-pickers";
 import { ModelPicker } from "./model-choices";
 import { TriggerPanel } from "./trigger-panel";
+
+// loaded when a step is selected by someone who may run it (it brings its server actions)
+const TestStepPanel = lazy(() => import("./test-step-panel").then((m) => ({ default: m.TestStepPanel })));
 
 /** Variables a node can use: the run input's fields, upstream nodes' outputs, vars set anywhere. */
 export function availableVariables(
@@ -54,7 +58,19 @@ export function availableVariables(
   return out;
 }
 
-export function Inspector({ nodeId }: { nodeId: string }) {
+/**
+ * `readOnly` (viewers, approvers): the same settings, disabled, and no test or delete.
+ * `workflowId` enables "Test this step".
+ */
+export function Inspector({
+  nodeId,
+  workflowId,
+  readOnly = false,
+}: {
+  nodeId: string;
+  workflowId?: string;
+  readOnly?: boolean;
+}) {
   countRender("inspector");
   const api = useEditorApi();
   // subscribe to the node's data and type only: dragging the node must not re-render this form
@@ -107,46 +123,59 @@ export function Inspector({ nodeId }: { nodeId: string }) {
           <p className="text-xs text-slate-600">{nodeCatalog.description(type)}</p>
         </div>
       </header>
-      <div>
-        <label htmlFor="node-name" className="mb-0.5 block text-xs font-medium text-slate-800">
-          Step name
-        </label>
-        <input
-          id="node-name"
-          className="w-full rounded border border-slate-300 px-2 py-1 text-sm"
-          value={node.data.name ?? ""}
-          placeholder={node.id}
-          onChange={(e) => api.getState().updateNodeData(node.id, { name: e.target.value || undefined }, "name")}
+      {readOnly && <p className="text-xs text-slate-600">You can read this step's settings but not change them.</p>}
+      {/* a disabled fieldset disables every control inside it, so viewers read the same form */}
+      <fieldset disabled={readOnly} className="min-w-0 space-y-3">
+        <div>
+          <label htmlFor="node-name" className="mb-0.5 block text-xs font-medium text-slate-800">
+            Step name
+          </label>
+          <input
+            id="node-name"
+            className="w-full rounded border border-slate-300 px-2 py-1 text-sm"
+            value={node.data.name ?? ""}
+            placeholder={node.id}
+            onChange={(e) => api.getState().updateNodeData(node.id, { name: e.target.value || undefined }, "name")}
+          />
+          <p className="mt-0.5 text-[11px] text-slate-500">
+            Id <code>{node.id}</code> — use <code>nodes.{node.id}.output</code> to read its result.
+          </p>
+        </div>
+        <SchemaForm
+          type={type}
+          config={node.data.config}
+          kinds={kinds}
+          variables={variables}
+          extraErrors={docOnly}
+          onChange={(config, field) => api.getState().updateConfig(node.id, config, field)}
+          customControl={(field, value, onValue, id) =>
+            choiceFields?.[field.key] === "models" ? (
+              <ModelPicker id={id} value={value} onValue={onValue} />
+            ) : choiceFields?.[field.key] === "credentials" ? (
+              <CredentialPicker id={id} value={value} onValue={onValue} />
+            ) : (
+              mcpChoiceControl(choiceFields?.[field.key], { id, value, onValue, config: node.data.config })
+            )
+          }
         />
-        <p className="mt-0.5 text-[11px] text-slate-500">
-          Id <code>{node.id}</code> — use <code>nodes.{node.id}.output</code> to read its result.
-        </p>
-      </div>
-      <SchemaForm
-        type={type}
-        config={node.data.config}
-        kinds={kinds}
-        variables={variables}
-        extraErrors={docOnly}
-        onChange={(config, field) => api.getState().updateConfig(node.id, config, field)}
-        customControl={(field, value, onValue, id) =>
-          choiceFields?.[field.key] === "models" ? (
-            <ModelPicker id={id} value={value} onValue={onValue} />
-          ) : (
-            mcpChoiceControl(choiceFields?.[field.key], { id, value, onValue, config: node.data.config })
-          )
-        }
-      />
-      {/* the entry step (the trigger) edits the workflow's inputs and shows its URLs, schedule or chat */}
-      {getNodeDefinition(type)?.entry && <TriggerPanel config={node.data.config} />}
-      {runsInEngine(type) && <AdvancedSettings nodeId={node.id} />}
-      <button
-        type="button"
-        className="rounded border border-red-300 px-2 py-1 text-xs text-red-800 hover:bg-red-50"
-        onClick={() => api.getState().deleteNodes([node.id])}
-      >
-        Delete this step
-      </button>
+        {/* the entry step (the trigger) edits the workflow's inputs and shows its URLs, schedule or chat */}
+        {getNodeDefinition(type)?.entry && <TriggerPanel config={node.data.config} />}
+        {runsInEngine(type) && <AdvancedSettings nodeId={node.id} />}
+      </fieldset>
+      {!readOnly && workflowId && runsInEngine(type) && (
+        <Suspense fallback={null}>
+          <TestStepPanel key={node.id} nodeId={node.id} workflowId={workflowId} />
+        </Suspense>
+      )}
+      {!readOnly && (
+        <button
+          type="button"
+          className="rounded border border-red-300 px-2 py-1 text-xs text-red-800 hover:bg-red-50"
+          onClick={() => api.getState().deleteNodes([node.id])}
+        >
+          Delete this step
+        </button>
+      )}
     </section>
   );
 }

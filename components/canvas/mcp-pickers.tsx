@@ -4,7 +4,8 @@
 // value may be a template), and pick an agent's tools. The editor page loads the servers on the
 // server (lib/use-cases/mcp listServers: stored discoveries, no connection) and provides them
 // here; without them (a viewer, or none loaded) the fields stay plain text.
-import { createContext, useContext, useState } from "react";
+import { createContext, useContext } from "react";
+import { KeyValueRows } from "@/lib/nodes/inspector/row-editors";
 
 /** A server as the page hands it over (the shape of McpServerView). */
 export interface McpServerChoice {
@@ -168,23 +169,15 @@ function McpArgumentsForm(props: ControlProps) {
     props.value && typeof props.value === "object" && !Array.isArray(props.value)
       ? (props.value as Record<string, unknown>)
       : {};
-  const [json, setJson] = useState(() => JSON.stringify(args, null, 2));
   if (!tool) {
+    // no listed schema (not discovered yet, or no pickers here): name → value rows, not JSON
     return (
-      <textarea
-        id={props.id}
-        className={`${inputClass} font-mono`}
-        rows={4}
-        value={json}
-        onChange={(e) => {
-          setJson(e.target.value);
-          try {
-            props.onValue(JSON.parse(e.target.value));
-          } catch {
-            // keep typing: the value changes once the JSON parses
-          }
-        }}
-      />
+      <div className="space-y-1">
+        <KeyValueRows id={props.id} value={args} onValue={props.onValue} label="argument" />
+        <p className="text-[11px] text-slate-500">
+          The tool's own form appears here once its server's tools are listed (Settings → MCP servers).
+        </p>
+      </div>
     );
   }
   const properties = (tool.inputSchema.properties as Record<string, PropSchema> | undefined) ?? {};
@@ -214,7 +207,18 @@ function McpArgumentsForm(props: ControlProps) {
               {label}
               {t ? <span className="ml-1 font-normal text-slate-500">({t})</span> : null}
             </label>
-            {Array.isArray(s.enum) ? (
+            {t === "boolean" && !shown(args[key]).includes("{{") ? (
+              <select
+                id={fieldId}
+                className={inputClass}
+                value={shown(args[key])}
+                onChange={(e) => set(key, e.target.value === "" ? undefined : e.target.value === "true")}
+              >
+                <option value="">—</option>
+                <option value="true">Yes</option>
+                <option value="false">No</option>
+              </select>
+            ) : Array.isArray(s.enum) ? (
               <select
                 id={fieldId}
                 className={inputClass}
@@ -246,6 +250,9 @@ function McpArgumentsForm(props: ControlProps) {
               />
             )}
             {s.description ? <p className="mt-0.5 text-[11px] text-slate-500">{s.description}</p> : null}
+            {required.has(key) && args[key] === undefined ? (
+              <p className="mt-0.5 text-xs text-amber-800">The tool needs this: fill it in.</p>
+            ) : null}
           </div>
         );
       })}

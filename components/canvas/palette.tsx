@@ -3,6 +3,7 @@
 // canvas, or click (Enter) to add it — after the step the palette was opened from, connected
 // from the chosen outcome, or in the middle of the view.
 import { memo, useMemo, useState } from "react";
+import { searchStepTypes } from "@/lib/canvas/palette-search";
 import { isEntryType, nodeCatalog, visualFor } from "@/lib/nodes/canvas-registry";
 import { useEditor } from "./editor-context";
 import { Icon } from "./icons";
@@ -27,13 +28,14 @@ export const Palette = memo(function Palette({ from, onAdd, onClearFrom, autoFoc
   const [handle, setHandle] = useState<string | null | undefined>(undefined);
   const chosenHandle =
     handle !== undefined && outcomes.some((o) => o.handle === handle) ? handle : (from?.handle ?? null);
-  const types = nodeCatalog
-    .types()
-    .filter((t) => !(isEntryType(t) && hasTrigger))
-    .filter((t) => {
-      const needle = q.trim().toLowerCase();
-      return !needle || `${nodeCatalog.label(t)} ${nodeCatalog.description(t)}`.toLowerCase().includes(needle);
-    });
+  // "if" finds Condition, "code" Transform, "webhook" the Trigger… (lib/canvas/palette-search.ts)
+  const types = searchStepTypes(
+    nodeCatalog
+      .types()
+      .filter((t) => !(isEntryType(t) && hasTrigger))
+      .map((t) => ({ type: t, label: nodeCatalog.label(t), description: nodeCatalog.description(t) })),
+    q,
+  ).map((x) => x.type);
 
   return (
     <section aria-label="Add a step" className="flex h-full flex-col gap-2">
@@ -64,18 +66,28 @@ export const Palette = memo(function Palette({ from, onAdd, onClearFrom, autoFoc
           </button>
         </div>
       ) : (
-        <p className="text-xs text-slate-600">Drag a step onto the canvas, or press Enter on one to add it.</p>
+        <p className="text-xs text-slate-600">
+          Drag a step onto the canvas, or press Enter on one to add it. Select a step first to add after it.
+        </p>
       )}
       <input
         type="search"
         aria-label="Filter step types"
-        placeholder="Filter…"
+        placeholder="Search (if, code, llm…)"
         className="rounded border border-slate-300 px-2 py-1 text-sm"
         value={q}
         onChange={(e) => setQ(e.target.value)}
+        onKeyDown={(e) => {
+          // Enter adds the best match, like a command palette
+          if (e.key === "Enter" && types[0]) {
+            e.preventDefault();
+            onAdd(types[0], fromNode ? { nodeId: fromNode.id, handle: chosenHandle } : null);
+          }
+        }}
         // biome-ignore lint/a11y/noAutofocus: the palette opens on purpose, for keyboard users
         autoFocus={autoFocus}
       />
+      {types.length === 0 && <p className="text-xs text-slate-600">No step matches “{q}”.</p>}
       <ul className="-mx-1 flex-1 space-y-1 overflow-y-auto px-1">
         {types.map((t) => {
           const v = visualFor(t);

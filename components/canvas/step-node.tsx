@@ -60,6 +60,14 @@ export const StepNode = memo(function StepNode({ id, type, data, selected }: Nod
           <div className="truncate text-sm font-semibold text-slate-900">{name}</div>
           <div className="text-[11px] uppercase tracking-wide text-slate-500">{label}</div>
         </div>
+        {data.pinned !== undefined && (
+          <span
+            className="rounded bg-sky-100 px-1.5 py-0.5 text-[11px] font-medium text-sky-900"
+            title="Sample output pinned for testing later steps; runs ignore it"
+          >
+            Pinned
+          </span>
+        )}
         {problems && (
           <span
             className="flex items-center gap-1 rounded bg-amber-100 px-1.5 py-0.5 text-[11px] font-medium text-amber-900"

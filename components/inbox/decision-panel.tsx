@@ -63,7 +63,7 @@ export function DecisionPanel({
         setDone(
           result.data.status === "approved"
             ? "Approved. The run continues."
-            : "Rejected. The run continues on its rejected path.",
+            : "Rejected. The run continues on its rejected path. (A workflow without one ends the run as failed.)",
         );
         setMode("idle");
         router.refresh();

@@ -77,3 +77,48 @@ describe("EditForm (generated from editSchema)", () => {
     expect(screen.getAllByRole("alert").map((a) => a.textContent)).toContain("lines: is not valid JSON");
   });
 });
+
+describe("EditForm without an edit schema", () => {
+  it("opens with the text the approver was shown and approves plain text as text", () => {
+    const onSubmit = vi.fn();
+    render(
+      <EditForm
+        schema={null}
+        initial="Dear Ann, your refund is on its way."
+        serverErrors={[]}
+        pending={false}
+        onSubmit={onSubmit}
+        onCancel={() => {}}
+      />,
+    );
+    const box = screen.getByLabelText("Text to approve") as HTMLTextAreaElement;
+    expect(box.value).toBe("Dear Ann, your refund is on its way.");
+    fireEvent.change(box, { target: { value: "Dear Ann, your refund of $20 is on its way." } });
+    fireEvent.click(screen.getByRole("button", { name: "Save and approve" }));
+    expect(onSubmit).toHaveBeenCalledWith("Dear Ann, your refund of $20 is on its way.");
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("opens with the data as JSON (not {}) and says once when it does not parse", () => {
+    const onSubmit = vi.fn();
+    render(
+      <EditForm
+        schema={undefined}
+        initial={{ amount: 20 }}
+        serverErrors={[]}
+        pending={false}
+        onSubmit={onSubmit}
+        onCancel={() => {}}
+      />,
+    );
+    const box = screen.getByLabelText("Data *") as HTMLTextAreaElement;
+    expect(JSON.parse(box.value)).toEqual({ amount: 20 });
+    fireEvent.change(box, { target: { value: "{ amount: " } });
+    fireEvent.click(screen.getByRole("button", { name: "Save and approve" }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(screen.getAllByRole("alert")).toHaveLength(1);
+    fireEvent.change(box, { target: { value: '{ "amount": 25 }' } });
+    fireEvent.click(screen.getByRole("button", { name: "Save and approve" }));
+    expect(onSubmit).toHaveBeenCalledWith({ amount: 25 });
+  });
+});

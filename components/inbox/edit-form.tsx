@@ -200,10 +200,19 @@ export function EditForm({
   onCancel: () => void;
 }) {
   const s = (schema && typeof schema === "object" ? schema : {}) as Schema;
-  const [data, setData] = useState<Record<string, unknown>>(() =>
-    initial && typeof initial === "object" && !Array.isArray(initial)
-      ? { ...(initial as Record<string, unknown>) }
-      : {},
+  const properties = s.properties ?? {};
+  const byFields = Object.keys(properties).length > 0;
+  // Without a schema the person edits the data as it is: text as plain text (an agent's draft),
+  // anything else as JSON, starting from the data they were shown.
+  const asText = !byFields && (typeof initial === "string" || initial === null || initial === undefined);
+  const [data, setData] = useState<unknown>(() =>
+    byFields
+      ? initial && typeof initial === "object" && !Array.isArray(initial)
+        ? { ...(initial as Record<string, unknown>) }
+        : {}
+      : asText
+        ? (initial ?? "")
+        : initial,
   );
   const [jsonErrors, setJsonErrors] = useState<Errors>({});
   const errors: Errors = { ...jsonErrors };
@@ -211,8 +220,10 @@ export function EditForm({
     const key = e.path.replace(/^data\.?/, "");
     if (!errors[key]) errors[key] = e.message;
   }
-  const rootError = errors[""];
-  const properties = s.properties ?? {};
+  // the server's error about the data as a whole; a JSON typo is already shown under the field
+  const rootError = serverErrors.find((e) => e.path.replace(/^data\.?/, "") === "")?.message;
+  const onJsonError = (k: string, m: string | null) =>
+    setJsonErrors((prev) => (m ? { ...prev, [k]: m } : withoutKey(prev, k)));
   return (
     <form
       aria-label="Edit then approve"
@@ -223,7 +234,18 @@ export function EditForm({
         onSubmit(data);
       }}
     >
-      {Object.keys(properties).length === 0 ? (
+      {asText ? (
+        <Field id="edit-text" label="Text to approve" error={errors[""]} announceError>
+          {(control) => (
+            <Textarea
+              {...control}
+              rows={8}
+              value={typeof data === "string" ? data : ""}
+              onChange={(e) => setData(e.target.value)}
+            />
+          )}
+        </Field>
+      ) : !byFields ? (
         <SchemaField
           name="Data"
           path={[]}
@@ -231,8 +253,8 @@ export function EditForm({
           value={data}
           required
           errors={errors}
-          onChange={(_p, v) => setData(v as Record<string, unknown>)}
-          onJsonError={(k, m) => setJsonErrors((prev) => (m ? { ...prev, [k]: m } : withoutKey(prev, k)))}
+          onChange={(_p, v) => setData(v)}
+          onJsonError={onJsonError}
         />
       ) : (
         Object.entries(properties).map(([name, child]) => (
@@ -241,15 +263,15 @@ export function EditForm({
             name={name}
             path={[name]}
             schema={child}
-            value={data[name]}
+            value={(data as Record<string, unknown>)[name]}
             required={(s.required ?? []).includes(name)}
             errors={errors}
-            onChange={(path, value) => setData((prev) => setAt(prev, path, value))}
-            onJsonError={(k, m) => setJsonErrors((prev) => (m ? { ...prev, [k]: m } : withoutKey(prev, k)))}
+            onChange={(path, value) => setData((prev: unknown) => setAt(prev as Record<string, unknown>, path, value))}
+            onJsonError={onJsonError}
           />
         ))
       )}
-      {rootError ? <Alert>{rootError}</Alert> : null}
+      {rootError && byFields ? <Alert>{rootError}</Alert> : null}
       <div className="flex gap-2">
         <Button type="submit" loading={pending}>
           Save and approve

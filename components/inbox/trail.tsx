@@ -9,11 +9,15 @@ export function Trail({
   steps,
   conversation,
   handoffs,
+  stepNames = {},
 }: {
   steps: TrailStep[];
   conversation: ConversationMessage[];
   handoffs: Handoff[];
+  /** step id → its name in the workflow (ids show only for steps without one) */
+  stepNames?: Record<string, string>;
 }) {
+  const stepName = (id: string) => stepNames[id] ?? id;
   return (
     <div className="space-y-6">
       <section aria-labelledby="steps-h">
@@ -28,7 +32,7 @@ export function Trail({
               <li key={s.id} className="rounded-md border border-slate-200 bg-white p-3">
                 <details>
                   <summary className="flex cursor-pointer flex-wrap items-center gap-2 text-sm">
-                    <span className="font-medium">{s.nodeId}</span>
+                    <span className="font-medium">{stepName(s.nodeId)}</span>
                     <span className="text-slate-500">{s.nodeType}</span>
                     <StatusBadge status={s.status} />
                     {s.visit > 1 ? <span className="text-xs text-slate-500">visit {s.visit}</span> : null}
@@ -49,7 +53,7 @@ export function Trail({
                       </p>
                     ) : null}
                     {s.output !== null && s.output !== undefined ? (
-                      <PayloadView value={s.output} label={`Output of ${s.nodeId}`} />
+                      <PayloadView value={s.output} label={`Output of ${stepName(s.nodeId)}`} />
                     ) : null}
                   </div>
                 </details>
@@ -67,7 +71,8 @@ export function Trail({
             {handoffs.map((h, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: static list
               <li key={i}>
-                <span className="font-medium">{h.from}</span> → <span className="font-medium">{h.to}</span>
+                <span className="font-medium">{stepName(h.from)}</span> →{" "}
+                <span className="font-medium">{stepName(h.to)}</span>
                 {h.reason ? <span className="text-slate-600">: {h.reason}</span> : null}
               </li>
             ))}

@@ -92,3 +92,8 @@ export const TRIGGER_LABELS: Record<string, string> = {
 export function triggerLabel(trigger: string): string {
   return TRIGGER_LABELS[trigger] ?? trigger;
 }
+
+/** "v3" for a published version; "draft" for the snapshot of a draft that a run from the editor used (numbered -1, -2, …). */
+export function versionLabel(version: number): string {
+  return version < 0 ? "draft" : `v${version}`;
+}

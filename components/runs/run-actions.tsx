@@ -7,6 +7,7 @@ import { useState, useTransition } from "react";
 import { cancelRunAction, rerunRunAction, retryRunAction } from "@/app/(app)/runs/actions";
 import { Button, buttonClass } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/contracts/app-errors";
+import { versionLabel } from "./format";
 
 const ACTIVE = new Set(["queued", "running", "waiting"]);
 
@@ -77,7 +78,7 @@ export function RunActions({
             disabled={pending}
             onClick={() => run("rerun", () => rerunRunAction({ runId, version: "same" }))}
           >
-            Re-run (v{version})
+            Re-run ({versionLabel(version)})
           </Button>
         ) : null}
         {may.start && latestVersion !== version ? (

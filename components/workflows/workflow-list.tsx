@@ -13,6 +13,7 @@ import {
   renameWorkflowAction,
 } from "@/app/(app)/workflows/actions";
 import { Alert, Button, ConfirmDialog, Dialog, EmptyState } from "@/components/ui";
+import { RelativeTime } from "@/components/ui/relative-time";
 import type { ActionError } from "@/lib/contracts/app-errors";
 
 export interface WorkflowRow {
@@ -43,14 +44,6 @@ export function downloadJson(filename: string, json: string) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-function ago(iso: string): string {
-  const s = (Date.now() - new Date(iso).getTime()) / 1000;
-  if (s < 60) return "just now";
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  return new Date(iso).toLocaleDateString();
 }
 
 export function WorkflowList({
@@ -164,7 +157,7 @@ export function WorkflowList({
                 <p className="truncate text-sm text-slate-600">{w.description || "No description"}</p>
                 <p className="text-xs text-slate-500">
                   {w.nodeCount} steps · {w.latestVersion ? `published v${w.latestVersion}` : "not published"} · changed{" "}
-                  {ago(w.updatedAt)}
+                  <RelativeTime iso={w.updatedAt} />
                   {w.updatedBy ? ` by ${w.updatedBy}` : ""}
                 </p>
               </div>

@@ -17,7 +17,6 @@ import {
   EgressDeniedError,
   EngineError,
   NonRetryableError,
-  RateLimitError,
   RetryableError,
   TimeoutError,
 } from "@/lib/contracts/errors";
@@ -31,6 +30,7 @@ import type {
   EgressPolicyResolver,
 } from "@/lib/contracts/ports";
 import { createEgressFetch, type FetchFunction } from "@/lib/providers/egress-fetch";
+import { findInChain, httpStatusError } from "@/lib/providers/remote-errors";
 
 export interface A2aClientOptions {
   egress?: EgressPolicyResolver;
@@ -67,15 +67,6 @@ const SETTLED: ReadonlySet<A2aTaskState> = new Set([
   "auth-required",
 ]);
 
-function findInChain<T>(error: unknown, test: (e: unknown) => e is T): T | null {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 6; depth++) {
-    if (test(e)) return e;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return null;
-}
-
 /** Any error of the SDK or the transport as an engine error. */
 export function a2aError(error: unknown, where: string, what: string): unknown {
   const denied = findInChain(error, (e): e is EgressDeniedError => e instanceof EgressDeniedError);
@@ -85,11 +76,7 @@ export function a2aError(error: unknown, where: string, what: string): unknown {
   const message = error instanceof Error ? error.message : String(error);
   const status = /Status: (\d{3})|: (\d{3})\b/.exec(message);
   const code = Number(status?.[1] ?? status?.[2]);
-  if (code === 401 || code === 403)
-    return new NonRetryableError(`${where} refused the credential (HTTP ${code}) while ${what}.`, { cause: error });
-  if (code === 429) return new RateLimitError(`${where} is rate limiting (HTTP 429) while ${what}.`, { cause: error });
-  if (code >= 500) return new RetryableError(`${where} answered HTTP ${code} while ${what}.`, { cause: error });
-  if (code >= 400) return new NonRetryableError(`${where} answered HTTP ${code} while ${what}.`, { cause: error });
+  if (code >= 400) return httpStatusError(code, where, what, error);
   const name = (error as { name?: string })?.name ?? "";
   if (/A2AError|Error$/.test(name) && (error as { reason?: unknown }).reason !== undefined)
     return new NonRetryableError(`${where} refused the request while ${what}: ${message}`, { cause: error });

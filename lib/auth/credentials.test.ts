@@ -2,13 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedWorkspaceRow } from "../db/fixtures";
 import { TEST_DATABASES } from "../db/testing";
 import { addMember } from "../db/users";
+import { createRefusalLimiter, setRefusalLimiterForTests } from "../server/refusals";
 import { INVALID_CREDENTIALS, throttledMessage, verifyCredentials } from "./credentials";
 import { hashPassword } from "./password";
-import { checkThrottle, delayAfter, EMAIL_POLICY, IP_POLICY, recordFailure, throttleKeys } from "./throttle";
+import {
+  ACCOUNT_POLICY,
+  checkThrottle,
+  delayAfter,
+  IP_POLICY,
+  PAIR_POLICY,
+  recordFailure,
+  throttleKeys,
+  UNKNOWN_CLIENT_MAX_DELAY_MS,
+} from "./throttle";
 
 describe("throttle schedule", () => {
   it("lets the first failures through, then doubles the wait up to the cap", () => {
-    const p = EMAIL_POLICY;
+    const p = PAIR_POLICY;
     for (let i = 0; i < p.free; i++) expect(delayAfter(i, p)).toBe(0);
     expect(delayAfter(p.free, p)).toBe(p.baseDelayMs);
     expect(delayAfter(p.free + 1, p)).toBe(p.baseDelayMs * 2);
@@ -58,32 +68,117 @@ describe.each(TEST_DATABASES)("password sign-in on $name", ({ open }) => {
     expect(await db.prisma.auditEntry.count({ where: { workspaceId, action: "auth.signin_failed" } })).toBe(1);
   });
 
-  it("slows repeated failures per email, refusing even the right password while throttled", async () => {
+  it("refuses a client that failed too often for an account, but not the real user on another address", async () => {
     const t0 = new Date("2026-11-25T12:00:00Z");
     const at = (ms: number) => new Date(t0.getTime() + ms);
-    for (let i = 0; i < EMAIL_POLICY.free; i++) {
+    const attacker = "203.0.113.9";
+    const sleep = async () => {};
+    for (let i = 0; i < PAIR_POLICY.free; i++) {
       expect(
-        await verifyCredentials(db.prisma, { email: "cy@acme.test", password: "bad", ip: `10.1.0.${i}` }, at(i)),
-      ).toMatchObject({
-        reason: "invalid",
-      });
+        await verifyCredentials(db.prisma, { email: "cy@acme.test", password: "bad", ip: attacker }, at(i), { sleep }),
+      ).toMatchObject({ reason: "invalid" });
     }
-    // now the email is throttled: even the correct password is refused without being checked
-    const blocked = await verifyCredentials(db.prisma, { email: "cy@acme.test", password, ip: "10.2.0.1" }, at(1000));
+    // the attacker's client is throttled for this account: even the right password is refused unchecked
+    const blocked = await verifyCredentials(db.prisma, { email: "cy@acme.test", password, ip: attacker }, at(1000), {
+      sleep,
+    });
     expect(blocked).toMatchObject({ ok: false, reason: "throttled" });
     if (blocked.ok || blocked.reason !== "throttled") return;
     expect(blocked.retryAfterSeconds).toBeGreaterThan(0);
-    expect(blocked.retryAfterSeconds).toBeLessThanOrEqual(EMAIL_POLICY.baseDelayMs / 1000);
-    // other users are not affected
+    expect(blocked.retryAfterSeconds).toBeLessThanOrEqual(PAIR_POLICY.baseDelayMs / 1000);
+    // the real user, from their own address, gets in at once (it used to be locked out for everyone)
     expect(
-      await verifyCredentials(db.prisma, { email: "ann@acme.test", password, ip: "10.2.0.1" }, at(1000)),
+      await verifyCredentials(db.prisma, { email: "cy@acme.test", password, ip: "198.51.100.4" }, at(1000), { sleep }),
     ).toMatchObject({ ok: true });
-    // after the wait the right password works and clears the counter
-    const later = at(EMAIL_POLICY.free + EMAIL_POLICY.baseDelayMs + 10);
+    // other users are not affected either
     expect(
-      await verifyCredentials(db.prisma, { email: "cy@acme.test", password, ip: "10.2.0.1" }, later),
+      await verifyCredentials(db.prisma, { email: "ann@acme.test", password, ip: attacker }, at(1000), { sleep }),
     ).toMatchObject({ ok: true });
+    // a success clears the account's counter and that client's pair
     expect(await db.prisma.signInThrottle.findUnique({ where: { key: "email:cy@acme.test" } })).toBeNull();
+    expect(await db.prisma.signInThrottle.findUnique({ where: { key: "pair:cy@acme.test|198.51.100.4" } })).toBeNull();
+  });
+
+  it("an attacker rotating addresses cannot lock the user out: only a bounded delay per account", async () => {
+    const t0 = new Date("2026-11-27T12:00:00Z");
+    const sleeps: number[] = [];
+    const sleep = async (ms: number) => {
+      sleeps.push(ms);
+    };
+    // 60 wrong passwords, each from a new address (what rotating a forged X-Forwarded-For used to do)
+    for (let i = 0; i < 60; i++) {
+      const r = await verifyCredentials(
+        db.prisma,
+        { email: "bob@acme.test", password: `guess-${i}`, ip: `10.77.${Math.floor(i / 250)}.${i % 250}` },
+        new Date(t0.getTime() + i * 10),
+        { sleep },
+      );
+      expect(r).toMatchObject({ ok: false, reason: "invalid" });
+    }
+    // the account answers more slowly, never more than ACCOUNT_POLICY.maxDelayMs, and never refuses
+    expect(Math.max(...sleeps)).toBe(ACCOUNT_POLICY.maxDelayMs);
+    expect(sleeps.length).toBeGreaterThanOrEqual(60 - ACCOUNT_POLICY.free);
+    expect(sleeps.every((ms) => ms <= ACCOUNT_POLICY.maxDelayMs)).toBe(true);
+    const user = await verifyCredentials(
+      db.prisma,
+      { email: "bob@acme.test", password, ip: "10.88.0.1" },
+      new Date(t0.getTime() + 1000),
+      { sleep },
+    );
+    expect(user).toMatchObject({ ok: true });
+    expect(sleeps.at(-1)).toBeLessThanOrEqual(3_000);
+  });
+
+  it("clients of unknown address are refused only briefly", async () => {
+    const t0 = new Date("2026-11-28T12:00:00Z");
+    for (let i = 0; i < PAIR_POLICY.free + 30; i++)
+      await recordFailure(db.prisma, throttleKeys("ann@acme.test", null), new Date(t0.getTime() + i));
+    const verdict = await checkThrottle(db.prisma, throttleKeys("ann@acme.test", null), new Date(t0.getTime() + 100));
+    expect(verdict.allowed).toBe(false);
+    if (!verdict.allowed) expect(verdict.retryAfterSeconds).toBeLessThanOrEqual(UNKNOWN_CLIENT_MAX_DELAY_MS / 1000);
+    await db.prisma.signInThrottle.deleteMany({});
+  });
+
+  it("audits throttled attempts in the account's workspace, rate limited with a count of the rest", async () => {
+    let clock = new Date("2026-11-29T12:00:00Z").getTime();
+    setRefusalLimiterForTests(createRefusalLimiter({ perMinute: 3, now: () => clock }));
+    try {
+      const ip = "203.0.113.50";
+      const at = () => new Date(clock);
+      const sleep = async () => {};
+      // enough failures that this client stays refused for well over a minute
+      for (let i = 0; i < PAIR_POLICY.free + 10; i++)
+        await recordFailure(db.prisma, throttleKeys("cy@acme.test", ip), at());
+      for (let i = 0; i < 10; i++) {
+        clock += 10;
+        expect(
+          await verifyCredentials(db.prisma, { email: "cy@acme.test", password: "bad", ip }, at(), { sleep }),
+        ).toMatchObject({
+          reason: "throttled",
+        });
+      }
+      const refused = async () =>
+        (
+          await db.prisma.auditEntry.findMany({
+            where: { workspaceId, action: "security.refused" },
+            orderBy: { seq: "asc" },
+          })
+        ).filter((e) => (e.data as { ip?: string } | null)?.ip === ip);
+      let entries = await refused();
+      expect(entries).toHaveLength(3);
+      expect(entries[0]?.data).toMatchObject({ kind: "signin_throttled", ip, attempted: "auth.signin" });
+      expect(entries[0]?.actorLabel).toBe("cy@acme.test");
+      // a minute later the next one is written and says how many were left out
+      clock += 61_000;
+      await verifyCredentials(db.prisma, { email: "cy@acme.test", password: "bad", ip }, at(), { sleep });
+      entries = await refused();
+      expect(entries).toHaveLength(4);
+      expect(entries[3]?.data).toMatchObject({ kind: "signin_throttled", suppressed: 7 });
+      expect(entries[3]?.summary).toContain("+7 similar not recorded");
+    } finally {
+      setRefusalLimiterForTests(null);
+      await db.prisma.signInThrottle.deleteMany({});
+    }
   });
 
   it("slows repeated failures per address across emails", async () => {
@@ -102,7 +197,34 @@ describe.each(TEST_DATABASES)("password sign-in on $name", ({ open }) => {
     expect(result).toMatchObject({ reason: "throttled" });
     // a quiet hour forgets it
     const hourLater = new Date(t0.getTime() + IP_POLICY.resetAfterMs + 1000);
-    expect(await checkThrottle(db.prisma, throttleKeys("ann@acme.test", ip), hourLater)).toEqual({ allowed: true });
+    expect(await checkThrottle(db.prisma, throttleKeys("ann@acme.test", ip), hourLater)).toMatchObject({
+      allowed: true,
+    });
+  });
+
+  it("rotating made-up emails from one throttled client cannot write an audit entry each", async () => {
+    const clock = new Date("2026-11-30T12:00:00Z").getTime();
+    setRefusalLimiterForTests(createRefusalLimiter({ perMinute: 3, now: () => clock }));
+    try {
+      const ip = "203.0.113.77";
+      for (let i = 0; i < IP_POLICY.free + 5; i++)
+        await recordFailure(db.prisma, throttleKeys(`spray${i}@nowhere.test`, ip), new Date(clock));
+      const before = await db.prisma.auditEntry.count({ where: { workspaceId: null, action: "security.refused" } });
+      for (let i = 0; i < 30; i++) {
+        const r = await verifyCredentials(
+          db.prisma,
+          { email: `rotate${i}@nowhere.test`, password: "x", ip },
+          new Date(clock + 10),
+          { sleep: async () => {} },
+        );
+        expect(r).toMatchObject({ reason: "throttled" });
+      }
+      const after = await db.prisma.auditEntry.count({ where: { workspaceId: null, action: "security.refused" } });
+      expect(after - before).toBe(3);
+    } finally {
+      setRefusalLimiterForTests(null);
+      await db.prisma.signInThrottle.deleteMany({});
+    }
   });
 
   it("refuses a user who is no longer a member of any workspace", async () => {

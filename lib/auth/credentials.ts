@@ -4,6 +4,7 @@
 import { recordAudit } from "../db/audit";
 import type { DbOrTx } from "../db/tx";
 import { findMembership, findUserForSignIn, normalizeEmail } from "../db/users";
+import { auditRefusal } from "../server/refusals";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import type { Role } from "./roles";
 import { checkThrottle, clearThrottle, formatRetryAfter, recordFailure, throttleKeys } from "./throttle";
@@ -20,15 +21,28 @@ export type SignInResult =
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Checks an email and password, throttled (./throttle.ts): a client that failed too often for this
+ * account (or across accounts) is refused without a password check, and audited (rate limited);
+ * an account under attack from many clients only answers more slowly (a few seconds at most).
+ * `ip` is the real client (lib/server/client-address.ts), also written into the audit entries.
+ */
 export async function verifyCredentials(
   db: DbOrTx,
   input: { email: string; password: string; ip?: string | null },
   now = new Date(),
+  options: { sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<SignInResult> {
   const email = normalizeEmail(input.email);
   const keys = throttleKeys(email, input.ip);
   const verdict = await checkThrottle(db, keys, now);
-  if (!verdict.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: verdict.retryAfterSeconds };
+  if (!verdict.allowed) {
+    await auditThrottled(db, email, input.ip ?? null, verdict.retryAfterSeconds);
+    return { ok: false, reason: "throttled", retryAfterSeconds: verdict.retryAfterSeconds };
+  }
+  if (verdict.delayMs > 0) await (options.sleep ?? realSleep)(verdict.delayMs);
 
   const user = email ? await findUserForSignIn(db, email) : null;
   let valid = false;
@@ -52,7 +66,7 @@ export async function verifyCredentials(
     return { ok: false, reason: "invalid" };
   }
 
-  await clearThrottle(db, keys[0]!.key);
+  await clearThrottle(db, keys);
   await recordSignIn(db, { user, workspaceId: membership.workspaceId, method: "password", ip: input.ip });
   return {
     ok: true,
@@ -85,5 +99,26 @@ export async function recordSignOut(db: DbOrTx, input: { userId: string; email: 
     targetType: "user",
     targetId: input.userId,
     summary: `${input.email} signed out`,
+  });
+}
+
+/**
+ * A throttled attempt on the record: in the account's workspace when the email is a member's
+ * (like auth.signin_failed), else in the chain of no workspace. Rate limited per email and client.
+ */
+async function auditThrottled(db: DbOrTx, email: string, ip: string | null, retryAfterSeconds: number) {
+  const user = email ? await findUserForSignIn(db, email) : null;
+  const membership = user ? await findMembership(db, user.id) : null;
+  await auditRefusal(db, {
+    kind: "signin_throttled",
+    workspaceId: membership?.workspaceId ?? null,
+    // an unknown account is named in data, not as the actor: the audit's rate limit then counts per
+    // client address, so rotating made-up emails cannot write an entry each
+    actor: membership && user ? { label: email, userId: user.id } : { label: "unknown account" },
+    attempted: "auth.signin",
+    targetType: "user",
+    targetId: membership ? (user?.id ?? null) : null,
+    ip,
+    data: { retryAfterSeconds, ...(membership ? {} : { email: email.slice(0, 320) }) },
   });
 }

@@ -7,8 +7,10 @@ import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { z } from "zod";
+import { createUserSession, revokeSession } from "@/lib/db/sessions";
 import { findMembership, findUserByEmail } from "@/lib/db/users";
 import { type EnvSource, readEnv } from "@/lib/env";
+import { clientAddress } from "@/lib/server/client-address";
 import { serverContext } from "@/lib/server/context";
 import { INVALID_CREDENTIALS, recordSignIn, recordSignOut, throttledMessage, verifyCredentials } from "./credentials";
 import { authSecret } from "./secrets";
@@ -26,11 +28,9 @@ const CredentialsInput = z.object({
 
 type SwitchboardUser = User & { workspaceId: string; role: string };
 
+/** The real client's address (X-Forwarded-For only from SWITCHBOARD_TRUSTED_PROXIES): lib/server/client-address.ts. */
 export function clientIp(headers: Record<string, unknown> | undefined): string | null {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : null) || null;
+  return clientAddress(headers);
 }
 
 export function oidcConfigured(source?: EnvSource): boolean {
@@ -55,6 +55,16 @@ function oidcProvider(): OAuthConfig<{ sub: string; email?: string; name?: strin
       return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? profile.email ?? null };
     },
   };
+}
+
+/** The server-side record of a new session (lib/db/sessions.ts); its id goes into the JWT as `sid`. */
+async function startServerSession(userId: string): Promise<string> {
+  const db = await serverContext().db();
+  const { id } = await createUserSession(db, {
+    userId,
+    expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000),
+  });
+  return id;
 }
 
 let cached: NextAuthOptions | undefined;
@@ -120,6 +130,7 @@ function buildAuthOptions(): NextAuthOptions {
           token.userId = u.id;
           token.workspaceId = u.workspaceId;
           token.role = u.role;
+          token.sid = await startServerSession(u.id);
         } else if (user && account?.provider === "oidc" && user.email) {
           const db = await serverContext().db();
           const existing = await findUserByEmail(db, user.email);
@@ -130,6 +141,7 @@ function buildAuthOptions(): NextAuthOptions {
             token.role = membership.role;
             token.name = existing.name;
             token.email = existing.email;
+            token.sid = await startServerSession(existing.id);
           }
         }
         return token;
@@ -160,6 +172,8 @@ function buildAuthOptions(): NextAuthOptions {
       async signOut({ token }) {
         if (typeof token?.userId !== "string" || typeof token.workspaceId !== "string") return;
         const db = await serverContext().db();
+        // End this session on the server: its cookie is refused from now on, wherever a copy is.
+        if (typeof token.sid === "string") await revokeSession(db, token.sid, "signed_out");
         const membership = await findMembership(db, token.userId, token.workspaceId);
         if (membership) {
           await recordSignOut(db, {

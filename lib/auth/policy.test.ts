@@ -41,6 +41,7 @@ const EXPECTED: Record<Action, Record<Role, boolean>> = {
   "audit.read": { admin: Y, editor: N, approver: N, viewer: N },
   "member.read": { admin: Y, editor: Y, approver: Y, viewer: Y },
   "member.manage": { admin: Y, editor: N, approver: N, viewer: N },
+  "account.manage": { admin: Y, editor: Y, approver: Y, viewer: Y },
   "settings.read": { admin: Y, editor: Y, approver: Y, viewer: Y },
   "settings.manage": { admin: Y, editor: N, approver: N, viewer: N },
   "credential.read": { admin: Y, editor: Y, approver: N, viewer: N },

@@ -16,6 +16,8 @@ export type Actor = {
   via: "session" | "apiKey" | "cli" | "link";
   /** API keys only: the key's scopes (lib/auth/scopes.ts); null = a key made before scopes (every scope) */
   scopes?: readonly string[] | null;
+  /** browser sessions only: the server-side session record (lib/db/sessions.ts) */
+  sessionId?: string;
 };
 
 export const ACTIONS = [
@@ -37,6 +39,7 @@ export const ACTIONS = [
   "audit.read",
   "member.read",
   "member.manage",
+  "account.manage",
   "settings.read",
   "settings.manage",
   "credential.read",
@@ -96,6 +99,8 @@ const RULES: Record<Action, Rule> = {
   "audit.read": roles("admin"),
   "member.read": anyMember,
   "member.manage": roles("admin"),
+  // one's own account (password): every member, for themselves only
+  "account.manage": anyMember,
   "settings.read": anyMember,
   "settings.manage": roles("admin"),
   "credential.read": roles("admin", "editor"),

@@ -421,7 +421,7 @@ function formatLine(l: BenchLine): string {
     `${l.write_bytes_per_run} B stored/run`,
     l.rss_mb ? `RSS ${l.rss_mb.join(" → ")} MB` : "",
     l.agents
-      ? `agent step +${l.agents.overhead_ms_per_step} ms over simulated (streamed +${l.agents.overhead_streamed_ms_per_step} ms), chunk→SSE p50 ${l.agents.stream_latency_ms.p50} ms p95 ${l.agents.stream_latency_ms.p95} ms`
+      ? `agent step +${l.agents.overhead_ms_per_step} ms over simulated (streamed +${l.agents.overhead_streamed_ms_per_step} ms; CPU +${l.agents.overhead_cpu_ms_per_step} / +${l.agents.overhead_streamed_cpu_ms_per_step} ms), chunk→SSE p50 ${l.agents.stream_latency_ms.p50} ms p95 ${l.agents.stream_latency_ms.p95} ms`
       : "",
   ].filter(Boolean);
   return `${l.workload.padEnd(14)} ${l.db.padEnd(10)} ${parts.join(", ")}\n`;

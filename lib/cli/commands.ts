@@ -10,12 +10,14 @@ import {
 } from "@/lib/contracts/errors";
 import type { WorkflowDocument } from "@/lib/contracts/workflow-document";
 import { recordAudit } from "../db/audit";
+import { workspaceSeparationOfDuties } from "../db/separation";
 import { cliWorkspace, pinDocumentVersion } from "../db/workflows-store";
 import { createIdGenerator } from "../engine/clock";
 import type { RunResult } from "../engine/types";
 import type { DatabaseTarget } from "../env";
 import { createHost, type Host } from "../host";
-import { expireDeadLocalLeases } from "../runtime/recovery";
+import { expireDeadExecutorLeases } from "../runtime/recovery";
+import { startWorkflowRun } from "../use-cases/runs/start";
 import { inputDefaults } from "../workflow/input-defaults";
 import { validateWorkflow } from "../workflow/validate";
 import { validateRunInput } from "../workflow/validate-document";
@@ -37,11 +39,15 @@ const printJson = (io: CliIo, value: unknown) => io.stdout(`${JSON.stringify(val
 
 /**
  * Creates this command's host (lib/host.ts: data directory, migrations, the demo seed on an
- * empty database, the engine) and closes it afterwards. Nothing runs in the background.
+ * empty database, the engine) and closes it afterwards. Nothing runs in the background
+ * but, on PostgreSQL, the event relay (announcing this process's commits and streamed tokens).
  */
 async function withHost<T>(ctx: CliContext, fn: (host: Host) => Promise<T>): Promise<T> {
   const host = await createHost({ role: "cli", target: ctx.target, log: (line) => ctx.io.stderr(`${line}\n`) });
   ctx.onInterrupt?.(() => host.close());
+  // PostgreSQL: announce what this command commits (and the tokens its runs stream) to the web
+  // servers' event streams at once (lib/runtime/event-relay.ts)
+  if (host.db.provider === "postgresql") await host.start({ relay: { publish: true, listen: false } });
   try {
     return await fn(host);
   } finally {
@@ -116,34 +122,32 @@ export async function runCommand(
   return withHost(ctx, async (host) => {
     const workspace = await cliWorkspace(host.db);
     const pinned = await pinDocumentVersion(host.db, { workspaceId: workspace.id, document, note: `CLI: ${file}` });
-    const runId = createIdGenerator().id("run");
-    const running = host.engine.execute(
-      {
-        document,
-        workspaceId: workspace.id,
-        workflowId: pinned.workflowId,
-        workflowVersionId: pinned.workflowVersionId,
-      },
-      input,
-      { runId, trigger: "cli" },
-    );
-    // The run row exists once execute() has created it; the audit entry is written alongside.
-    const audited = recordAudit(host.db, {
-      workspaceId: workspace.id,
-      actor: { label: "cli" },
-      action: "run.started",
-      targetType: "run",
-      targetId: runId,
-      summary: `Started a run of "${document.name}" v${pinned.version} from the command line (${hostname()})`,
-      data: { workflowId: pinned.workflowId, version: pinned.version, file },
-    }).catch((error: unknown) => ctx.io.stderr(`warning: the audit entry was not written: ${String(error)}\n`));
+    // The one start path (lib/use-cases/runs/start.ts): the same audit entry as every trigger;
+    // the CLI waits for the run here instead of handing it to a dispatcher.
     let result: RunResult;
     try {
-      result = await running;
+      const started = await startWorkflowRun(
+        host,
+        { workspaceId: workspace.id, actor: { label: "cli" }, startedById: null },
+        {
+          trigger: "cli",
+          source: {
+            kind: "version",
+            workflowId: pinned.workflowId,
+            workflowVersionId: pinned.workflowVersionId,
+            version: pinned.version,
+            document,
+          },
+          input,
+          runId: createIdGenerator().id("run"),
+          triggerData: { file },
+          summary: () => `Started a run of "${document.name}" v${pinned.version} from the command line (${hostname()})`,
+          execution: "wait",
+        },
+      );
+      result = started.result as RunResult;
     } catch (error) {
       throw asCliError(error);
-    } finally {
-      await audited;
     }
     if (opts.json) printJson(ctx.io, result);
     else ctx.io.stdout(formatRunResult(result));
@@ -176,6 +180,12 @@ export async function decideCommand(
   return withHost(ctx, async (host) => {
     const approval = await host.store.getApproval(approvalId);
     if (!approval) throw new CliError(`There is no approval with id ${approvalId}.`);
+    // The command line decides as no member in particular, so it cannot prove it is not the run's
+    // starter or publisher: with separation of duties on, a member decides (inbox, API, link).
+    if (await workspaceSeparationOfDuties(host.db, approval.workspaceId))
+      throw new CliError(
+        "This workspace requires separation of duties: decide in the inbox, with a signed link or with a member's API key, not from the command line.",
+      );
     let result: RunResult;
     try {
       result = await host.engine.decide(approvalId, { decision, comment: opts.comment ?? null, data, by: "cli" });
@@ -216,7 +226,7 @@ export async function runsShowCommand(ctx: CliContext, runId: string, opts: { js
  */
 export async function recoverCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
   return withHost(ctx, async (host) => {
-    const expired = await expireDeadLocalLeases(host.db);
+    const expired = await expireDeadExecutorLeases(host.db);
     if (expired.length && !opts.json)
       ctx.io.stderr(`Took over ${expired.length} run(s) whose executor on this machine is gone.\n`);
     const byRun = new Map<string, RunResult>();

@@ -91,6 +91,11 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       .option("--credential <name>", "workspace credential sent as a bearer token (with --url)")
       .option("--command <cmd>", "stdio: the command to start, pinned as given")
       .option("--arg <arg>", "stdio: one argument of the command (repeat for more)", collect)
+      .option(
+        "--env <NAME=CREDENTIAL>",
+        "stdio: an environment variable from a workspace credential (repeatable)",
+        collect,
+      )
       .option("--approval <tool>", 'a tool whose every call waits for a person ("*": all; repeatable)', collect)
       .option("--no-discover", "do not ask the server for its tools now")
       .description("Register an MCP server (Streamable HTTP URL, or a stdio command) and list its tools"),

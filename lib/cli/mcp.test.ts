@@ -108,6 +108,21 @@ describe("switchboard mcp", () => {
     const noCredential = await cli("mcp", "add", "x", "--url", server.url, "--credential", "missing", "--no-discover");
     expect(noCredential.code).toBe(2);
     expect(noCredential.stderr).toMatch(/no credential "missing"/);
+    const noEnvCredential = await cli(
+      "mcp",
+      "add",
+      "x",
+      "--command",
+      "node",
+      "--env",
+      "TOKEN=missing",
+      "--no-discover",
+    );
+    expect(noEnvCredential.code).toBe(2);
+    expect(noEnvCredential.stderr).toMatch(/no credential "missing" in this workspace \(for the variable TOKEN\)/);
+    const badEnv = await cli("mcp", "add", "x", "--command", "node", "--env", "TOKEN", "--no-discover");
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toMatch(/--env takes NAME=CREDENTIAL/);
     expect((await cli("mcp", "list", "--json")).json()).toEqual({ servers: [] });
     const unknown = await cli("mcp", "tools", "nope");
     expect(unknown.code).toBe(2);

@@ -56,6 +56,7 @@ export interface McpAddOptions {
   credential?: string;
   command?: string;
   arg?: string[];
+  env?: string[];
   approval?: string[];
   discover?: boolean;
   json?: boolean;
@@ -66,9 +67,23 @@ export async function mcpAddCommand(ctx: CliContext, name: string, opts: McpAddO
     throw new CliError("Give either --url (Streamable HTTP) or --command (stdio), not both.");
   if (!opts.url && !opts.command) throw new CliError("Give --url URL (Streamable HTTP) or --command CMD (stdio).");
   if (opts.command && opts.credential) throw new CliError("--credential is for --url servers.");
+  if (opts.url && opts.env?.length) throw new CliError("--env is for --command (stdio) servers.");
+  const env: Record<string, string> = {};
+  for (const pair of opts.env ?? []) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new CliError(`--env takes NAME=CREDENTIAL (a workspace credential's name), not "${pair}".`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
   const input = opts.url
     ? { name, transport: "http", url: opts.url, credential: opts.credential, approvalTools: opts.approval ?? [] }
-    : { name, transport: "stdio", command: opts.command, args: opts.arg ?? [], approvalTools: opts.approval ?? [] };
+    : {
+        name,
+        transport: "stdio",
+        command: opts.command,
+        args: opts.arg ?? [],
+        env,
+        approvalTools: opts.approval ?? [],
+      };
   return withAdmin(ctx, async (host, actor) => {
     const server = await addServer({ db: host.db, mcp: host.mcp }, actor, input, { discover: opts.discover !== false });
     if (opts.json) printJson(ctx, { server });

@@ -22,6 +22,8 @@ export type ErrorCode =
   | "interrupted"
   | "expression"
   | "guardrail_failed"
+  /** A person rejected an approval whose `rejected` outcome leads nowhere (ApprovalRejectedError). */
+  | "approval_rejected"
   /** A model's answer did not match the output schema (InvalidModelOutputError). */
   | "invalid_output"
   | "step_limit"
@@ -167,6 +169,14 @@ export class ExpressionError extends NonRetryableError {
 
 export class GuardrailFailedError extends NonRetryableError {
   override readonly code: ErrorCode = "guardrail_failed";
+}
+
+/**
+ * A person (or a deadline with `onTimeout: reject`) rejected an approval whose `rejected` outcome
+ * has no edge: the run ends as failed with this reason, not as a green "succeeded".
+ */
+export class ApprovalRejectedError extends NonRetryableError {
+  override readonly code: ErrorCode = "approval_rejected";
 }
 
 export class StepLimitError extends NonRetryableError {

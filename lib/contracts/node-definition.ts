@@ -60,6 +60,11 @@ export interface NodeDefinition<Type extends string = string, Config = unknown> 
   sideEffects: boolean;
   /** Default attempts when the node has no `retry` (agents 3, others 1). */
   defaultMaxAttempts: number;
+  /**
+   * What later steps take as this step's data when they default to "the previous step's output"
+   * (an approval's `data` and an end's `output` when unset). Default: the whole output.
+   */
+  passOn?: (output: unknown) => unknown;
   /** The engine skips it entirely (note). */
   inert?: boolean;
   /** The entry point (trigger). */
@@ -93,6 +98,18 @@ export interface NodeEditorHooks {
   draftOutcomes?: (config: Record<string, unknown>) => { outcomes: string[]; primary: string | null };
   /** Names this node writes into `vars`; later nodes' fields offer them as `vars.<name>`. */
   writesVars?: (config: Record<string, unknown>) => string[];
+  /**
+   * Outcomes that should lead somewhere: the checklist warns with this message (not blocking
+   * publishing) when one has no edge. An approval's `rejected`: without it a rejection fails the run.
+   */
+  outcomesToConnect?: Readonly<Record<string, string>>;
+  /**
+   * Top-level fields the inspector edits with a purpose-built control instead of JSON (an "Edit as
+   * JSON" switch stays): `duration` (ms, typed as "2 days"), `keyValue` (name → text rows: headers,
+   * vars), `cases` (a condition's rows), `checks` (a guardrail's rows), `assignees` (roles and
+   * members of the workspace), `escalation` (levels of assignees, each with a deadline).
+   */
+  fieldEditors?: Readonly<Record<string, FieldEditorKind>>;
   /** Top-level fields that always take an expression or a template, even while empty. */
   expressionFields?: Readonly<Record<string, "expression" | "template">>;
   /** Inspector labels of top-level fields (default: the field's name in words). */
@@ -109,10 +126,15 @@ export interface NodeEditorHooks {
    * offers the workspace's model providers and their models (the agent's `model`); `mcp-server`,
    * `mcp-tool` and `mcp-arguments` the workspace's MCP servers, the chosen server's discovered
    * tools and a form generated from the chosen tool's input schema (the tool node); `mcp-tools`
-   * a list of `server` + `tool` entries (an agent's `tools`).
+   * a list of `server` + `tool` entries (an agent's `tools`); `credentials` the workspace's vault
+   * credentials by name, with how each is sent (the http node's `credential`).
    */
-  choiceFields?: Readonly<Record<string, "models" | "mcp-server" | "mcp-tool" | "mcp-arguments" | "mcp-tools">>;
+  choiceFields?: Readonly<
+    Record<string, "models" | "mcp-server" | "mcp-tool" | "mcp-arguments" | "mcp-tools" | "credentials">
+  >;
 }
+
+export type FieldEditorKind = "duration" | "keyValue" | "cases" | "checks" | "assignees" | "escalation";
 
 /** Helper that keeps literal `type` and config inference. */
 export function defineNode<const Type extends string, Config>(

@@ -90,7 +90,26 @@ export interface ExecContext<Config = unknown> {
   handoffOptions: HandoffOption[];
   /** Outcomes that have at least one outgoing edge. */
   connectedOutcomes: ReadonlySet<string>;
+  /**
+   * The step that led here: of the nodes with an edge into this one, the one that succeeded last,
+   * with the data it passes on (its output, or what its type's `passOn` picks from it: an
+   * approval passes on the approved, possibly edited, data). The trigger's is the run input.
+   * Null when no such step ran. What an approval shows and an end node outputs by default.
+   */
+  previous(): { nodeId: string; output: unknown } | null;
+  /**
+   * On `resume`: the `input` this step stored when it last waited (StepWait.input), so an
+   * executor can carry on where it stopped (an agent's tool loop keeps its conversation there).
+   * Undefined on `run`.
+   */
+  waited?: unknown;
   services: ExecServices;
+  /**
+   * The barrier on demand: resolves once everything before this step is durable. A node without
+   * `sideEffects` calls it right before an effect outside the run (an agent before calling an MCP
+   * tool that is not read-only), so a crash re-run does not repeat earlier steps around it.
+   */
+  sideEffect?(): Promise<void>;
   /** Render templates inside a JSON value over the run context (plus `extra` top-level names). */
   render(value: unknown, extra?: Record<string, unknown>): Promise<unknown>;
   /** Evaluate a JSONata expression over the run context (plus `extra` top-level names). */
@@ -153,4 +172,21 @@ export interface Executor<Config = unknown> {
   run(ctx: ExecContext<Config>): Promise<ExecResult>;
   /** Continue after a wait (approval decided, child run finished). */
   resume?(ctx: ExecContext<Config>, wake: Wake): Promise<ExecResult>;
+  /**
+   * The run ended (cancelled, failed elsewhere, past its deadline) while this step waited for a
+   * person: undo what the wait left open outside Switchboard (the a2a node cancels the remote
+   * task). Called once after the run's final commit, best effort, bounded in time; errors ignored.
+   */
+  abandon?(info: AbandonedWait<Config>): Promise<void>;
+}
+
+export interface AbandonedWait<Config = unknown> {
+  runId: string;
+  workspaceId: string;
+  nodeName: string;
+  config: Config;
+  /** The approval the step waited on (as stored; already cancelled). */
+  approval: ApprovalRecord | null;
+  services: Pick<ExecServices, "a2a" | "mcp" | "http" | "credentials">;
+  signal: AbortSignal;
 }

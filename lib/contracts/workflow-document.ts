@@ -58,6 +58,15 @@ export const workflowNodeSchema = z
     maxVisits: z.number().int().min(1).max(10_000).optional(),
     /** Free-form editor data (colour, size…); the engine ignores it. */
     meta: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * Sample data pinned in the editor: "Test step" on a later node reads it as this node's
+     * output instead of running this node. Runs ignore it and always execute every step.
+     */
+    pinned: z
+      .object({ output: z.unknown(), pinnedAt: z.string().max(64).optional() })
+      .strict()
+      .optional()
+      .describe("Sample output pinned in the editor for testing later steps; runs ignore it"),
   })
   .strict();
 

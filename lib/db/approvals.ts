@@ -277,6 +277,8 @@ export type ApprovalDetail = ApprovalSummary & {
   assigneeUsers: { id: string; email: string; name: string }[];
   /** guardrail escalations: the failed checks, from the waiting step's input */
   failures: { check?: unknown; type?: string; message: string }[];
+  /** step id → the name the workflow gives it (from the version the run used), so pages name steps */
+  stepNames: Record<string, string>;
 };
 
 const ConversationEntry = z
@@ -410,9 +412,21 @@ export async function getApprovalDetail(db: DbOrTx, workspaceId: string, id: str
           message: String(f.message ?? JSON.stringify(f)),
         }))
     : [];
+  const version = await prismaOf(db).workflowVersion.findFirst({
+    where: { id: run.workflowVersionId, workspaceId },
+    select: { document: true },
+  });
+  const stepNames: Record<string, string> = {};
+  const docNodes = (version?.document as { nodes?: unknown } | null)?.nodes;
+  if (Array.isArray(docNodes)) {
+    for (const n of docNodes as { id?: unknown; name?: unknown }[]) {
+      if (typeof n?.id === "string" && typeof n.name === "string" && n.name.trim()) stepNames[n.id] = n.name;
+    }
+  }
   return {
     ...summarize(row as RowWithRun, labels),
     failures,
+    stepNames,
     payload: row.payload,
     editSchema: row.editSchema,
     escalateTo: row.escalateTo,

@@ -5,6 +5,9 @@
 // progress.
 import { type DbOrTx, prismaOf } from "./tx";
 
+/** How long a key answers with its run: after this, the same key starts a new run and the row may be pruned. */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
+
 export interface IdempotencyRecord {
   requestHash: string;
   createdAt: Date;

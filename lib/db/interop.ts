@@ -27,7 +27,12 @@ export async function listExposedWorkflows(db: DbOrTx, workspaceId: string, via:
       name: true,
       description: true,
       createdAt: true,
-      versions: { orderBy: { version: "desc" }, take: 1, select: { id: true, version: true, document: true } },
+      versions: {
+        where: { draft: false },
+        orderBy: { version: "desc" },
+        take: 1,
+        select: { id: true, version: true, document: true },
+      },
     },
     take: 500,
   });
@@ -64,7 +69,12 @@ export async function findExposedWorkflow(
       name: true,
       description: true,
       createdAt: true,
-      versions: { orderBy: { version: "desc" }, take: 1, select: { id: true, version: true, document: true } },
+      versions: {
+        where: { draft: false },
+        orderBy: { version: "desc" },
+        take: 1,
+        select: { id: true, version: true, document: true },
+      },
     },
   });
   const v = row?.versions[0];

@@ -31,6 +31,7 @@ type Row = {
   credential: string | null;
   command: string | null;
   args: unknown;
+  env: unknown;
   approvalTools: unknown;
   tools: unknown;
   discoveryError: string | null;
@@ -38,6 +39,11 @@ type Row = {
   createdAt: Date;
   updatedAt: Date;
 };
+
+function envOf(v: unknown): Record<string, string> {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return {};
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"));
+}
 
 function toRecord(row: Row): McpServerRecord {
   return {
@@ -49,6 +55,7 @@ function toRecord(row: Row): McpServerRecord {
     credential: row.credential,
     command: row.command,
     args: strings(row.args),
+    env: envOf(row.env),
     approvalTools: strings(row.approvalTools),
     tools: tools(row.tools),
     discoveryError: row.discoveryError,
@@ -67,6 +74,7 @@ const SELECT = {
   credential: true,
   command: true,
   args: true,
+  env: true,
   approvalTools: true,
   tools: true,
   discoveryError: true,
@@ -118,6 +126,7 @@ export async function insertMcpServer(
         credential: config.transport === "http" ? (config.credential ?? null) : null,
         command: config.transport === "stdio" ? config.command : null,
         args: config.transport === "stdio" ? config.args : [],
+        env: config.transport === "stdio" ? config.env : {},
         approvalTools: config.approvalTools,
         createdById,
       },

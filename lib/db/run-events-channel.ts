@@ -4,6 +4,10 @@
 // executes it. A notification carries no event data: readers re-read the log
 // (`listEvents(runId, afterSeq)`), so a lost notification only delays a stream until the
 // notifier's poll (lib/runtime/notifier.ts) or the next notification.
+//
+// The same channel carries streamed model tokens (`step.delta` live events, never stored), which
+// can only travel in the notification itself: those payloads are JSON objects (lib/runtime/
+// event-relay.ts writes and reads them), the seq announcements JSON arrays.
 import pg from "pg";
 import type { Db } from "./client";
 import { pgConnectionString } from "./jobs";
@@ -12,7 +16,7 @@ import { pgConnectionString } from "./jobs";
 export type RunSeqs = [runId: string, seq: number][];
 
 /** NOTIFY payloads must stay under 8,000 bytes. */
-const MAX_PAYLOAD = 7_000;
+export const MAX_PAYLOAD = 7_000;
 
 /** The channel of one database (one per app schema, so test files and tenants do not hear each other). */
 export function runEventsChannel(db: Db): string | null {
@@ -57,6 +61,8 @@ export function parseRunSeqs(payload: string | undefined): RunSeqs {
 export interface RunEventsChannel {
   /** Announces seqs (dropped while the connection is down: readers' polls cover the gap). */
   notify(seqs: RunSeqs): Promise<void>;
+  /** Sends payloads as they are, in order (each under MAX_PAYLOAD bytes; dropped while the connection is down). */
+  notifyPayloads(payloads: string[]): Promise<void>;
   /** Stops listening and closes the connection. */
   close(): Promise<void>;
   /** Whether the connection is up now. */
@@ -70,7 +76,12 @@ export interface RunEventsChannel {
  */
 export async function openRunEventsChannel(
   db: Db,
-  options: { onSeqs?: (seqs: RunSeqs) => void; onReconnect?: () => void } = {},
+  options: {
+    onSeqs?: (seqs: RunSeqs) => void;
+    /** Payloads that are JSON objects (live events), unparsed; without it they are ignored. */
+    onObject?: (payload: string) => void;
+    onReconnect?: () => void;
+  } = {},
 ): Promise<RunEventsChannel | null> {
   const channel = runEventsChannel(db);
   if (!channel || db.target.provider !== "postgresql") return null;
@@ -99,14 +110,17 @@ export async function openRunEventsChannel(
     c.on("end", () => {
       if (client === c) lost();
     });
-    if (options.onSeqs) {
-      const onSeqs = options.onSeqs;
+    const listening = Boolean(options.onSeqs || options.onObject);
+    if (listening) {
+      const { onSeqs, onObject } = options;
       c.on("notification", (msg) => {
-        if (msg.channel === channel) onSeqs(parseRunSeqs(msg.payload));
+        if (msg.channel !== channel) return;
+        if (msg.payload?.startsWith("{")) onObject?.(msg.payload);
+        else onSeqs?.(parseRunSeqs(msg.payload));
       });
     }
     await c.connect();
-    if (options.onSeqs) await c.query(`LISTEN "${channel.replace(/"/g, "")}"`);
+    if (listening) await c.query(`LISTEN "${channel.replace(/"/g, "")}"`);
     if (stopped) {
       await c.end().catch(() => {});
       return;
@@ -124,6 +138,18 @@ export async function openRunEventsChannel(
       const c = client;
       if (!c || seqs.length === 0) return;
       for (const payload of runSeqPayloads(seqs)) await c.query("SELECT pg_notify($1, $2)", [channel, payload]);
+    },
+    async notifyPayloads(payloads) {
+      const c = client;
+      if (!c || payloads.length === 0) return;
+      if (payloads.length === 1) await c.query("SELECT pg_notify($1, $2)", [channel, payloads[0]]);
+      // one round trip, one transaction: delivered together, in array order (identical payloads
+      // in one transaction are delivered once: live payloads carry a counter)
+      else
+        await c.query("SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, i)", [
+          channel,
+          payloads,
+        ]);
     },
     async close() {
       stopped = true;

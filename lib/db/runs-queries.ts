@@ -440,7 +440,7 @@ export async function getRunDetail(
       select: { type: true, data: true, createdAt: true },
     }),
     p.workflowVersion.findFirst({
-      where: { workflowId: String(row.workflowId) },
+      where: { workflowId: String(row.workflowId), draft: false },
       orderBy: { version: "desc" },
       select: { id: true, version: true },
     }),

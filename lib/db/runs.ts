@@ -63,3 +63,8 @@ export async function expireLease(
 export async function countRunsOfVersion(db: DbOrTx, workflowVersionId: string, status: string): Promise<number> {
   return prismaOf(db).run.count({ where: { workflowVersionId, status } });
 }
+
+/** Queued and running runs of a workspace (the per-workspace cap on starting runs). */
+export async function countActiveRuns(db: DbOrTx, workspaceId: string): Promise<number> {
+  return prismaOf(db).run.count({ where: { workspaceId, status: { in: ["queued", "running"] } } });
+}

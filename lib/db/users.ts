@@ -180,3 +180,8 @@ export async function memberRoles(db: DbOrTx, workspaceId: string, userIds: stri
   });
   return new Map(members.map((m) => [m.userId, m.role]));
 }
+
+/** Replaces a user's password hash (the caller verified the current password). */
+export async function setPasswordHash(db: DbOrTx, userId: string, passwordHash: string): Promise<void> {
+  await prismaOf(db).user.update({ where: { id: userId }, data: { passwordHash } });
+}

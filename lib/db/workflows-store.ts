@@ -89,7 +89,7 @@ export async function pinDocumentVersion(db: Db, input: PinDocumentInput): Promi
             `switchboard.pin:${input.workspaceId}:${name}`,
           );
         const existing = await tx.workflowVersion.findFirst({
-          where: { workspaceId: input.workspaceId, contentHash: hash, workflow: { deletedAt: null } },
+          where: { workspaceId: input.workspaceId, contentHash: hash, draft: false, workflow: { deletedAt: null } },
           orderBy: { createdAt: "desc" },
           select: { id: true, workflowId: true, version: true },
         });
@@ -119,7 +119,7 @@ export async function pinDocumentVersion(db: Db, input: PinDocumentInput): Promi
           select: { id: true },
         });
         const last = await tx.workflowVersion.findFirst({
-          where: { workflowId: workflow.id },
+          where: { workflowId: workflow.id, draft: false },
           orderBy: { version: "desc" },
           select: { version: true },
         });
@@ -204,7 +204,7 @@ export async function loadPublishedVersion(
     }));
   if (!wf) return null;
   const row = await db.prisma.workflowVersion.findFirst({
-    where: { workflowId: wf.id, ...(typeof version === "number" ? { version } : {}) },
+    where: { workflowId: wf.id, draft: false, ...(typeof version === "number" ? { version } : {}) },
     orderBy: { version: "desc" },
     select: { id: true, version: true, document: true },
   });

@@ -58,7 +58,7 @@ const WORKFLOW_SUMMARY_SELECT = {
   updatedById: true,
   draftRevision: true,
   draft: true,
-  versions: { orderBy: { version: "desc" as const }, take: 1, select: { version: true } },
+  versions: { where: { draft: false }, orderBy: { version: "desc" as const }, take: 1, select: { version: true } },
 } as const;
 
 export async function listWorkflows(
@@ -227,17 +227,54 @@ export async function updateDraftIfRevision(
   return { status: "saved", revision: row.draftRevision, updatedAt: row.updatedAt };
 }
 
-/** The newest version of a workflow (or the newest with this content hash), or null. */
+/** The newest published version of a workflow (or the newest with this content hash), or null. */
 export async function latestVersion(
   db: DbOrTx,
   workflowId: string,
   where: { contentHash?: string } = {},
 ): Promise<{ id: string; version: number; contentHash: string } | null> {
   return prismaOf(db).workflowVersion.findFirst({
-    where: { workflowId, ...where },
+    where: { workflowId, draft: false, ...where },
     orderBy: { version: "desc" },
     select: { id: true, version: true, contentHash: true },
   });
+}
+
+/**
+ * The snapshot of a draft that editor runs are pinned to: an existing one with the same content,
+ * else a new one numbered below the lowest so far (-1, -2, …). Not a published version: nothing
+ * that runs "the latest version" ever picks it.
+ */
+export async function draftSnapshot(
+  db: DbOrTx,
+  input: { workspaceId: string; workflowId: string; document: unknown; contentHash: string; userId: string | null },
+): Promise<{ id: string; version: number; created: boolean }> {
+  const p = prismaOf(db);
+  const same = await p.workflowVersion.findFirst({
+    where: { workflowId: input.workflowId, draft: true, contentHash: input.contentHash },
+    orderBy: { version: "asc" },
+    select: { id: true, version: true },
+  });
+  if (same) return { ...same, created: false };
+  const lowest = await p.workflowVersion.findFirst({
+    where: { workflowId: input.workflowId, draft: true },
+    orderBy: { version: "asc" },
+    select: { version: true },
+  });
+  const row = await p.workflowVersion.create({
+    data: {
+      workspaceId: input.workspaceId,
+      workflowId: input.workflowId,
+      version: Math.min(0, lowest?.version ?? 0) - 1,
+      document: input.document as Prisma.InputJsonValue,
+      contentHash: input.contentHash,
+      publishedById: input.userId,
+      note: "Draft run",
+      draft: true,
+    },
+    select: { id: true, version: true },
+  });
+  return { ...row, created: true };
 }
 
 export async function insertVersion(
@@ -282,7 +319,7 @@ export async function findVersionDocument(
 
 export async function listVersionRows(db: Db, workspaceId: string, workflowId: string): Promise<VersionView[]> {
   const rows = await db.prisma.workflowVersion.findMany({
-    where: { workflowId, workspaceId },
+    where: { workflowId, workspaceId, draft: false },
     orderBy: { version: "desc" },
     select: { id: true, version: true, note: true, createdAt: true, contentHash: true, publishedById: true },
   });

@@ -16,6 +16,7 @@ import {
 import type { ChildRunOutcome } from "@/lib/contracts/node";
 import type { CreateRunInput, Lease, RunRecord } from "@/lib/contracts/ports";
 import { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from "@/lib/expressions";
+import { secretLiteralValues } from "@/lib/workflow/secret-literals";
 import { validateRunInput } from "@/lib/workflow/validate-document";
 import { createIdGenerator, systemClock } from "./clock";
 import { type CompiledWorkflow, compileWorkflow } from "./compiled";
@@ -28,6 +29,7 @@ import { resultFromRecords } from "./result";
 import { createRetryRun } from "./retry";
 import { newRunRecord } from "./run-record";
 import { initialState } from "./state";
+import { testStep } from "./test-step";
 import type { DecideInput, Engine, EngineOptions, RunResult, RunSource, StartRunOptions } from "./types";
 
 const DEFAULT_LEASE_TTL_MS = 30_000;
@@ -52,6 +54,17 @@ function contentHash(doc: object): string {
   return out;
 }
 const DEFAULT_MAX_DEPTH = 5;
+
+/** The literal secrets of a document's node configs (computed once per compiled document). */
+const literalSecrets = new WeakMap<object, string[]>();
+function literalSecretsOf(document: object): string[] {
+  let found = literalSecrets.get(document);
+  if (!found) {
+    found = secretLiteralValues(document);
+    literalSecrets.set(document, found);
+  }
+  return found;
+}
 
 export function createEngine(options: EngineOptions): Engine & { readonly owner: string } {
   const store = options.store;
@@ -128,8 +141,13 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
   }
 
   async function prepare(exec: RunExecution, signal?: AbortSignal): Promise<RunResult> {
-    // The workspace's secrets, so that this execution's commits are redacted (commit-buffer.ts).
-    if (settings.redaction) await settings.redaction.prepare(exec.run.workspaceId);
+    // The workspace's secrets, so that this execution's commits are redacted (commit-buffer.ts),
+    // and the literal secrets typed into this workflow's node configs.
+    if (settings.redaction) {
+      await settings.redaction.prepare(exec.run.workspaceId);
+      const literals = literalSecretsOf(exec.graph.document);
+      if (literals.length > 0) settings.redaction.addSecrets?.(exec.run.workspaceId, literals);
+    }
     if (settings.getWorkspaceBudget) exec.setWorkspaceBudget(await settings.getWorkspaceBudget(exec.run.workspaceId));
     if (signal) {
       if (signal.aborted) exec.requestCancel("signal");
@@ -201,6 +219,12 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
     withLease: boolean,
   ): Promise<{ compiled: CompiledWorkflow; run: RunRecord; lease: Lease | null }> {
     const { compiled, createInput } = creation(source, input, opts, withLease);
+    // The stored input has the workspace's secrets redacted (an executing run keeps the real one
+    // in memory: see redact-commit.ts; a queued run starts from the stored one).
+    if (settings.redaction && createInput.input !== null) {
+      await settings.redaction.prepare(createInput.workspaceId);
+      createInput.input = settings.redaction.redact(createInput.workspaceId, createInput.input);
+    }
     const { run, lease, events } = await store.createRun(createInput);
     if (events.length > 0) options.notifier?.publish(run.id, events);
     return { compiled, run, lease };
@@ -397,6 +421,10 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
         ],
       });
       return engine.runUntilPauseOrEnd(a.runId);
+    },
+
+    testStep(input) {
+      return testStep(deps, options.nodes, input);
     },
 
     retryFromFailed(runId, opts = {}) {

@@ -106,6 +106,15 @@ export class RunExecution extends ExecutionCore {
         interrupted++;
         progress = true;
         const prev = exec.steps.get(stepKey(t.node, t.visit, t.attempt));
+        // It was resuming after a decided approval (its row still waits): resume again with the
+        // same decision, from what the step stored when it waited, rather than start it over.
+        const decided = prev?.status === "waiting" && t.approvalId ? byId.get(t.approvalId) : undefined;
+        if (decided && decided.status !== "pending") {
+          exec.emit("step.interrupted", { nodeId: t.node, visit: t.visit, attempt: t.attempt, rerun: true });
+          exec.wakes.set(t, { kind: "approval", approval: decided });
+          t.status = "ready";
+          continue;
+        }
         const err = new InterruptedError(
           node.atMostOnce
             ? `The executor stopped while "${node.name}" was running. It may run at most once, so it was not run again.`

@@ -7,4 +7,10 @@ export { createModelGateway } from "./models/gateway";
 export { createSimulatedModel } from "./models/simulated";
 export { createRunEventHub, type RunEventHub } from "./notifier";
 export { createPriceTable, DEFAULT_PRICES } from "./prices";
+export {
+  DEFAULT_TEST_STEP_TIMEOUT_MS,
+  type TestStepInput,
+  TestStepRefusedError,
+  type TestStepResult,
+} from "./test-step";
 export type * from "./types";

@@ -21,6 +21,8 @@ export interface TokenState {
   status: "ready" | "running" | "retrying" | "waiting";
   retryAt?: number;
   approvalId?: string;
+  /** Approvals this visit has asked for so far (the next one's `seq`): an agent asks once per gated tool call. */
+  asked?: number;
   childRunId?: string;
 }
 

@@ -24,6 +24,7 @@ import type {
   Usage,
 } from "@/lib/contracts/ports";
 import type { WorkflowDocument } from "@/lib/contracts/workflow-document";
+import type { TestStepInput, TestStepResult } from "./test-step";
 
 export interface EngineOptions {
   store: RunStore;
@@ -143,6 +144,8 @@ export interface Engine {
    * run does not exist (or is in another workspace than `workspaceId`), did not fail, or has nothing to retry.
    */
   retryFromFailed(runId: string, opts?: RetryOptions): Promise<RetryCreated>;
+  /** Runs one node of a (draft) document with sample data, outside any run: nothing is stored (test-step.ts). */
+  testStep(input: TestStepInput): Promise<TestStepResult>;
   /** Resume runs that have no live lease (crashed executors, decided approvals nobody carried on). */
   recover(now?: Date): Promise<RunResult[]>;
   /** Fail runs past their deadline, with a reason. */

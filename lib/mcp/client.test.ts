@@ -33,7 +33,19 @@ describe("MCP client over Streamable HTTP (loopback)", () => {
     const session = await client.gateway.open("default", "tools");
     const tools = await session.listTools({ signal: signal() });
     await session.close();
-    expect(tools.map((t) => t.name)).toEqual(["echo", "add", "create_ticket", "fail", "slow", "huge", "template_bait"]);
+    expect(tools.map((t) => t.name)).toEqual([
+      "echo",
+      "add",
+      "create_ticket",
+      "fail",
+      "slow",
+      "env",
+      "huge",
+      "template_bait",
+    ]);
+    // the server's readOnlyHint annotation is kept; a tool without it is a side effect
+    expect(tools.find((t) => t.name === "echo")?.readOnly).toBe(true);
+    expect(tools.find((t) => t.name === "add")?.readOnly).toBeUndefined();
     expect(tools.find((t) => t.name === "add")).toMatchObject({
       requiresApproval: false,
       inputSchema: {
@@ -197,5 +209,45 @@ describe("MCP client over stdio", () => {
       NonRetryableError,
     );
     await brokenSession.close();
+  }, 30_000);
+
+  it("gives the process the variables pinned at registration, their values from the vault; nothing else", async () => {
+    process.env.SB_TEST_LEAK = "from the Switchboard process";
+    const record = mcpServerRecord({
+      name: "local",
+      transport: "stdio",
+      command: process.execPath,
+      args: ["--import", "tsx", "tests/mcp-server/server.ts", "--stdio"],
+      env: { CRM_TOKEN: "crm-token" },
+    });
+    const asked: string[] = [];
+    const client = testMcpClient(memoryMcpServers([record]), [], {
+      credentials: {
+        get: async (workspaceId, name) => {
+          asked.push(`${workspaceId}/${name}`);
+          return name === "crm-token" ? "s3cret-value" : null;
+        },
+      },
+    });
+    const session = await client.gateway.open("default", "local");
+    const call = (name: string) =>
+      session.callTool("env", { name }, { signal: AbortSignal.timeout(20_000) }).then((r) => r.text);
+    try {
+      expect(await call("CRM_TOKEN")).toBe("set (12 characters)");
+      expect(await call("SB_TEST_LEAK")).toBe("unset");
+      expect(asked).toEqual(["default/crm-token"]);
+    } finally {
+      await session.close();
+      delete process.env.SB_TEST_LEAK;
+    }
+    // a pinned credential that is gone from the vault: the process is not started
+    const gone = testMcpClient(memoryMcpServers([{ ...record, env: { CRM_TOKEN: "deleted" } }]), [], {
+      credentials: { get: async () => null },
+    });
+    const s = await gone.gateway.open("default", "local");
+    await expect(s.listTools({ signal: AbortSignal.timeout(20_000) })).rejects.toThrow(
+      /credential "deleted" \(the variable CRM_TOKEN of the MCP server "local"\) does not exist/,
+    );
+    await s.close();
   }, 30_000);
 });

@@ -3,7 +3,8 @@
 // workflow that names a server makes no connection and spawns no process until a run reaches the
 // node. Streamable HTTP goes through the egress policy's fetch (every address checked, redirects
 // only within the origin) with the server's credential as a bearer token; stdio spawns exactly the
-// command and arguments an administrator pinned, with the SDK's minimal environment. Errors become
+// command and arguments an administrator pinned, with the SDK's minimal environment plus the
+// variables pinned at registration, their values read from the vault when it starts. Errors become
 // the engine's typed errors so retries decide by type; results are bounded data.
 import {
   Client,
@@ -18,7 +19,6 @@ import {
   EgressDeniedError,
   EngineError,
   NonRetryableError,
-  RateLimitError,
   RetryableError,
   TimeoutError,
 } from "@/lib/contracts/errors";
@@ -33,6 +33,7 @@ import type {
   McpToolResult,
 } from "@/lib/contracts/ports";
 import { createEgressFetch, type FetchFunction } from "@/lib/providers/egress-fetch";
+import { findInChain, httpStatusError } from "@/lib/providers/remote-errors";
 import { type McpServerRecord, type McpToolSummary, requiresApproval } from "./config";
 import { DEFAULT_MAX_RESULT_CHARS, toToolResult } from "./results";
 
@@ -70,15 +71,6 @@ function credentialsOf(options: McpClientOptions): CredentialResolver | undefine
   return typeof c === "function" ? c() : c;
 }
 
-function findInChain<T>(error: unknown, test: (e: unknown) => e is T): T | null {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 6; depth++) {
-    if (test(e)) return e;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return null;
-}
-
 const isEgressDenied = (e: unknown): e is EgressDeniedError => e instanceof EgressDeniedError;
 const isEngineError = (e: unknown): e is EngineError => e instanceof EngineError;
 
@@ -94,18 +86,7 @@ export function mcpError(
   const denied = findInChain(error, isEgressDenied);
   if (denied) return denied;
   const where = `the MCP server "${server}"`;
-  if (error instanceof SdkHttpError) {
-    const status = error.status;
-    if (status === 401 || status === 403)
-      return new NonRetryableError(`${where} refused the credential (HTTP ${status}) while ${what}.`, {
-        cause: error,
-        data: { status },
-      });
-    if (status === 429)
-      return new RateLimitError(`${where} is rate limiting (HTTP 429) while ${what}.`, { cause: error });
-    if (status >= 500) return new RetryableError(`${where} answered HTTP ${status} while ${what}.`, { cause: error });
-    return new NonRetryableError(`${where} answered HTTP ${status} while ${what}.`, { cause: error, data: { status } });
-  }
+  if (error instanceof SdkHttpError) return httpStatusError(error.status, where, what, error, { withStatus: true });
   if (error instanceof SdkError) {
     if (error.code === SdkErrorCode.RequestTimeout)
       return new TimeoutError(`${where} did not answer within ${timeoutMs ?? "its time limit in"} ms while ${what}.`, {
@@ -146,10 +127,13 @@ export function mcpError(
 }
 
 /** The tools a server lists, as stored summaries (bounded). */
-export function toSummaries(tools: { name: string; description?: string; inputSchema?: unknown }[]): McpToolSummary[] {
+export function toSummaries(
+  tools: { name: string; description?: string; inputSchema?: unknown; annotations?: { readOnlyHint?: boolean } }[],
+): McpToolSummary[] {
   return tools.slice(0, MAX_TOOLS).map((t) => ({
     name: t.name,
     ...(t.description ? { description: t.description.slice(0, 2000) } : {}),
+    ...(t.annotations?.readOnlyHint === true ? { readOnly: true } : {}),
     inputSchema:
       t.inputSchema && typeof t.inputSchema === "object" && !Array.isArray(t.inputSchema)
         ? (t.inputSchema as Record<string, unknown>)
@@ -185,10 +169,22 @@ export function createMcpClient(servers: McpServerSource, options: McpClientOpti
     if (record.transport === "stdio") {
       if (!record.command) throw new NonRetryableError(`The MCP server "${record.name}" has no command.`);
       const { StdioClientTransport, getDefaultEnvironment } = await import("@modelcontextprotocol/client/stdio");
+      // The pinned variables, their values from the vault now (never stored with the server).
+      const env: Record<string, string> = {};
+      const names = Object.entries(record.env ?? {});
+      const resolver = names.length > 0 ? credentialsOf(options) : undefined;
+      for (const [name, credential] of names) {
+        const secret = resolver ? await resolver.get(record.workspaceId, credential) : null;
+        if (secret === null)
+          throw new NonRetryableError(
+            `The credential "${credential}" (the variable ${name} of the MCP server "${record.name}") does not exist in this workspace.`,
+          );
+        env[name] = secret;
+      }
       return new StdioClientTransport({
         command: record.command,
         args: [...record.args],
-        env: getDefaultEnvironment(),
+        env: { ...env, ...getDefaultEnvironment() },
         stderr: "ignore",
         ...(options.stdioCwd ? { cwd: options.stdioCwd } : {}),
         maxBufferSize: options.maxStdioMessageBytes ?? 8 * 1024 * 1024,

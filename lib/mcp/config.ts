@@ -42,6 +42,24 @@ const approvalTools = z
   .default([])
   .describe(`Tools whose every call waits for a person's approval ("${ALL_TOOLS}": all of them).`);
 
+/** Variables a registration may not set: they change how the command itself is found or loaded. */
+const RESERVED_ENV =
+  /^(PATH|HOME|SHELL|USER|LOGNAME|TERM|NODE_OPTIONS|NODE_PATH|PYTHONPATH|PYTHONSTARTUP|LD_.*|DYLD_.*)$/;
+
+const stdioEnv = z
+  .record(
+    z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "must be an environment variable name (letters, digits, _)")
+      .refine((n) => !RESERVED_ENV.test(n.toUpperCase()), "is set by Switchboard and cannot be given"),
+    credentialName,
+  )
+  .refine((v) => Object.keys(v).length <= 32, "at most 32 variables")
+  .default({})
+  .describe(
+    "Environment variables of the process, by name, each from a workspace credential (the value is read from the vault when the process starts).",
+  );
+
 export const mcpHttpServerSchema = z
   .object({
     name: mcpServerNameSchema,
@@ -65,6 +83,7 @@ export const mcpStdioServerSchema = z
       .array(z.string().max(4000, "must be at most 4000 characters").regex(NO_CONTROL, "must be one line"))
       .max(64, "at most 64 arguments")
       .default([]),
+    env: stdioEnv,
     approvalTools,
   })
   .strict();
@@ -81,6 +100,8 @@ export const mcpToolSummarySchema = z.object({
   name: z.string(),
   description: z.string().optional(),
   inputSchema: z.record(z.string(), z.unknown()),
+  /** The server's `readOnlyHint` annotation (a hint from the server, not a guarantee). */
+  readOnly: z.boolean().optional(),
 });
 export type McpToolSummary = z.infer<typeof mcpToolSummarySchema>;
 
@@ -94,6 +115,8 @@ export interface McpServerRecord {
   credential: string | null;
   command: string | null;
   args: string[];
+  /** stdio: environment variable name → workspace credential name (pinned at registration). */
+  env: Record<string, string>;
   approvalTools: string[];
   /** The tools found by the last discovery (null: never discovered). */
   tools: McpToolSummary[] | null;

@@ -17,6 +17,7 @@ export function mcpServerRecord(
     credential: null,
     command: null,
     args: [],
+    env: {},
     approvalTools: [],
     tools: null,
     discoveryError: null,

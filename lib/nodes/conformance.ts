@@ -155,9 +155,12 @@ const checks: Record<ConformanceCheck, (parts: NodeTypeParts) => Problems> = {
       ...(hooks.multilineFields ?? []),
       ...Object.keys(hooks.expressionFields ?? {}),
       ...Object.keys(hooks.choiceFields ?? {}),
+      ...Object.keys(hooks.fieldEditors ?? {}),
     ];
     for (const f of fields) if (!props.has(f)) out.push(`editor hooks name "${f}", which is not a config field`);
     const config = startingConfig(d);
+    for (const o of Object.keys(hooks.outcomesToConnect ?? {}))
+      if (!d.outcomes(config).includes(o)) out.push(`outcomesToConnect names "${o}", which is not an outcome`);
     try {
       for (const e of d.expressions(config)) {
         const key = e.path.split(/[.[]/)[0];

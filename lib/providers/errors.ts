@@ -185,3 +185,19 @@ export function toEngineError(error: unknown, ctx: MapContext): EngineError {
     return new RetryableError(`${who} failed: ${error.message.slice(0, 300)}`, { cause: error });
   return new NonRetryableError(`Calling ${who} failed: ${error.message.slice(0, 300)}`, { cause: error });
 }
+
+/** The usage the AI SDK reported with a failed call (an answer that did not match the schema), if any. */
+export function reportedUsageOf(error: unknown): { inputTokens?: number; outputTokens?: number } | undefined {
+  for (const e of causes(error))
+    if (NoObjectGeneratedError.isInstance(e) && e.usage && (e.usage.inputTokens ?? e.usage.outputTokens) !== undefined)
+      return e.usage;
+  return undefined;
+}
+
+/** True when the provider answered the call with a 4xx (refused it: nothing to bill). */
+export function refusedByProvider(error: unknown): boolean {
+  for (const e of causes(error))
+    if (APICallError.isInstance(e) && e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500)
+      return true;
+  return false;
+}

@@ -292,7 +292,11 @@ describe("provider gateway (mock models)", () => {
       const { gateway } = setup((o) => toolResult([{ id: "c1", name: o.tools![0]!.name, input: { q: 1 } }]));
       const r = await gateway.generate(request({ tools: [{ name: "mcp.search" }] }));
       expect(r.finishReason).toBe("tool-calls");
-      expect(r.toolCalls).toEqual([{ id: "c1", name: "mcp.search", arguments: { q: 1 } }]);
+      expect(r.toolCalls).toEqual([{ id: "c1", name: "mcp.search", arguments: { q: 1 }, pending: true }]);
+      // The conversation so far, to continue the loop once the caller has the call's result.
+      expect(r.messages).toEqual([
+        { role: "assistant", content: "", toolCalls: [{ id: "c1", name: "mcp.search", arguments: { q: 1 } }] },
+      ]);
     });
   });
 

@@ -37,6 +37,9 @@ describe("prices", () => {
     expect(defaultPrice("openai", "gpt-4o-mini")).toEqual({ inputPerMTok: 0.15, outputPerMTok: 0.6 });
     expect(defaultPrice("openai", "gpt-4o-2024-08-06")).toEqual({ inputPerMTok: 2.5, outputPerMTok: 10 });
     expect(defaultPrice("anthropic", "claude-sonnet-4-5-20250929")).toEqual({ inputPerMTok: 3, outputPerMTok: 15 });
+    // a newer model listed on its own is not priced as the older family it shares a prefix with
+    expect(defaultPrice("anthropic", "claude-opus-4-5-20251101")).toEqual({ inputPerMTok: 5, outputPerMTok: 25 });
+    expect(defaultPrice("anthropic", "claude-opus-4-1-20250805")).toEqual({ inputPerMTok: 15, outputPerMTok: 75 });
     expect(defaultPrice("google", "models/gemini-2.5-flash")).toEqual({ inputPerMTok: 0.3, outputPerMTok: 2.5 });
     expect(defaultPrice("openai-compatible", "llama3")).toBeNull();
     const table = createProviderPriceTable({

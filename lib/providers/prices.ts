@@ -10,8 +10,11 @@ import { createPriceTable } from "@/lib/engine/prices";
 import { type ProviderKind, parseModelId } from "./config";
 
 /**
- * Providers' published list prices as last checked in October 2025 (Gemini 2.5 Pro: prompts up
- * to 200k tokens). Prices change: installations should review them and override what differs.
+ * Providers' published list prices (standard tier, text), re-checked on 2026-12-07 against the
+ * providers' model pages where we could (docs/models.md says, per model, which source confirmed
+ * it and which could not be confirmed). Gemini 2.5 Pro: prompts up to 200k tokens. A newer
+ * model listed explicitly wins over its family's prefix (claude-opus-4-5 is not claude-opus-4's
+ * price). Prices change: installations should review them and override what differs.
  */
 export const DEFAULT_MODEL_PRICES: Partial<Record<ProviderKind, Record<string, ModelPrice>>> = {
   openai: {
@@ -27,6 +30,15 @@ export const DEFAULT_MODEL_PRICES: Partial<Record<ProviderKind, Record<string, M
     "o4-mini": { inputPerMTok: 1.1, outputPerMTok: 4.4 },
   },
   anthropic: {
+    "claude-opus-5-5": { inputPerMTok: 4, outputPerMTok: 20 },
+    "claude-opus-5": { inputPerMTok: 5, outputPerMTok: 25 },
+    "claude-sonnet-5-5": { inputPerMTok: 2, outputPerMTok: 10 },
+    "claude-sonnet-5": { inputPerMTok: 2, outputPerMTok: 10 },
+    "claude-opus-4-8": { inputPerMTok: 5, outputPerMTok: 25 },
+    "claude-opus-4-7": { inputPerMTok: 5, outputPerMTok: 25 },
+    "claude-opus-4-6": { inputPerMTok: 5, outputPerMTok: 25 },
+    "claude-opus-4-5": { inputPerMTok: 5, outputPerMTok: 25 },
+    "claude-sonnet-4-6": { inputPerMTok: 3, outputPerMTok: 15 },
     "claude-opus-4-1": { inputPerMTok: 15, outputPerMTok: 75 },
     "claude-opus-4": { inputPerMTok: 15, outputPerMTok: 75 },
     "claude-sonnet-4-5": { inputPerMTok: 3, outputPerMTok: 15 },
@@ -69,14 +81,18 @@ export function createProviderPriceTable(options: ProviderPriceOptions): PriceTa
   const kinds = new Map(options.providers.map((p) => [p.name, p.kind]));
   const overrides = options.overrides ?? {};
   const fallback = options.fallback ?? createPriceTable();
+  // the table is fixed once built (a new one per configuration revision): each id is looked up once
+  const known = new Map<string, ModelPrice | null>();
   return {
     price(model) {
+      const hit = known.get(model);
+      if (hit !== undefined) return hit;
       const own = overrides[model];
-      if (own) return own;
-      const id = parseModelId(model);
+      const id = own ? null : parseModelId(model);
       const kind = id ? kinds.get(id.provider) : undefined;
-      const found = id && kind ? defaultPrice(kind, id.model) : null;
-      return found ?? fallback.price(model);
+      const found = own ?? (id && kind ? defaultPrice(kind, id.model) : null) ?? fallback.price(model);
+      if (known.size < 1000) known.set(model, found);
+      return found;
     },
   };
 }

@@ -52,7 +52,8 @@ export interface RuntimeOptions {
   /**
    * Stream model tokens to live watchers (the notifier's `publishLive`; models are called with
    * `onDelta`). Default: on for the web server (and tests), off for the CLI, workers and the bench,
-   * whose processes have no live watchers (streaming costs CPU per call).
+   * whose processes have no live watchers (streaming costs CPU per call) — but lib/host.ts turns it
+   * on for workers and the CLI on PostgreSQL, whose event relay sends the tokens to web servers.
    */
   liveEvents?: boolean;
   /** Monthly budgets (default: the database's ledger, lib/db/budgets.ts; false: none). */

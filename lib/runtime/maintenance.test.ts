@@ -2,7 +2,7 @@
 // first time a delay after start), driven by an injected clock.
 import { afterAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
-import { seedWorkspaceSettings } from "../db/fixtures";
+import { seedWorkspaceRow, seedWorkspaceSettings } from "../db/fixtures";
 import { insertHistoryFixture } from "../db/history-fixture";
 import type { PruneResult } from "../db/retention";
 import { openTestSqlite } from "../db/testing";
@@ -119,6 +119,49 @@ describe("runner maintenance", () => {
       expect(await db.prisma.run.count({ where: { id: { in: old.map((x) => x.id) } } })).toBe(0);
       expect(await db.prisma.stepDailyUsage.count({ where: { workspaceId: fx.workspaceId } })).toBeGreaterThan(0);
       await runner.stop();
+    });
+
+    it("deletes Idempotency-Key rows older than 24 h every hour and keeps fresh ones", async () => {
+      const kdb = await openTestSqlite();
+      try {
+        const ws = await seedWorkspaceRow(kdb, "Keys");
+        let t = Date.parse("2026-12-07T12:00:00Z");
+        const row = (key: string, ageMs: number) =>
+          kdb.prisma.idempotencyKey.create({
+            data: { workspaceId: ws.id, key, requestHash: "h", runId: "", createdAt: new Date(t - ageMs) },
+          });
+        await row("old", 25 * HOUR);
+        await row("fresh", 23 * HOUR);
+        const runtime = { db: kdb, engine: {}, store: {} } as unknown as Runtime;
+        const runner = startRunner(runtime, {
+          recoverOnStart: false,
+          sweepIntervalMs: 0,
+          recoverIntervalMs: 0,
+          maintenanceIntervalMs: 0,
+          now: () => new Date(t),
+          rollUp: async () => ({ runs: 0, batches: 0 }),
+          prune: async () => [],
+        });
+        const keys = async () =>
+          (await kdb.prisma.idempotencyKey.findMany({ select: { key: true }, orderBy: { key: "asc" } })).map(
+            (k) => k.key,
+          );
+        // not in the first minute after start
+        expect((await runner.maintain()).idempotencyKeysPruned).toBeUndefined();
+        expect(await keys()).toEqual(["fresh", "old"]);
+        t += MIN;
+        expect((await runner.maintain()).idempotencyKeysPruned).toBe(1);
+        expect(await keys()).toEqual(["fresh"]);
+        // an hour later "fresh" is past 24 h too
+        t += 30 * MIN;
+        expect((await runner.maintain()).idempotencyKeysPruned).toBeUndefined();
+        t += 30 * MIN;
+        expect((await runner.maintain()).idempotencyKeysPruned).toBe(1);
+        expect(await keys()).toEqual([]);
+        await runner.stop();
+      } finally {
+        await kdb.dispose();
+      }
     });
   });
 });

@@ -31,6 +31,13 @@ export interface RuntimeNotifier extends RunEventHub {
   subscribeLive(runId: string, listener: (event: LiveRunEvent) => void): () => void;
   /** One `step.delta` per step of the run streaming now, carrying all its text so far. */
   liveSnapshot(runId: string): LiveRunEvent[];
+  /** Every live event of every run, as published (the event relay sends them to other processes). */
+  subscribeAllLive(listener: (runId: string, event: LiveRunEvent) => void): () => void;
+  /**
+   * Another process says a step's streaming ended (its end was committed there), or, without a
+   * step, the whole run's: forgets that text, as `publish` of the step's end does here.
+   */
+  endLive(runId: string, step?: { nodeId: string; visit: number }): void;
   /**
    * Resolves with the newest known seq once the run's log is past `afterSeq` (in-process publish
    * or the poll), or with `afterSeq` when `timeoutMs` passes or `signal` aborts first. Never rejects.
@@ -72,6 +79,7 @@ export function createRuntimeNotifier(options: RunNotifierOptions = {}): Runtime
   let polling = false;
   let closed = false;
   const liveListeners = new Map<string, Set<(event: LiveRunEvent) => void>>();
+  const allLiveListeners = new Set<(runId: string, event: LiveRunEvent) => void>();
   /** runId → `nodeId\u0000visit` → the step's text so far. */
   const liveText = new Map<string, Map<string, LiveRunEvent>>();
 
@@ -148,6 +156,13 @@ export function createRuntimeNotifier(options: RunNotifierOptions = {}): Runtime
       const prev = steps.get(key);
       const text = prev && prev.attempt === event.attempt ? prev.text + event.text : event.text;
       steps.set(key, { ...event, text: text.length > LIVE_TEXT_LIMIT ? text.slice(-LIVE_TEXT_LIMIT) : text });
+      for (const l of allLiveListeners) {
+        try {
+          l(runId, event);
+        } catch {
+          // a broken listener must not break the engine
+        }
+      }
       const listeners = liveListeners.get(runId);
       if (!listeners) return;
       for (const l of listeners) {
@@ -172,6 +187,21 @@ export function createRuntimeNotifier(options: RunNotifierOptions = {}): Runtime
     },
     liveSnapshot(runId) {
       return [...(liveText.get(runId)?.values() ?? [])].map((e) => ({ ...e }));
+    },
+    subscribeAllLive(listener) {
+      allLiveListeners.add(listener);
+      return () => {
+        allLiveListeners.delete(listener);
+      };
+    },
+    endLive(runId, step) {
+      if (!step) {
+        liveText.delete(runId);
+        return;
+      }
+      const steps = liveText.get(runId);
+      steps?.delete(`${step.nodeId}\u0000${step.visit}`);
+      if (steps?.size === 0) liveText.delete(runId);
     },
     advance(runId: string, seq: number) {
       remember(runId, seq);

@@ -6,9 +6,15 @@
 // those leases so that `switchboard recover`, a restarted server or a worker's claim loop finds
 // the runs at once. The fence still increments on the next acquisition, so this never lets two
 // executors write.
+//
+// Elsewhere (another container: another host name, so no pid to check) PostgreSQL executors beat
+// (lib/runtime/heartbeat.ts) and `expireDeadExecutorLeases` also expires, fence raised, the leases
+// of executors whose beat is stale.
 import { hostname } from "node:os";
 import type { Db } from "../db/client";
+import { expireLeasesOfStaleOwners } from "../db/heartbeats";
 import { expireLease, liveLeasesOnHost } from "../db/runs";
+import { HEARTBEAT_STALE_MS } from "./heartbeat";
 
 export function parseExecutorName(owner: string): { role: string; host: string; pid: number } | null {
   const last = owner.lastIndexOf(":");
@@ -44,4 +50,19 @@ export async function expireDeadLocalLeases(db: Db, now = new Date()): Promise<s
     if (await expireLease(db, row, now)) expired.push(row.id);
   }
   return expired;
+}
+
+/**
+ * Expires the leases of executors that are gone: dead processes of this host (pid check) and, on
+ * PostgreSQL, executors anywhere whose heartbeat is older than `staleMs` (fence raised). Returns
+ * the runs concerned (the worker's sweep queues them, the runner's recovery carries them on).
+ */
+export async function expireDeadExecutorLeases(
+  db: Db,
+  now = new Date(),
+  staleMs = HEARTBEAT_STALE_MS,
+): Promise<string[]> {
+  const local = await expireDeadLocalLeases(db, now);
+  const stale = db.provider === "postgresql" ? await expireLeasesOfStaleOwners(db, now, staleMs) : [];
+  return [...new Set([...local, ...stale])];
 }

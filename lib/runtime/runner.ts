@@ -5,14 +5,19 @@
 // it goes through the engine, whose leases make it safe for several processes to do the same.
 // Maintenance (its own timer, so a long prune never holds up the reaper): roll ended runs up
 // for the dashboard (lib/db/rollup.ts) every few seconds, and prune old runs per workspace
-// retention setting (lib/db/retention.ts) about daily, the first time shortly after start.
+// retention setting (lib/db/retention.ts) about daily, the first time shortly after start, and
+// delete Idempotency-Key rows older than their retention (24 h, lib/db/idempotency.ts) and closed
+// webhook test windows (lib/db/webhook-tests.ts) and ended session records (lib/db/sessions.ts) hourly.
 // Both are idempotent and safe when several processes do them at once.
 import type { Db } from "../db/client";
+import { IDEMPOTENCY_RETENTION_MS, pruneIdempotencyKeys } from "../db/idempotency";
 import { type PruneResult, pruneAllWorkspaces } from "../db/retention";
 import { type RollupResult, rollUpFinishedRuns } from "../db/rollup";
+import { pruneUserSessions } from "../db/sessions";
+import { pruneWebhookTestWindows } from "../db/webhook-tests";
 import type { RunResult } from "../engine/types";
 import type { Runtime } from "./engine";
-import { expireDeadLocalLeases } from "./recovery";
+import { expireDeadExecutorLeases } from "./recovery";
 
 export interface RunnerOptions {
   /** Carry on interrupted runs once at start (default true). */
@@ -28,6 +33,9 @@ export interface RunnerOptions {
   /** Retention pruning: first run this long after start (default 5 min), then every `retentionEveryMs` (default 24 h). */
   retentionFirstDelayMs?: number;
   retentionEveryMs?: number;
+  /** Idempotency-Key pruning: first this long after start (default 1 min), then every `idempotencyEveryMs` (default 1 h). */
+  idempotencyFirstDelayMs?: number;
+  idempotencyEveryMs?: number;
   /** The clock of the maintenance schedule (tests). */
   now?: () => Date;
   /** Replace the maintenance jobs (tests). */
@@ -40,6 +48,8 @@ export interface MaintenanceResult {
   rolledUp: number;
   /** null when retention was not due */
   pruned: PruneResult[] | null;
+  /** Idempotency-Key rows older than IDEMPOTENCY_RETENTION_MS deleted; absent when that was not due */
+  idempotencyKeysPruned?: number;
 }
 
 /**
@@ -94,6 +104,11 @@ export function startRunner(runtime: Runtime, options: RunnerOptions = {}): Runn
     now().getTime(),
     options.retentionFirstDelayMs ?? 5 * 60_000,
     options.retentionEveryMs ?? 24 * 3_600_000,
+  );
+  const idempotency = intervalSchedule(
+    now().getTime(),
+    options.idempotencyFirstDelayMs ?? 60_000,
+    options.idempotencyEveryMs ?? 3_600_000,
   );
   const inFlight = new Map<string, Promise<RunResult | null>>();
   const timers: ReturnType<typeof setInterval>[] = [];
@@ -166,7 +181,19 @@ export function startRunner(runtime: Runtime, options: RunnerOptions = {}): Runn
         const deleted = pruned.reduce((a, p) => a + p.runsDeleted, 0);
         if (deleted) log(`[runner] retention pruned ${deleted} run(s) in ${pruned.length} workspace(s)`);
       }
-      return { rolledUp: rolled.runs, pruned };
+      if (!idempotency.due(at.getTime())) return { rolledUp: rolled.runs, pruned };
+      idempotency.ran(at.getTime());
+      const keys = await guarded("idempotency keys", 0, () =>
+        pruneIdempotencyKeys(runtime.db, new Date(at.getTime() - IDEMPOTENCY_RETENTION_MS)),
+      );
+      if (keys) log(`[runner] deleted ${keys} Idempotency-Key(s) older than 24 h`);
+      // webhook test URLs whose two-minute window closed more than an hour ago
+      await guarded("webhook test windows", 0, () =>
+        pruneWebhookTestWindows(runtime.db, new Date(at.getTime() - 3_600_000)),
+      );
+      // session records expired or revoked more than a day ago (lib/db/sessions.ts)
+      await guarded("session records", 0, () => pruneUserSessions(runtime.db, at));
+      return { rolledUp: rolled.runs, pruned, idempotencyKeysPruned: keys };
     })().finally(() => {
       maintaining = null;
     });
@@ -178,7 +205,7 @@ export function startRunner(runtime: Runtime, options: RunnerOptions = {}): Runn
       ? Promise.resolve([])
       : serial(async () => {
           // A restart on the same machine: the previous process's leases need not be waited out.
-          const taken = await guarded("dead-executor takeover", [], () => expireDeadLocalLeases(runtime.db));
+          const taken = await guarded("dead-executor takeover", [], () => expireDeadExecutorLeases(runtime.db));
           if (taken.length) log(`[runner] took over ${taken.length} run(s) of an executor that is gone`);
           return guarded("start-up recovery", [], dispatchRecoveries);
         }).then((started) => {
@@ -198,7 +225,7 @@ export function startRunner(runtime: Runtime, options: RunnerOptions = {}): Runn
       if (!stopped)
         void serial(async () => {
           // a process of this host that died since (a killed CLI run, worker or server): at once
-          await guarded("dead-executor takeover", [], () => expireDeadLocalLeases(runtime.db));
+          await guarded("dead-executor takeover", [], () => expireDeadExecutorLeases(runtime.db));
           return guarded("recovery", [], dispatchRecoveries);
         });
     }, recoverEvery);

@@ -60,7 +60,12 @@ export const RunSummarySchema = z
     id: z.string(),
     workflowId: z.string(),
     workflowName: z.string(),
-    version: z.number().int(),
+    version: z
+      .number()
+      .int()
+      .describe(
+        "The published version the run used; negative (-1, -2, …): a snapshot of the draft run from the editor",
+      ),
     trigger: z.enum(RUN_TRIGGERS),
     status: z.enum(RUN_STATUSES),
     createdAt: IsoDate,
@@ -160,7 +165,7 @@ export const API_V1 = {
     tag: "Runs",
     summary: "Start a run of a workflow's published version",
     description:
-      "With an Idempotency-Key header, repeating the same request returns the first run (200, replayed: true); the same key with a different request is refused (409).",
+      "With an Idempotency-Key header, repeating the same request returns the first run (200, replayed: true); the same key with a different request is refused (409). Over a limit on starting runs (per API key a minute, or the workspace's queued + running runs) the answer is 429 with Retry-After, naming the limit.",
     action: "run.start",
     input: StartRunInput,
     headers: [
@@ -359,6 +364,24 @@ export const API_V1 = {
     responses: {
       200: json(z.object({ id: z.string(), version: z.number().int(), created: z.boolean() })),
     },
+  },
+  chatWorkflow: {
+    operationId: "chatWorkflow",
+    method: "post",
+    path: "/workflows/{id}/chat",
+    tag: "Workflows",
+    summary: "One chat turn with a workflow whose published trigger is chat, the reply streamed (SSE)",
+    description:
+      "Starts a run of the latest published version (trigger `chat`) with `{ messages }` as input and answers with server-sent events: `event: run` `{ runId, version }`, then `event: delta` `{ nodeId, text }` for each piece the model streams (when the run executes in the web server that answers), then `event: reply` `{ runId, status, reply, output, error, waitingOnPerson }`. Send the whole conversation each turn (the newest message last). 409 when the published trigger is not chat.",
+    action: "run.start",
+    input: z.object({
+      messages: z
+        .array(z.object({ role: z.enum(["user", "assistant"]), content: userText().max(20_000) }).strict())
+        .min(1)
+        .max(200)
+        .describe("The conversation so far, the newest message last"),
+    }),
+    responses: { 200: { description: "text/event-stream", contentType: "text/event-stream" } },
   },
   openapi: {
     operationId: "getOpenApi",

@@ -80,10 +80,11 @@ describe.each(TEST_DATABASES)("authedAction and authedRoute on $name", ({ open }
     expect(await nameOf(f.workflowId)).toBe("Original");
   });
 
-  it("refuses another workspace's object and changes nothing", async () => {
+  it("refuses another workspace's object like an unknown one, and changes nothing", async () => {
     as("outsider");
     const result = await rename({ id: f.workflowId, name: "Hacked" });
-    expect(result).toMatchObject({ ok: false, error: { code: "forbidden:workflow" } });
+    expect(result).toMatchObject({ ok: false, error: { code: "not_found:workflow" } });
+    expect(result).toEqual(await rename({ id: "no-such-workflow", name: "Hacked" }));
     expect(await nameOf(f.workflowId)).toBe("Original");
   });
 
@@ -221,7 +222,7 @@ describe.each(TEST_DATABASES)("authedAction and authedRoute on $name", ({ open }
         createdById: null,
       });
       const cross = await route(post({ name: "X" }, { authorization: `Bearer ${otherKey.key}` }), params(f.workflowId));
-      expect(cross.status).toBe(403);
+      expect(cross.status).toBe(404);
 
       await revokeApiKey(db.prisma, { workspaceId: f.acme, id: editorKey.apiKey.id });
       const revoked = await route(

@@ -2,8 +2,10 @@
 import type { Db } from "@/lib/db/client";
 import type { Host } from "@/lib/host";
 
-/** What a verified session token says: who, and which workspace they last chose. */
-export type SessionClaims = { userId: string; workspaceId?: string | null };
+/** What a verified session token says: who, which workspace they last chose, and which server-side
+ * session record (UserSession) it belongs to. The cookie reader always sets `sessionId` (a cookie
+ * without one is refused); tests that hand claims directly may leave it out. */
+export type SessionClaims = { userId: string; workspaceId?: string | null; sessionId?: string };
 
 export type ServerContext = {
   /** this process's host (lib/host.ts): engine, store, notifier, decision service, notifications */

@@ -1,9 +1,11 @@
-// The OpenAPI document: structurally valid OpenAPI 3.1 (every schema compiles as JSON Schema
-// 2020-12, every $ref resolves, operation ids unique), and it matches the route files under
+// The OpenAPI document: valid against the official OpenAPI 3.1 JSON Schema (schema-base
+// 2022-10-07, vendored in tests/fixtures/openapi-3.1), structurally sound (every schema compiles
+// as JSON Schema 2020-12, every $ref resolves, operation ids unique), and it matches the route files under
 // app/api/v1 exactly — every route file's methods are operations, every operation has a route.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsPlugin from "ajv-formats";
 import { describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
@@ -48,8 +50,61 @@ function resolve(doc: unknown, ref: string): unknown {
     .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
 }
 
+const addFormats = addFormatsPlugin as unknown as (ajv: Ajv2020) => Ajv2020;
+
+const SCHEMA_BASE_ID = "https://spec.openapis.org/oas/3.1/schema-base/2022-10-07";
+
+/** Replaces every `{ "$dynamicRef": "#meta" }` with a plain `$ref` to `target`. */
+function staticMetaRefs(node: unknown, target: string): unknown {
+  if (Array.isArray(node)) return node.map((n) => staticMetaRefs(n, target));
+  if (!node || typeof node !== "object") return node;
+  const entries = Object.entries(node as Record<string, unknown>).map(([k, v]) =>
+    k === "$dynamicRef" && v === "#meta" ? ["$ref", target] : [k, staticMetaRefs(v, target)],
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
+ * The official OpenAPI 3.1 meta-schemas (2022-10-07), vendored unchanged:
+ * tests/fixtures/openapi-3.1/README.md. `schema-base` validates the document AND every Schema
+ * Object in it with the OpenAPI dialect. Ajv resolves a `$dynamicRef` outside the root schema to
+ * the wrong anchor (it checked each parameter's `schema` as if it were a Parameter Object), so the
+ * `$dynamicRef: "#meta"` of schema.json — which, under schema-base, means schema-base's
+ * `#/$defs/schema` — is made that static `$ref` when loading (the usual workaround with Ajv).
+ */
+function officialValidator() {
+  const dir = join(ROOT, "tests", "fixtures", "openapi-3.1");
+  const read = (name: string) => JSON.parse(readFileSync(join(dir, name), "utf8")) as object;
+  const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true, validateFormats: true }));
+  ajv.addFormat("media-range", true);
+  ajv.addSchema(read("meta-base.json"));
+  ajv.addSchema(read("dialect-base.json"));
+  ajv.addSchema(staticMetaRefs(read("schema.json"), `${SCHEMA_BASE_ID}#/$defs/schema`) as object);
+  return ajv.compile(read("schema-base.json"));
+}
+
 describe("OpenAPI document of /api/v1", () => {
   const doc = openApiDocument();
+
+  it("validates against the official OpenAPI 3.1 JSON Schema (schema-base 2022-10-07)", () => {
+    const validate = officialValidator();
+    const valid = validate(JSON.parse(JSON.stringify(doc)));
+    expect(validate.errors ?? [], JSON.stringify(validate.errors?.slice(0, 5), null, 2)).toEqual([]);
+    expect(valid).toBe(true);
+    // and the validator really refuses broken documents: an OpenAPI 2 "body" parameter, a
+    // parameter schema and a component schema that are not JSON Schema
+    const broken = () => JSON.parse(JSON.stringify(doc));
+    const body = broken();
+    body.paths["/runs"].post.parameters = [{ name: "x", in: "body", schema: {} }];
+    expect(validate(body)).toBe(false);
+    const param = broken();
+    param.paths["/runs"].get.parameters[0].schema = { type: "text" };
+    expect(validate(param)).toBe(false);
+    expect(JSON.stringify(validate.errors)).toContain("/paths/~1runs/get/parameters/0/schema/type");
+    const component = broken();
+    component.components.schemas.Problem = { properties: { detail: { minLength: -1 } } };
+    expect(validate(component)).toBe(false);
+  });
 
   it("is structurally OpenAPI 3.1: info, paths, unique operation ids, responses, resolvable $refs", () => {
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);

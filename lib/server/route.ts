@@ -20,15 +20,17 @@ import "server-only";
 //
 // A handler may return a Response (streams, other statuses); anything else is sent as JSON.
 import { z } from "zod";
-import type { Action, Actor, PolicyResource } from "@/lib/auth/policy";
+import { type Action, type Actor, can, type PolicyResource } from "@/lib/auth/policy";
 import { type ApiKeyScope, keyAllowsScope, scopesForAction } from "@/lib/auth/scopes";
 import { AppError, toAppError } from "@/lib/contracts/app-errors";
 import { authenticateApiKey } from "@/lib/db/api-keys";
 import type { Db } from "@/lib/db/client";
 import type { Host } from "@/lib/host";
 import { type AuthedConfig, authorize } from "./action";
+import { clientAddress } from "./client-address";
 import { serverContext } from "./context";
 import { apiKeyRateLimiter } from "./rate-limit";
+import { auditIfRefusal, RefusalContext } from "./refusals";
 import { actorFromClaims } from "./session";
 
 export type RouteParams = Record<string, string | string[] | undefined>;
@@ -70,6 +72,12 @@ export type AuthedRouteContext<I, R> = {
   resource: R;
   request: Request;
   params: RouteParams;
+  /**
+   * For long-lived responses (event streams): is the caller still allowed? Re-checks the session
+   * record (revoked by sign-out, password change, removal) and the membership, or the API key
+   * (revoked, expired, creator removed), and the role for this action. One or two indexed reads.
+   */
+  stillAllowed: () => Promise<boolean>;
 };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -85,6 +93,8 @@ export async function actorFromRequest(request: Request, db: Db): Promise<Actor 
     if (!key)
       throw new AppError("unauthenticated", {
         message: "The API key is not valid, was revoked or expired, or its creator is no longer a member.",
+        // audited (rate limited) by authedRoute, in the chain of no workspace (./refusals.ts)
+        cause: new RefusalContext("invalid_api_key", { label: "anonymous (invalid API key)" }, null),
       });
     return {
       userId: `apikey:${key.id}`,
@@ -97,8 +107,40 @@ export async function actorFromRequest(request: Request, db: Db): Promise<Actor 
     };
   }
   const actor = await actorFromClaims(db, await serverContext().readSession());
-  if (actor && !SAFE_METHODS.has(request.method.toUpperCase())) assertSameOrigin(request);
+  if (actor && !SAFE_METHODS.has(request.method.toUpperCase())) {
+    try {
+      assertSameOrigin(request);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      throw new AppError(error.code, {
+        message: error.message,
+        cause: new RefusalContext("csrf", actor, actor.workspaceId),
+      });
+    }
+  }
   return actor;
+}
+
+/** How an open response re-checks its caller later (see AuthedRouteContext.stillAllowed). */
+async function reauthenticator(
+  request: Request,
+  db: Db,
+  actor: Actor,
+  action: Action,
+  resource: PolicyResource,
+): Promise<() => Promise<boolean>> {
+  const still = (again: Actor | null) =>
+    !!again && again.workspaceId === actor.workspaceId && again.userId === actor.userId && can(again, action, resource);
+  if (actor.via === "apiKey") {
+    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization")?.trim() ?? "")?.[1] ?? "";
+    return async () => {
+      const key = await authenticateApiKey(db, token);
+      return !!key && `apikey:${key.id}` === actor.userId && still({ ...actor, role: key.role });
+    };
+  }
+  // Claims are read now, inside the request (cookies() is not available once the stream runs on).
+  const claims = await serverContext().readSession();
+  return async () => still(await actorFromClaims(db, claims));
 }
 
 /** Cookie-authenticated writes must carry an Origin (or Referer) of this very host. */
@@ -233,11 +275,13 @@ export function authedRoute<S extends z.ZodType = z.ZodUnknown, T = unknown, R e
   handler: (ctx: AuthedRouteContext<z.output<S>, R>) => Promise<T | Response>,
 ): (request: Request, context?: RouteContext) => Promise<Response> {
   return async (request, context) => {
+    let db: Db | undefined;
+    let actor: Actor | null = null;
     try {
       const ctx = serverContext();
-      const db = await ctx.db();
+      db = await ctx.db();
       const params = (await context?.params) ?? {};
-      const actor = await actorFromRequest(request, db);
+      actor = await actorFromRequest(request, db);
       if (!actor) throw new AppError("unauthenticated");
       requireRateLimit(actor);
       requireScope(actor, config.scope ?? scopesForAction(config.action));
@@ -255,10 +299,29 @@ export function authedRoute<S extends z.ZodType = z.ZodUnknown, T = unknown, R e
         db,
       );
       const host = await ctx.host();
-      const result = await handler({ actor, input, db, host, resource: resource as R, request, params });
+      const stillAllowed = await reauthenticator(request, db, actor, config.action, resource);
+      const result = await handler({
+        actor,
+        input,
+        db,
+        host,
+        resource: resource as R,
+        request,
+        params,
+        stillAllowed,
+      });
       if (result instanceof Response) return result;
       return Response.json(result ?? null, { headers: { "cache-control": "no-store" } });
     } catch (error) {
+      // forbidden roles, other workspaces' ids, CSRF and invalid API keys go on the record (./refusals.ts)
+      if (db)
+        await auditIfRefusal(
+          db,
+          error,
+          actor,
+          `${request.method.toUpperCase()} ${new URL(request.url).pathname}`,
+          clientAddress(request.headers),
+        );
       return problemResponse(error);
     }
   };

@@ -1,7 +1,8 @@
 import "server-only";
 // Reads the next-auth (v4, JWT strategy) session cookie of the current request and decrypts it.
 // Only identity comes from the token; role and workspace are re-read from the database by
-// session.ts on every request, so a role change or removal takes effect at once.
+// session.ts on every request, so a role change or removal takes effect at once; the token's
+// `sid` names its server-side record (lib/db/sessions.ts), checked on every request too.
 import { cookies } from "next/headers";
 import { decode } from "next-auth/jwt";
 import { authSecret } from "@/lib/auth/secrets";
@@ -25,10 +26,13 @@ export async function readSessionCookie(): Promise<SessionClaims | null> {
     if (!token) continue;
     try {
       const payload = await decode({ token, secret: authSecret() });
-      if (payload && typeof payload.userId === "string") {
+      // A token without a server-side session id (issued before sessions were recorded) is refused:
+      // it could never be revoked.
+      if (payload && typeof payload.userId === "string" && typeof payload.sid === "string") {
         return {
           userId: payload.userId,
           workspaceId: typeof payload.workspaceId === "string" ? payload.workspaceId : null,
+          sessionId: payload.sid,
         };
       }
     } catch {

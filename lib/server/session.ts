@@ -6,15 +6,27 @@ import { cache } from "react";
 import type { Actor } from "@/lib/auth/policy";
 import { AppError } from "@/lib/contracts/app-errors";
 import type { Db } from "@/lib/db/client";
+import { findActiveSession } from "@/lib/db/sessions";
 import { findMembership } from "@/lib/db/users";
 import type { SessionClaims } from "./context";
 import { serverContext } from "./context";
 
-/** Resolves session claims against the database. Null when the user or membership is gone. */
+/**
+ * Resolves session claims against the database. Null when the session was revoked or expired
+ * (sign-out, password change, removal: one primary-key read of UserSession, not cached, so it
+ * takes effect on the next request) or the user or membership is gone.
+ */
 export async function actorFromClaims(db: Db, claims: SessionClaims | null): Promise<Actor | null> {
   if (!claims) return null;
+  let workspaceId = claims.workspaceId;
+  if (claims.sessionId !== undefined) {
+    const session = await findActiveSession(db, claims.sessionId, claims.userId);
+    if (!session) return null;
+    // The session's own workspace (switched to when joining one by invitation) wins over the token's.
+    workspaceId = session.workspaceId ?? workspaceId;
+  }
   const membership =
-    (claims.workspaceId ? await findMembership(db, claims.userId, claims.workspaceId) : null) ??
+    (workspaceId ? await findMembership(db, claims.userId, workspaceId) : null) ??
     (await findMembership(db, claims.userId));
   if (!membership) return null;
   return {
@@ -24,6 +36,7 @@ export async function actorFromClaims(db: Db, claims: SessionClaims | null): Pro
     workspaceId: membership.workspaceId,
     role: membership.role,
     via: "session",
+    ...(claims.sessionId ? { sessionId: claims.sessionId } : {}),
   };
 }
 

@@ -1,6 +1,8 @@
 // Operational metrics, as OpenTelemetry metrics (the @opentelemetry/api instruments of one SDK
 // MeterProvider per process) and as Prometheus text (a pull reader of that provider, rendered by
-// `prometheusText()`: `/api/metrics` on web servers, `/metrics` on a worker's health port).
+// `prometheusText()`: `/api/metrics` on web servers, `/metrics` on a worker's health port), and
+// pushed over OTLP/HTTP when OTEL_EXPORTER_OTLP_(METRICS_)ENDPOINT is set (the same reader's
+// cumulative `collect()`, lib/telemetry/metrics-export.ts).
 //
 // | instrument (Prometheus name)                                        | what                                                       |
 // | ------------------------------------------------------------------- | ---------------------------------------------------------- |
@@ -63,6 +65,8 @@ export interface SwitchboardMetrics {
   setQueueDepthSource(read: (() => Promise<QueueDepth>) | null): void;
   /** The Prometheus text exposition of everything (format 0.0.4). */
   prometheusText(): Promise<string>;
+  /** Everything now, cumulative (the OTLP export, lib/telemetry/metrics-export.ts). */
+  collect(): Promise<ResourceMetrics>;
 }
 
 const STEP_BUCKETS_MS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000];
@@ -116,6 +120,9 @@ function create(): SwitchboardMetrics {
     async prometheusText() {
       const { resourceMetrics } = await reader.collect();
       return renderPrometheus(resourceMetrics);
+    },
+    async collect() {
+      return (await reader.collect()).resourceMetrics;
     },
   };
 }

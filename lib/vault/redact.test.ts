@@ -86,4 +86,28 @@ describe("redactor", () => {
     for (let i = 1; i < forms.length; i++) expect(forms[i - 1]!.length).toBeGreaterThanOrEqual(forms[i]!.length);
     expect(createRedactor([]).redact({ a: TOKEN })).toEqual({ a: TOKEN });
   });
+
+  it("redacts a stream: a secret split across pieces at any point never leaks; other text is not held back", () => {
+    const r = createRedactor([TOKEN]);
+    const text = `before ${TOKEN} middle ${TOKEN}after`;
+    for (let a = 1; a < text.length - 1; a++)
+      for (const b of [a + 1, a + 3, a + 11]) {
+        const parts = [text.slice(0, a), text.slice(a, b), text.slice(b)];
+        let pending = "";
+        const out: string[] = [];
+        for (const p of parts) {
+          const step = r.redactChunk(pending, p);
+          pending = step.pending;
+          out.push(step.text);
+        }
+        out.push(r.redactText(pending));
+        expect(out.join("")).toBe(`before ${REDACTED} middle ${REDACTED}after`);
+        for (const o of out) expect(o).not.toContain(TOKEN.slice(0, 4));
+      }
+    // text that cannot start a secret passes at once
+    expect(r.redactChunk("", "plain words ")).toEqual({ text: "plain words ", pending: "" });
+    expect(r.redactChunk("", "ends with gh")).toEqual({ text: "ends with ", pending: "gh" });
+    expect(r.redactChunk("gh", "i there")).toEqual({ text: "ghi there", pending: "" });
+    expect(createRedactor([]).redactChunk("a", "b")).toEqual({ text: "ab", pending: "" });
+  });
 });

@@ -67,6 +67,13 @@ export interface Redactor {
   redact<T>(value: T): T;
   /** True when `text` contains a form of a secret. */
   contains(text: string): boolean;
+  /**
+   * One piece of a stream (a step's streamed tokens): `pending` (what the previous piece held
+   * back) + `text`, redacted, minus a tail that could be the start of a secret, which is held back
+   * as the next `pending`. A secret split across pieces is redacted whole; text is only held back
+   * while it looks like the beginning of one.
+   */
+  redactChunk(pending: string, text: string): { text: string; pending: string };
 }
 
 export function createRedactor(secrets: Iterable<string>): Redactor {
@@ -98,9 +105,43 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
     return out;
   }
 
+  // The forms by their first character, for the held-back tail search.
+  const byFirst = new Map<string, string[]>();
+  for (const f of forms) {
+    const list = byFirst.get(f[0]!);
+    if (list) list.push(f);
+    else byFirst.set(f[0]!, [f]);
+  }
+  const longest = forms[0]?.length ?? 0;
+
+  function redactChunk(pending: string, text: string): { text: string; pending: string } {
+    const buf = pending + text;
+    if (!pattern) return { text: buf, pending: "" };
+    // where the last complete occurrence ends: the held-back tail starts after it
+    let lastEnd = 0;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(buf); m; m = pattern.exec(buf)) lastEnd = m.index + m[0].length;
+    // the longest tail that is the beginning (not the whole) of a form
+    let hold = 0;
+    const from = Math.max(lastEnd, buf.length - longest + 1);
+    for (let i = from; i < buf.length && hold === 0; i++) {
+      const candidates = byFirst.get(buf[i]!);
+      if (!candidates) continue;
+      const tail = buf.slice(i);
+      for (const f of candidates)
+        if (f.length > tail.length && f.startsWith(tail)) {
+          hold = tail.length;
+          break;
+        }
+    }
+    const cut = buf.length - hold;
+    return { text: redactText(buf.slice(0, cut)), pending: buf.slice(cut) };
+  }
+
   return {
     size: values.length,
     redactText,
+    redactChunk,
     redact: <T>(value: T): T => (pattern ? (walk(value, new WeakSet(), 0) as T) : value),
     contains: (text) => {
       if (!pattern) return false;

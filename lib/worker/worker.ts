@@ -6,7 +6,10 @@
 // held by a live executor completes without doing anything; an unexpected failure lets
 // graphile-worker retry the job with its backoff. graphile-worker frees a dead worker's jobs only
 // after 4 hours, so every worker also sweeps (at start, then every few seconds): it expires the
-// leases of dead processes of its host (lib/runtime/recovery.ts) and adds a job for every run that
+// leases of dead processes of its host and, fence raised, those of executors anywhere whose
+// heartbeat is stale (lib/runtime/recovery.ts; every worker beats every second, lib/runtime/
+// heartbeat.ts, so a worker killed in another container loses its leases within seconds, not
+// their 30 s) and adds a job for every run that
 // needs an executor and has none a worker could take — a run whose worker was killed, one queued
 // by a process that did not enqueue (inline web servers, the CLI). Plus the reaper and the
 // approval-deadline sweeper (lib/runtime/runner.ts) unless `sweeps: false`.
@@ -36,7 +39,7 @@ import {
 import type { PrismaRunStore } from "../db/run-store";
 import type { RunResult } from "../engine/types";
 import { createHost, type Host, type HostOptions } from "../host";
-import { expireDeadLocalLeases } from "../runtime/recovery";
+import { expireDeadExecutorLeases } from "../runtime/recovery";
 import { switchboardMetrics } from "../telemetry/metrics";
 import { type HealthServer, startHealthServer } from "./health";
 
@@ -193,6 +196,7 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
     telemetry: true,
     metrics: true,
     relay: { publish: true, listen: false },
+    heartbeat: true,
     schedules: options.sweeps === false ? false : {},
   });
 
@@ -370,7 +374,7 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
   let sweeps = 0;
   const sweep = async () => {
     try {
-      const taken = await expireDeadLocalLeases(db);
+      const taken = await expireDeadExecutorLeases(db);
       if (taken.length) log(`[worker] taking over ${taken.length} run(s) of an executor that is gone`);
       if (graphile) {
         const ids = await findRunsWithoutJob(db, new Date());

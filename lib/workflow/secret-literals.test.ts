@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { findSecretLiterals, isLiteralSecretValue, MASK, maskSecretLiterals } from "./secret-literals";
+import {
+  findSecretLiterals,
+  isLiteralSecretValue,
+  MASK,
+  maskSecretLiterals,
+  secretLiteralValues,
+} from "./secret-literals";
 
 const doc = {
   format: "switchboard.workflow/v1",
@@ -53,5 +59,14 @@ describe("secret literals in node configs", () => {
     expect(JSON.stringify(masked)).not.toContain("sk-live");
     expect(findSecretLiterals(masked)).toEqual([]);
     expect(doc.nodes[1]!.config.headers!.Authorization).toBe("Bearer sk-live-9a8b7c6d");
+  });
+
+  it("gives the literal values themselves (for the run's redactor), not templates or scheme words", () => {
+    const values = secretLiteralValues(doc);
+    expect(values).toContain("sk-live-9a8b7c6d");
+    expect(values.some((v) => v.includes("{{"))).toBe(false);
+    expect(values).not.toContain("Bearer");
+    expect(values).not.toContain("abc-123-456");
+    expect(secretLiteralValues(maskSecretLiterals(doc))).toEqual([]);
   });
 });

@@ -36,6 +36,11 @@ export function isSecretHeaderName(name: string): boolean {
   return SECRET_HEADER.test(name) && !/^idempotency-key$/i.test(name);
 }
 
+/** A key-like query parameter (an http step's `query` row) with a literal value. */
+function isLiteralSecretParam(name: string, value: string): boolean {
+  return SECRET_PARAM.test(name) && value.length >= 4 && !value.includes("{{") && !value.includes(MASK);
+}
+
 /** Key-like query parameters of a URL (or URL template) that carry a literal value. */
 function literalQueryParams(url: string): string[] {
   const out: string[] = [];
@@ -88,6 +93,12 @@ export function findSecretLiterals(document: unknown): SecretLiteral[] {
           path: path.join("."),
           message: `The header "${key}" holds a literal secret: move this into a credential.`,
         });
+      else if (grand === "query" && isLiteralSecretParam(key, value))
+        out.push({
+          nodeId: node.id,
+          path: path.join("."),
+          message: `The query parameter "${key}" holds a literal secret: move this into a credential.`,
+        });
       else if (/^https?:\/\//i.test(value.trim()))
         for (const param of literalQueryParams(value))
           out.push({
@@ -112,6 +123,7 @@ export function maskSecretLiterals<T>(document: T): T {
       const config = walk((n as { config: unknown }).config, [], (value, _path, key, grand) => {
         if (typeof value !== "string" || key === null) return value;
         if (grand === "headers" && isSecretHeaderName(key) && isLiteralSecretValue(value)) return MASK;
+        if (grand === "query" && isLiteralSecretParam(key, value)) return MASK;
         if (/^https?:\/\//i.test(value.trim()) && literalQueryParams(value).length > 0)
           return value.replace(QUERY_PAIR, (all, sep: string, k: string, v: string) => {
             let name = k;
@@ -125,4 +137,40 @@ export function maskSecretLiterals<T>(document: T): T {
       return { ...(n as object), config };
     }),
   } as T;
+}
+
+/**
+ * The literal secret values themselves (what `findSecretLiterals` points at): a secret header's
+ * value without its templates and scheme word (`Bearer sk-…` → `sk-…`), a key-like URL
+ * parameter's value (raw and decoded). The engine redacts them from what a run stores.
+ */
+export function secretLiteralValues(document: unknown): string[] {
+  const out = new Set<string>();
+  for (const node of nodesOf(document))
+    walk(node.config, [], (value, _path, key, grand) => {
+      if (typeof value !== "string" || key === null) return value;
+      if (grand === "headers" && isSecretHeaderName(key) && isLiteralSecretValue(value)) {
+        for (const piece of value.split(TEMPLATE)) {
+          const literal = piece.replace(SCHEME, " ").trim();
+          if (literal.length >= 6) out.add(literal);
+          for (const word of literal.split(/\s+/)) if (word.length >= 6) out.add(word);
+        }
+      } else if (grand === "query" && isLiteralSecretParam(key, value)) out.add(value);
+      else if (/^https?:\/\//i.test(value.trim()))
+        for (const m of value.matchAll(QUERY_PAIR)) {
+          const [, , k, v] = m as unknown as [string, string, string, string];
+          let name = k;
+          let decoded = v;
+          try {
+            name = decodeURIComponent(k);
+            decoded = decodeURIComponent(v.replace(/\+/g, " "));
+          } catch {}
+          if (SECRET_PARAM.test(name) && v.length >= 4 && !v.includes("{{") && !v.includes(MASK)) {
+            out.add(v);
+            out.add(decoded);
+          }
+        }
+      return value;
+    });
+  return [...out];
 }

@@ -7,7 +7,7 @@
 //   a data part    completes with the data echoed
 // Options: a token it requires, streaming on or off, a card that points its calls elsewhere, a
 // card that is not valid.
-import { type AgentCard, type Message, type Part, Role, type Task, TaskState } from "@a2a-js/sdk";
+import { type AgentCard, type Task, TaskState } from "@a2a-js/sdk";
 import {
   AgentEvent,
   type AgentExecutor,
@@ -18,6 +18,7 @@ import {
 } from "@a2a-js/sdk/server";
 import { handleA2aJsonRpc } from "@/lib/a2a/jsonrpc-http";
 import { serveFetch } from "../support/serve-fetch";
+import { agentMessage, textOf, textPart } from "./parts";
 
 export interface A2aTestAgentOptions {
   token?: string;
@@ -40,38 +41,6 @@ export interface A2aTestAgent {
   authorization: (string | null)[];
   requests: number;
   close(): Promise<void>;
-}
-
-const textPart = (value: string): Part => ({
-  content: { $case: "text", value },
-  metadata: undefined,
-  filename: "",
-  mediaType: "text/plain",
-});
-
-function agentMessage(text: string, contextId: string, taskId: string): Message {
-  return {
-    messageId: `m-${Math.random().toString(36).slice(2)}`,
-    contextId,
-    taskId,
-    role: Role.ROLE_AGENT,
-    parts: [textPart(text)],
-    metadata: undefined,
-    extensions: [],
-    referenceTaskIds: [],
-  };
-}
-
-function textOf(message: Message): string {
-  return message.parts
-    .map((p) =>
-      p.content?.$case === "text"
-        ? p.content.value
-        : p.content?.$case === "data"
-          ? JSON.stringify(p.content.value)
-          : "",
-    )
-    .join("");
 }
 
 class TestExecutor implements AgentExecutor {

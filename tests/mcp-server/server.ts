@@ -17,6 +17,8 @@ export interface TestServerCall {
 export interface McpTestServerOptions {
   /** Required bearer token (401 without it). */
   token?: string;
+  /** Awaited when a tool is called, before it runs (to look at the caller's state at that moment). */
+  onCall?: (tool: string, args: unknown) => void | Promise<void>;
 }
 
 export interface McpTestServer {
@@ -52,16 +54,20 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /** The server's tools; `record` sees each call (the HTTP server adds the Authorization header it got). */
-export function buildTestMcpServer(record: (tool: string, args: unknown) => void, cancelled: string[]): McpServer {
+export function buildTestMcpServer(
+  record: (tool: string, args: unknown) => void | Promise<void>,
+  cancelled: string[],
+): McpServer {
   const server = new McpServer({ name: "switchboard-test-tools", version: "1.0.0" });
   server.registerTool(
     "echo",
     {
       description: "Returns the text it is given.",
       inputSchema: schema({ text: { type: "string", description: "What to say back" } }, ["text"]),
+      annotations: { readOnlyHint: true },
     },
     async (args: unknown) => {
-      record("echo", args);
+      await record("echo", args);
       return text(String((args as Json).text));
     },
   );
@@ -72,7 +78,7 @@ export function buildTestMcpServer(record: (tool: string, args: unknown) => void
       inputSchema: schema({ a: { type: "number" }, b: { type: "number" } }, ["a", "b"]),
     },
     async (args: unknown) => {
-      record("add", args);
+      await record("add", args);
       const { a, b } = args as { a: number; b: number };
       return { ...text(String(a + b)), structuredContent: { sum: a + b } };
     },
@@ -90,7 +96,7 @@ export function buildTestMcpServer(record: (tool: string, args: unknown) => void
       ),
     },
     async (args: unknown) => {
-      record("create_ticket", args);
+      await record("create_ticket", args);
       const a = args as { title: string; priority?: string };
       return text(`Created ticket “${a.title}” (${a.priority ?? "normal"})`);
     },
@@ -99,7 +105,7 @@ export function buildTestMcpServer(record: (tool: string, args: unknown) => void
     "fail",
     { description: "Always reports a tool error.", inputSchema: schema({ reason: { type: "string" } }) },
     async (args: unknown) => {
-      record("fail", args);
+      await record("fail", args);
       return { ...text(`It went wrong: ${String((args as Json).reason ?? "no reason")}`), isError: true };
     },
   );
@@ -110,7 +116,7 @@ export function buildTestMcpServer(record: (tool: string, args: unknown) => void
       inputSchema: schema({ ms: { type: "number" } }, ["ms"]),
     },
     async (args: unknown, ctx) => {
-      record("slow", args);
+      await record("slow", args);
       const ms = Number((args as Json).ms);
       const token = ctx.mcpReq._meta?.progressToken;
       try {
@@ -129,13 +135,26 @@ export function buildTestMcpServer(record: (tool: string, args: unknown) => void
     },
   );
   server.registerTool(
+    "env",
+    {
+      description: "Says whether the server's process has the environment variable `name` (and its length).",
+      inputSchema: schema({ name: { type: "string" } }, ["name"]),
+      annotations: { readOnlyHint: true },
+    },
+    async (args: unknown) => {
+      await record("env", args);
+      const value = process.env[String((args as Json).name)];
+      return text(value === undefined ? "unset" : `set (${value.length} characters)`);
+    },
+  );
+  server.registerTool(
     "huge",
     {
       description: "Returns `bytes` bytes of text.",
       inputSchema: schema({ bytes: { type: "number" } }, ["bytes"]),
     },
     async (args: unknown) => {
-      record("huge", args);
+      await record("huge", args);
       return text("x".repeat(Number((args as Json).bytes)));
     },
   );
@@ -146,7 +165,7 @@ export function buildTestMcpServer(record: (tool: string, args: unknown) => void
       inputSchema: schema({}),
     },
     async (args: unknown) => {
-      record("template_bait", args);
+      await record("template_bait", args);
       return {
         ...text("{{ run.id }} $string(vars) {{ input }}"),
         structuredContent: { value: "{{ nodes }}", expr: "$sum([1, 2])" },
@@ -162,7 +181,10 @@ export async function startMcpTestServer(options: McpTestServerOptions = {}): Pr
   const cancelled: string[] = [];
   let authorization: string | null = null;
   const handler = createMcpHandler(() =>
-    buildTestMcpServer((tool, args) => calls.push({ tool, arguments: args, authorization }), cancelled),
+    buildTestMcpServer(async (tool, args) => {
+      calls.push({ tool, arguments: args, authorization });
+      await options.onCall?.(tool, args);
+    }, cancelled),
   );
   const node = toNodeHandler(handler);
   const state = { requests: 0 };
@@ -202,7 +224,9 @@ async function serveStdio(): Promise<void> {
 async function serveHttpForever(port: number): Promise<void> {
   const calls: TestServerCall[] = [];
   const handler = createMcpHandler(() =>
-    buildTestMcpServer((tool, args) => calls.push({ tool, arguments: args, authorization: null }), []),
+    buildTestMcpServer((tool, args) => {
+      calls.push({ tool, arguments: args, authorization: null });
+    }, []),
   );
   const node = toNodeHandler(handler);
   createServer((req, res) => void node(req, res)).listen(port, "127.0.0.1", () => {

@@ -9,12 +9,14 @@ import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { can } from "@/lib/auth/policy";
 import { approvalWorkflows, listApprovals } from "@/lib/db/approvals";
 import { listInAppNotifications } from "@/lib/db/outbox";
+import { workspaceSeparationOfDuties } from "@/lib/db/separation";
 import { userEmails } from "@/lib/db/users";
 import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
+import { separationOfDutiesBlock } from "@/lib/use-cases/approvals";
 import { bulkApproveAction } from "./actions";
 
-export const metadata: Metadata = { title: "Inbox · Switchboard" };
+export const metadata: Metadata = { title: "Inbox" };
 export const dynamic = "force-dynamic";
 
 const NOTIFY_LABELS: Record<string, string> = {
@@ -62,6 +64,14 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
     db,
     items.flatMap((a) => a.assigneeUserIds),
   );
+  // Separation of duties: approvals of runs this person started (or whose version they published)
+  // are not selectable for bulk approval; the approval page says why.
+  const separated = new Set<string>();
+  if (await workspaceSeparationOfDuties(db, actor.workspaceId)) {
+    for (const a of items) {
+      if (a.status === "pending" && (await separationOfDutiesBlock(db, actor, a))) separated.add(a.id);
+    }
+  }
   const rows: InboxRow[] = items.map((a) => ({
     id: a.id,
     title: a.title,
@@ -78,6 +88,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
     ),
     canDecide:
       a.status === "pending" &&
+      !separated.has(a.id) &&
       can(actor, "approval.decide", {
         workspaceId: a.workspaceId,
         assigneeRoles: a.assigneeRoles,

@@ -1,6 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { formatCost, formatDuration, formatTokens, formatWhen, runsHref, triggerLabel } from "@/components/runs/format";
+import {
+  formatCost,
+  formatDuration,
+  formatTokens,
+  formatWhen,
+  runsHref,
+  triggerLabel,
+  versionLabel,
+} from "@/components/runs/format";
 import { RunsFilterForm } from "@/components/runs/runs-filter-form";
 import { StatusBadge } from "@/components/runs/status-badge";
 import { Forbidden } from "@/components/shell/forbidden";
@@ -122,7 +130,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
                     <Link href={runsHref({ ...params, workflowId: r.workflowId })} className="hover:underline">
                       {r.workflowName}
                     </Link>
-                    <span className="ml-1 text-xs text-slate-500">v{r.version}</span>
+                    <span className="ml-1 text-xs text-slate-500">{versionLabel(r.version)}</span>
                   </TD>
                   <TD className="text-slate-600">
                     <Link href={runsHref({ ...params, trigger: r.trigger })} className="hover:underline">

@@ -5,18 +5,32 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { RoleSchema } from "@/lib/auth/roles";
+import {
+  checkThrottle,
+  clearThrottle,
+  formatRetryAfter,
+  PAIR_POLICY,
+  recordFailure,
+  type ThrottleKey,
+} from "@/lib/auth/throttle";
+import { AppError } from "@/lib/contracts/app-errors";
 import { isSafeText, UNSAFE_TEXT_MESSAGE } from "@/lib/contracts/text";
 import { RetentionDaysInputSchema } from "@/lib/db/retention";
 import { authedAction } from "@/lib/server/action";
 import {
-  addMember,
+  ChangePasswordInput,
   CreateApiKeyInput,
+  changePassword,
   changeRole,
   createApiKey,
+  InviteInput,
+  inviteMember,
   removeMember,
   renameWorkspace,
   revokeApiKey,
+  revokeInvitation,
   setRetention,
+  setSeparationOfDuties,
 } from "@/lib/use-cases/settings";
 
 const name = (label: string, max = 100) =>
@@ -46,16 +60,47 @@ export const setRetentionAction = authedAction(
   ({ actor, input, db }) => setRetention(db, actor, input).then(thenRevalidate("/settings")),
 );
 
-export const addMemberAction = authedAction(
-  {
-    action: "member.manage",
-    input: z.object({
-      email: z.email("Enter a valid email address").trim().toLowerCase().max(320),
-      name: name("Name"),
-      role: RoleSchema,
-    }),
+/** Invites an e-mail with a role; the answer is the same whether or not the e-mail has an account. */
+export const inviteMemberAction = authedAction(
+  { action: "member.manage", input: InviteInput },
+  ({ actor, input, db }) => inviteMember(db, actor, input).then(thenRevalidate("/settings")),
+);
+
+export const revokeInvitationAction = authedAction(
+  { action: "member.manage", input: z.object({ id: z.string().min(1).max(100) }) },
+  ({ actor, input, db }) => revokeInvitation(db, actor, input).then(thenRevalidate("/settings")),
+);
+
+/** Separation of duties: a run's starter (or its version's publisher) cannot decide its approvals. */
+export const setSeparationOfDutiesAction = authedAction(
+  { action: "settings.manage", input: z.object({ enabled: z.boolean() }) },
+  ({ actor, input, db }) => setSeparationOfDuties(db, actor, input).then(thenRevalidate("/settings")),
+);
+
+/**
+ * Your own password: the current one is required; your other sessions end. Wrong current
+ * passwords are throttled per session (a stolen session cannot guess freely, nor hold up its
+ * owner's other sessions): after 5, each try waits 2 s × 2^n, at most 15 minutes.
+ */
+export const changePasswordAction = authedAction(
+  { action: "account.manage", input: ChangePasswordInput },
+  ({ actor, input, db }) => {
+    const keys: ThrottleKey[] = [
+      { key: `password-change:${actor.sessionId ?? actor.userId}`, policy: PAIR_POLICY, mode: "refuse" },
+    ];
+    return changePassword(db, actor, input, {
+      async check() {
+        const verdict = await checkThrottle(db, keys);
+        if (!verdict.allowed)
+          throw new AppError("rate_limited", {
+            message: `Too many wrong current passwords. Wait ${formatRetryAfter(verdict.retryAfterSeconds)} and try again.`,
+            retryAfterSeconds: verdict.retryAfterSeconds,
+          });
+      },
+      failed: () => recordFailure(db, keys),
+      succeeded: () => clearThrottle(db, keys[0]?.key ?? ""),
+    });
   },
-  ({ actor, input, db }) => addMember(db, actor, input).then(thenRevalidate("/settings")),
 );
 
 export const changeMemberRoleAction = authedAction(

@@ -1,16 +1,19 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { Alert } from "@/components/ui/alert";
+import {
+  FormDialog,
+  SettingsListSection,
+  SettingsTable,
+  useConfirmedAction,
+  useFormAction,
+} from "@/components/settings/settings-list-section";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
-import { EmptyState } from "@/components/ui/empty-state";
-import { Field, type FormError, fieldError } from "@/components/ui/field";
+import { Field, fieldError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { useToast } from "@/components/ui/toast";
+import { TD, TR } from "@/components/ui/table";
 import { ROLE_LABELS, type Role } from "@/lib/auth/roles";
 import { API_KEY_SCOPE_LABELS, API_KEY_SCOPES } from "@/lib/auth/scopes";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
@@ -37,119 +40,88 @@ function day(iso: string | null): string {
 
 export function ApiKeysSection({ keys }: { keys: ApiKeyRow[] }) {
   const router = useRouter();
-  const toast = useToast();
   const [creating, setCreating] = useState(false);
-  const [revoking, setRevoking] = useState<ApiKeyRow | null>(null);
-  const [pending, setPending] = useState(false);
-
-  async function confirmRevoke() {
-    if (!revoking) return;
-    setPending(true);
-    const result = await revokeApiKeyAction({ id: revoking.id });
-    setPending(false);
-    const name = revoking.name;
-    setRevoking(null);
-    if (!result.ok) {
-      toast.show(result.error.message, "error");
-      return;
-    }
-    toast.show(`Revoked “${name}”.`, "success");
-    router.refresh();
-  }
+  const revoking = useConfirmedAction(
+    (k: ApiKeyRow) => revokeApiKeyAction({ id: k.id }),
+    (k) => `Revoked “${k.name}”.`,
+  );
 
   return (
-    <Card>
-      <CardHeader
-        title="API keys"
-        description={
-          <>
-            For scripts and other systems: send <code>Authorization: Bearer &lt;key&gt;</code>. A key acts with its own
-            role (never more than its creator's), limited to its scopes. See the{" "}
-            <a href="/api-docs" className="underline">
-              API reference
-            </a>
-            .
-          </>
-        }
-        actions={<Button onClick={() => setCreating(true)}>Create API key</Button>}
-      />
-      {keys.length === 0 ? (
-        <EmptyState
-          headingLevel={3}
-          title="No API keys yet"
-          description="Create a key to start runs from CI or another service through the REST API."
-        />
-      ) : (
-        <Table label="API keys">
-          <THead>
-            <TR>
-              <TH>Name</TH>
-              <TH>Key</TH>
-              <TH>Role</TH>
-              <TH>Scopes</TH>
-              <TH>Created</TH>
-              <TH>Expires</TH>
-              <TH>Last used</TH>
-              <TH>Status</TH>
-              <TH>
-                <span className="sr-only">Actions</span>
-              </TH>
-            </TR>
-          </THead>
-          <TBody>
-            {keys.map((k) => (
-              <TR key={k.id}>
-                <TD className="font-medium">{k.name}</TD>
-                <TD>
-                  <code className="font-mono text-xs">{k.prefix}…</code>
-                </TD>
-                <TD>{ROLE_LABELS[k.role]}</TD>
-                <TD className="text-xs">{k.scopes ? k.scopes.join(", ") : "all (made before scopes)"}</TD>
-                <TD>{day(k.createdAt)}</TD>
-                <TD>{k.expiresAt ? day(k.expiresAt) : "never"}</TD>
-                <TD>{day(k.lastUsedAt)}</TD>
-                <TD>
-                  {k.revokedAt ? (
-                    <Badge tone="danger">Revoked</Badge>
-                  ) : k.expiresAt && Date.parse(k.expiresAt) <= Date.now() ? (
-                    <Badge tone="warning">Expired</Badge>
-                  ) : (
-                    <Badge tone="success">Active</Badge>
-                  )}
-                </TD>
-                <TD className="text-right">
-                  {k.revokedAt ? null : (
-                    <Button variant="ghost" size="sm" aria-label={`Revoke ${k.name}`} onClick={() => setRevoking(k)}>
-                      Revoke
-                    </Button>
-                  )}
-                </TD>
-              </TR>
-            ))}
-          </TBody>
-        </Table>
-      )}
+    <SettingsListSection
+      title="API keys"
+      description={
+        <>
+          For scripts and other systems: send <code>Authorization: Bearer &lt;key&gt;</code>. A key acts with its own
+          role (never more than its creator's), limited to its scopes. See the{" "}
+          <a href="/api-docs" className="underline">
+            API reference
+          </a>
+          .
+        </>
+      }
+      action={<Button onClick={() => setCreating(true)}>Create API key</Button>}
+    >
+      <SettingsTable
+        label="API keys"
+        rows={keys}
+        empty={{
+          title: "No API keys yet",
+          description: "Create a key to start runs from CI or another service through the REST API.",
+        }}
+        columns={["Name", "Key", "Role", "Scopes", "Created", "Expires", "Last used", "Status"]}
+      >
+        {(k) => (
+          <TR key={k.id}>
+            <TD className="font-medium">{k.name}</TD>
+            <TD>
+              <code className="font-mono text-xs">{k.prefix}…</code>
+            </TD>
+            <TD>{ROLE_LABELS[k.role]}</TD>
+            <TD className="text-xs">{k.scopes ? k.scopes.join(", ") : "all (made before scopes)"}</TD>
+            <TD>{day(k.createdAt)}</TD>
+            <TD>{k.expiresAt ? day(k.expiresAt) : "never"}</TD>
+            <TD>{day(k.lastUsedAt)}</TD>
+            <TD>
+              {k.revokedAt ? (
+                <Badge tone="danger">Revoked</Badge>
+              ) : k.expiresAt && Date.parse(k.expiresAt) <= Date.now() ? (
+                <Badge tone="warning">Expired</Badge>
+              ) : (
+                <Badge tone="success">Active</Badge>
+              )}
+            </TD>
+            <TD className="text-right">
+              {k.revokedAt ? null : (
+                <Button variant="ghost" size="sm" aria-label={`Revoke ${k.name}`} onClick={() => revoking.setTarget(k)}>
+                  Revoke
+                </Button>
+              )}
+            </TD>
+          </TR>
+        )}
+      </SettingsTable>
 
       <CreateKeyDialog open={creating} onClose={() => setCreating(false)} onCreated={() => router.refresh()} />
 
       <ConfirmDialog
-        open={revoking !== null}
-        onCancel={() => setRevoking(null)}
-        onConfirm={confirmRevoke}
+        open={revoking.target !== null}
+        onCancel={() => revoking.setTarget(null)}
+        onConfirm={revoking.confirm}
         title="Revoke API key?"
         description={
-          revoking ? `Requests with “${revoking.name}” are refused from now on. This cannot be undone.` : null
+          revoking.target
+            ? `Requests with “${revoking.target.name}” are refused from now on. This cannot be undone.`
+            : null
         }
         confirmLabel="Revoke"
-        pending={pending}
+        pending={revoking.pending}
       />
-    </Card>
+    </SettingsListSection>
   );
 }
 
 function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: () => void }) {
-  const [error, setError] = useState<FormError | null>(null);
-  const [pending, setPending] = useState(false);
+  const { error, setError, pending, setPending, general } = useFormAction();
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [copied, setCopied] = useState(false);
 
@@ -211,49 +183,45 @@ function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose:
     );
   }
 
-  const general = error && !error.fieldErrors?.length ? error.message : null;
   return (
-    <Dialog open={open} onClose={close} title="Create API key">
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
-        {general ? <Alert>{general}</Alert> : null}
-        <Field
-          label="Key name"
-          hint="Where it is used, e.g. “CI pipeline”."
-          error={fieldError(error?.fieldErrors, "name")}
-        >
-          <Input name="name" required autoComplete="off" />
-        </Field>
-        <RoleField defaultRole="editor" error={error} />
-        <fieldset className="space-y-1.5">
-          <legend className="text-sm font-medium text-slate-800">Scopes</legend>
-          {API_KEY_SCOPES.map((scope) => (
-            <label key={scope} className="flex items-start gap-2 text-sm text-slate-700">
-              <input type="checkbox" name="scopes" value={scope} defaultChecked={DEFAULT_SCOPES.has(scope)} />
-              <span>
-                <code className="text-xs">{scope}</code> — {API_KEY_SCOPE_LABELS[scope]}
-              </span>
-            </label>
-          ))}
-          {fieldError(error?.fieldErrors, "scopes") ? (
-            <p className="text-sm text-red-700">{fieldError(error?.fieldErrors, "scopes")}</p>
-          ) : null}
-        </fieldset>
-        <Field
-          label="Expires after (days)"
-          hint="Empty: never expires."
-          error={fieldError(error?.fieldErrors, "expiresInDays")}
-        >
-          <Input name="expiresInDays" type="number" min={1} max={3650} inputMode="numeric" />
-        </Field>
-        <div className="flex justify-end gap-3 pt-2">
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={pending}>
-            Create key
-          </Button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onClose={close}
+      title="Create API key"
+      onSubmit={onSubmit}
+      submitLabel="Create key"
+      pending={pending}
+      general={general}
+    >
+      <Field
+        label="Key name"
+        hint="Where it is used, e.g. “CI pipeline”."
+        error={fieldError(error?.fieldErrors, "name")}
+      >
+        <Input name="name" required autoComplete="off" />
+      </Field>
+      <RoleField defaultRole="editor" error={error} />
+      <fieldset className="space-y-1.5">
+        <legend className="text-sm font-medium text-slate-800">Scopes</legend>
+        {API_KEY_SCOPES.map((scope) => (
+          <label key={scope} className="flex items-start gap-2 text-sm text-slate-700">
+            <input type="checkbox" name="scopes" value={scope} defaultChecked={DEFAULT_SCOPES.has(scope)} />
+            <span>
+              <code className="text-xs">{scope}</code> — {API_KEY_SCOPE_LABELS[scope]}
+            </span>
+          </label>
+        ))}
+        {fieldError(error?.fieldErrors, "scopes") ? (
+          <p className="text-sm text-red-700">{fieldError(error?.fieldErrors, "scopes")}</p>
+        ) : null}
+      </fieldset>
+      <Field
+        label="Expires after (days)"
+        hint="Empty: never expires."
+        error={fieldError(error?.fieldErrors, "expiresInDays")}
+      >
+        <Input name="expiresInDays" type="number" min={1} max={3650} inputMode="numeric" />
+      </Field>
+    </FormDialog>
   );
 }

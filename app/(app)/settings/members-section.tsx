@@ -12,17 +12,20 @@ import { Select } from "@/components/ui/select";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/roles";
-import { addMemberAction, changeMemberRoleAction, removeMemberAction } from "./actions";
+import { changeMemberRoleAction, inviteMemberAction, removeMemberAction, revokeInvitationAction } from "./actions";
 import { RoleField } from "./role-field";
 
 export type MemberRow = { userId: string; email: string; name: string; role: Role; joinedAt: string };
+export type InvitationRow = { id: string; email: string; role: Role; expiresAt: string; status: string };
 
 export function MembersSection({
   members,
+  invitations = [],
   currentUserId,
   canManage,
 }: {
   members: MemberRow[];
+  invitations?: InvitationRow[];
   currentUserId: string;
   canManage: boolean;
 }) {
@@ -64,7 +67,7 @@ export function MembersSection({
       <CardHeader
         title="Members"
         description={canManage ? "People in this workspace and their roles." : "People in this workspace."}
-        actions={canManage ? <Button onClick={() => setAdding(true)}>Add member</Button> : null}
+        actions={canManage ? <Button onClick={() => setAdding(true)}>Invite member</Button> : null}
       />
       <Table label="Members">
         <THead>
@@ -124,8 +127,10 @@ export function MembersSection({
         </TBody>
       </Table>
 
+      {canManage && invitations.length > 0 ? <InvitationsTable invitations={invitations} /> : null}
+
       {canManage ? (
-        <AddMemberDialog open={adding} onClose={() => setAdding(false)} onAdded={() => router.refresh()} />
+        <InviteDialog open={adding} onClose={() => setAdding(false)} onInvited={() => router.refresh()} />
       ) : null}
 
       <ConfirmDialog
@@ -135,7 +140,7 @@ export function MembersSection({
         title="Remove member?"
         description={
           removing
-            ? `${removing.email} will lose access to this workspace at once. Their past actions stay in the audit trail.`
+            ? `${removing.email} will lose access to this workspace at once, and their open sessions end. Their past actions stay in the audit trail.`
             : null
         }
         confirmLabel="Remove"
@@ -145,14 +150,14 @@ export function MembersSection({
   );
 }
 
-function AddMemberDialog({ open, onClose, onAdded }: { open: boolean; onClose: () => void; onAdded: () => void }) {
+function InviteDialog({ open, onClose, onInvited }: { open: boolean; onClose: () => void; onInvited: () => void }) {
   const [error, setError] = useState<FormError | null>(null);
   const [pending, setPending] = useState(false);
-  const [created, setCreated] = useState<{ email: string; password: string | null } | null>(null);
+  const [invited, setInvited] = useState<{ email: string; link: string | null } | null>(null);
 
   function close() {
     setError(null);
-    setCreated(null);
+    setInvited(null);
     onClose();
   }
 
@@ -160,45 +165,38 @@ function AddMemberDialog({ open, onClose, onAdded }: { open: boolean; onClose: (
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     setPending(true);
-    const result = await addMemberAction({ email: data.get("email"), name: data.get("name"), role: data.get("role") });
+    const result = await inviteMemberAction({ email: data.get("email"), role: data.get("role") });
     setPending(false);
     if (!result.ok) {
       setError(result.error);
       return;
     }
     setError(null);
-    setCreated({ email: result.data.email, password: result.data.password });
-    onAdded();
+    const path = result.data.path;
+    setInvited({ email: result.data.email, link: path ? `${window.location.origin}${path}` : null });
+    onInvited();
   }
 
-  if (created) {
+  if (invited) {
     return (
       <Dialog
         open={open}
         onClose={close}
-        title="Member added"
+        title="Invitation created"
         footer={<Button onClick={close}>Done</Button>}
         description={
-          created.password
-            ? "Give them this one-time password. It is shown only now and is not stored anywhere readable."
-            : `${created.email} already had an account; they sign in with their existing password.`
+          invited.link
+            ? `Send ${invited.email} this link. It is shown only now, works once and expires in 7 days.`
+            : `The invitation was e-mailed to ${invited.email}. It works once and expires in 7 days.`
         }
       >
-        {created.password ? (
-          <dl className="space-y-2 rounded-md bg-slate-50 p-3 text-sm">
-            <div>
-              <dt className="text-slate-500">Email</dt>
-              <dd className="font-medium">{created.email}</dd>
-            </div>
-            <div>
-              <dt className="text-slate-500">One-time password</dt>
-              <dd>
-                <code className="font-mono text-base select-all" data-testid="one-time-password">
-                  {created.password}
-                </code>
-              </dd>
-            </div>
-          </dl>
+        {invited.link ? (
+          <code
+            className="block rounded-md bg-slate-50 p-3 font-mono text-sm break-all select-all"
+            data-testid="invite-link"
+          >
+            {invited.link}
+          </code>
         ) : null}
       </Dialog>
     );
@@ -209,16 +207,13 @@ function AddMemberDialog({ open, onClose, onAdded }: { open: boolean; onClose: (
     <Dialog
       open={open}
       onClose={close}
-      title="Add member"
-      description="They get a generated password you hand over once."
+      title="Invite member"
+      description="They accept with their own account, or create one with a password only they know."
     >
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
         {general ? <Alert>{general}</Alert> : null}
         <Field label="Email" error={fieldError(error?.fieldErrors, "email")}>
           <Input name="email" type="email" required autoComplete="off" />
-        </Field>
-        <Field label="Name" error={fieldError(error?.fieldErrors, "name")}>
-          <Input name="name" required autoComplete="off" />
         </Field>
         <RoleField defaultRole="viewer" error={error} />
         <div className="flex justify-end gap-3 pt-2">
@@ -226,10 +221,66 @@ function AddMemberDialog({ open, onClose, onAdded }: { open: boolean; onClose: (
             Cancel
           </Button>
           <Button type="submit" loading={pending}>
-            Add member
+            Invite
           </Button>
         </div>
       </form>
     </Dialog>
+  );
+}
+
+function InvitationsTable({ invitations }: { invitations: InvitationRow[] }) {
+  const router = useRouter();
+  const toast = useToast();
+  const [busy, setBusy] = useState<string | null>(null);
+  async function revoke(inv: InvitationRow) {
+    setBusy(inv.id);
+    const result = await revokeInvitationAction({ id: inv.id });
+    setBusy(null);
+    if (!result.ok) {
+      toast.show(result.error.message, "error");
+      return;
+    }
+    toast.show(`Revoked the invitation of ${result.data.email}.`, "success");
+    router.refresh();
+  }
+  return (
+    <div className="mt-6">
+      <h3 className="mb-2 text-sm font-semibold text-slate-900">Open invitations</h3>
+      <Table label="Open invitations">
+        <THead>
+          <TR>
+            <TH>Email</TH>
+            <TH>Role</TH>
+            <TH>Expires</TH>
+            <TH>
+              <span className="sr-only">Actions</span>
+            </TH>
+          </TR>
+        </THead>
+        <TBody>
+          {invitations.map((inv) => (
+            <TR key={inv.id}>
+              <TD>{inv.email}</TD>
+              <TD>
+                <Badge>{ROLE_LABELS[inv.role]}</Badge>
+              </TD>
+              <TD>{inv.status === "expired" ? "Expired" : new Date(inv.expiresAt).toUTCString()}</TD>
+              <TD className="text-right">
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  aria-label={`Revoke the invitation of ${inv.email}`}
+                  disabled={busy === inv.id}
+                  onClick={() => revoke(inv)}
+                >
+                  Revoke
+                </Button>
+              </TD>
+            </TR>
+          ))}
+        </TBody>
+      </Table>
+    </div>
   );
 }

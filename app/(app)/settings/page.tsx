@@ -3,18 +3,24 @@ import Link from "next/link";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { buttonClass } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { can } from "@/lib/auth/policy";
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES } from "@/lib/auth/roles";
 import { listApiKeys } from "@/lib/db/api-keys";
+import { listOpenInvitations } from "@/lib/db/invitations";
 import { retentionDaysOf } from "@/lib/db/retention";
+import { separationOfDutiesOf } from "@/lib/db/separation";
 import { listMembers } from "@/lib/db/users";
 import { getWorkspace, getWorkspaceSettings } from "@/lib/db/workspaces";
 import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
+import { ChangePasswordForm } from "./account-section";
 import { ApiKeysSection } from "./api-keys-section";
 import { BudgetsCard } from "./budgets-card";
 import { MembersSection } from "./members-section";
 import { RetentionForm } from "./retention-form";
+import { SeparationOfDutiesForm } from "./separation-form";
+import { SettingsNav } from "./settings-nav";
 import { WorkspaceNameForm } from "./workspace-name-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -26,11 +32,12 @@ export default async function SettingsPage() {
   const canManageSettings = can(actor, "settings.manage");
   const canManageMembers = can(actor, "member.manage");
   const canManageKeys = can(actor, "apikey.manage");
-  const [workspace, settings, members, keys] = await Promise.all([
+  const [workspace, settings, members, keys, invitations] = await Promise.all([
     getWorkspace(db, actor.workspaceId),
     getWorkspaceSettings(db, actor.workspaceId),
     can(actor, "member.read") ? listMembers(db, actor.workspaceId) : Promise.resolve([]),
     canManageKeys ? listApiKeys(db, actor.workspaceId) : Promise.resolve([]),
+    canManageMembers ? listOpenInvitations(db, actor.workspaceId) : Promise.resolve([]),
   ]);
 
   return (
@@ -43,6 +50,7 @@ export default async function SettingsPage() {
             : "Your workspace and its members. Only admins can change these."
         }
       />
+      <SettingsNav current="/settings" admin={canManageSettings} />
       <div className="space-y-6">
         <Card aria-labelledby="workspace-heading">
           <CardHeader id="workspace-heading" title="Workspace" />
@@ -56,8 +64,20 @@ export default async function SettingsPage() {
           <RetentionForm retentionDays={retentionDaysOf(settings)} canEdit={canManageSettings} />
         </Card>
 
+        <Card aria-label="Approvals">
+          <CardHeader title="Separation of duties" />
+          <SeparationOfDutiesForm enabled={separationOfDutiesOf(settings)} canEdit={canManageSettings} />
+        </Card>
+
         <MembersSection
           members={members.map((m) => ({ ...m, joinedAt: m.joinedAt.toISOString() }))}
+          invitations={invitations.map((i) => ({
+            id: i.id,
+            email: i.email,
+            role: i.role,
+            status: i.status,
+            expiresAt: i.expiresAt.toISOString(),
+          }))}
           currentUserId={actor.userId}
           canManage={canManageMembers}
         />
@@ -89,24 +109,10 @@ export default async function SettingsPage() {
           </Card>
         ) : null}
 
-        {canManageSettings ? (
-          <Card aria-labelledby="outbound-heading">
-            <CardHeader
-              id="outbound-heading"
-              title="Models, credentials and network egress"
-              description="Model providers and their prices, the secrets workflows use, and which private hosts they may call."
-            />
-            <div className="flex flex-wrap gap-2">
-              <Link href="/settings/models" className={buttonClass("secondary", "sm")}>
-                Models
-              </Link>
-              <Link href="/settings/credentials" className={buttonClass("secondary", "sm")}>
-                Credentials
-              </Link>
-              <Link href="/settings/egress" className={buttonClass("secondary", "sm")}>
-                Network egress
-              </Link>
-            </div>
+        {actor.via === "session" ? (
+          <Card aria-labelledby="account-heading">
+            <CardHeader id="account-heading" title="Your account" description={`Signed in as ${actor.email}.`} />
+            <ChangePasswordForm minLength={MIN_PASSWORD_LENGTH} />
           </Card>
         ) : null}
 

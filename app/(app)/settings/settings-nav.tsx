@@ -1,20 +1,30 @@
-// The settings sections an admin can open: the workspace page and the outbound-call settings
-// (model providers and prices, credentials, network egress). Others see only the workspace page.
+// The settings sections as a tab bar. Everyone sees the workspace page, budgets and MCP servers
+// (each page says what a role may change there); admins also see the outbound-call settings
+// (model providers and prices, credentials, network egress).
 import Link from "next/link";
 import { cn } from "@/components/ui/cn";
 
-const SECTIONS = [
-  { href: "/settings", label: "Workspace" },
-  { href: "/settings/models", label: "Models" },
-  { href: "/settings/credentials", label: "Credentials" },
-  { href: "/settings/egress", label: "Network egress" },
+export const SETTINGS_SECTIONS = [
+  { href: "/settings", label: "Workspace", adminOnly: false },
+  { href: "/settings/budgets", label: "Budgets", adminOnly: false },
+  { href: "/settings/mcp", label: "MCP servers", adminOnly: false },
+  { href: "/settings/models", label: "Models", adminOnly: true },
+  { href: "/settings/credentials", label: "Credentials", adminOnly: true },
+  { href: "/settings/egress", label: "Network egress", adminOnly: true },
 ] as const;
 
-export function SettingsNav({ current }: { current: (typeof SECTIONS)[number]["href"] }) {
+export function SettingsNav({
+  current,
+  admin = true,
+}: {
+  current: (typeof SETTINGS_SECTIONS)[number]["href"];
+  /** false: only the sections every member can open */
+  admin?: boolean;
+}) {
   return (
     <nav aria-label="Settings sections" className="mb-6 border-b border-slate-200">
       <ul className="-mb-px flex flex-wrap gap-1">
-        {SECTIONS.map((s) => (
+        {SETTINGS_SECTIONS.filter((s) => admin || !s.adminOnly).map((s) => (
           <li key={s.href}>
             <Link
               href={s.href}

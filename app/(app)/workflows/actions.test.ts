@@ -111,6 +111,9 @@ describe.each(TEST_DATABASES)("builder actions and run events on $name", ({ open
 
     const cancelled = await cancelRunAction({ runId });
     expect(cancelled.ok && cancelled.data.status).toBe("cancelled");
+    // starting and cancelling are on the audit trail, naming the run
+    const audited = await db.prisma.auditEntry.findMany({ where: { targetId: runId }, select: { action: true } });
+    expect(audited.map((e) => e.action).sort()).toEqual(["run.cancelled", "run.started"]);
     const end = await readEvents(runId, { after: ids[ids.length - 1] }, (f) =>
       f.some((x) => x.type === "run.cancelled"),
     );

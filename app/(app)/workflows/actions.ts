@@ -3,7 +3,7 @@
 // (session, zod input, workspace ownership, role). Runs from the editor are in ./run-actions.ts.
 import { z } from "zod";
 import { userText } from "@/lib/contracts/text";
-import { authedAction } from "@/lib/server/action";
+import { ACTION_LARGE_BODY_BYTES, authedAction } from "@/lib/server/action";
 import { loadWorkflow } from "@/lib/server/resources";
 import { scopeOf } from "@/lib/use-cases/scope";
 import {
@@ -13,7 +13,6 @@ import {
   duplicateWorkflow,
   exportWorkflow,
   getDraft,
-  getVersionDocument,
   importWorkflow,
   listVersions,
   publishWorkflow,
@@ -21,6 +20,7 @@ import {
   restoreVersion,
   saveDraft,
   saveDraftAsCopy,
+  versionDocumentFor,
 } from "@/lib/use-cases/workflows";
 
 const Id = z.string().min(1).max(100);
@@ -57,7 +57,11 @@ export const deleteWorkflowAction = authedAction(
 );
 
 export const importWorkflowAction = authedAction(
-  { action: "workflow.import", input: z.object({ text: z.string().max(5_000_000) }) },
+  {
+    action: "workflow.import",
+    input: z.object({ text: z.string().max(5_000_000) }),
+    maxBodyBytes: ACTION_LARGE_BODY_BYTES,
+  },
   ({ actor, input, db }) => importWorkflow(db, scopeOf(actor), input.text),
 );
 
@@ -89,13 +93,19 @@ export const saveDraftAction = authedAction(
   {
     action: "workflow.update",
     input: z.object({ id: Id, baseRevision: z.number().int().min(0), document: z.unknown() }),
+    maxBodyBytes: ACTION_LARGE_BODY_BYTES,
     resource: loadWorkflow,
   },
   async ({ actor, input, db }) => iso(await saveDraft(db, scopeOf(actor), input)),
 );
 
 export const checkDraftAction = authedAction(
-  { action: "workflow.read", input: z.object({ id: Id, document: z.unknown() }), resource: loadWorkflow },
+  {
+    action: "workflow.read",
+    input: z.object({ id: Id, document: z.unknown() }),
+    resource: loadWorkflow,
+    maxBodyBytes: ACTION_LARGE_BODY_BYTES,
+  },
   async ({ input }) => documentProblems(input.document),
 );
 
@@ -116,7 +126,8 @@ export const listVersionsAction = authedAction(
 
 export const getVersionAction = authedAction(
   { action: "workflow.read", input: z.object({ id: Id, version: z.number().int().min(1) }), resource: loadWorkflow },
-  ({ actor, input, db }) => getVersionDocument(db, actor.workspaceId, input.id, input.version),
+  // masked and redacted for people who cannot edit (viewers, approvers), as the editor page does
+  ({ actor, input, db, host }) => versionDocumentFor(db, actor, host.platform.redaction, input.id, input.version),
 );
 
 export const restoreVersionAction = authedAction(
@@ -134,6 +145,11 @@ export const getDraftAction = authedAction(
 );
 
 export const saveAsCopyAction = authedAction(
-  { action: "workflow.create", input: z.object({ id: Id, document: z.unknown() }), resource: loadWorkflow },
+  {
+    action: "workflow.create",
+    input: z.object({ id: Id, document: z.unknown() }),
+    resource: loadWorkflow,
+    maxBodyBytes: ACTION_LARGE_BODY_BYTES,
+  },
   ({ actor, input, db }) => saveDraftAsCopy(db, scopeOf(actor), input),
 );

@@ -9,7 +9,7 @@ import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
 import { TEMPLATES } from "@/lib/templates";
 
-export const metadata: Metadata = { title: "Workflows · Switchboard" };
+export const metadata: Metadata = { title: "Workflows" };
 export const dynamic = "force-dynamic";
 
 export default async function WorkflowsPage() {

@@ -12,6 +12,7 @@ export function webhookDeps(host: Host): WebhookDeps {
     store: host.store,
     linkSecret: loadSecrets(host.env).SWITCHBOARD_SECRET_KEY,
     revealSecret: (workspaceId, name) => host.platform.credentialResolver.get(workspaceId, name),
+    rateLimitPerMinute: host.env.SWITCHBOARD_WEBHOOK_RATE_LIMIT,
   };
 }
 

@@ -26,6 +26,7 @@ import * as runRetry from "./runs/[id]/retry/route";
 import * as run from "./runs/[id]/route";
 import * as runsExport from "./runs/export/route";
 import * as runs from "./runs/route";
+import * as workflowChat from "./workflows/[id]/chat/route";
 import * as workflowExport from "./workflows/[id]/export/route";
 import * as workflowPublish from "./workflows/[id]/publish/route";
 import * as workflow from "./workflows/[id]/route";
@@ -59,6 +60,7 @@ const HANDLERS: Record<Exclude<keyof typeof API_V1, "openapi">, Handler> = {
   exportWorkflow: workflowExport.GET,
   importWorkflow: workflowImport.POST,
   publishWorkflow: workflowPublish.POST,
+  chatWorkflow: workflowChat.POST,
 };
 
 describe.each(TEST_DATABASES)("REST API v1 on $name", ({ open }) => {
@@ -139,6 +141,8 @@ describe.each(TEST_DATABASES)("REST API v1 on $name", ({ open }) => {
       exportWorkflow: { id: workflowId },
       importWorkflow: { body: { document: { nodes: "not a list" } } },
       publishWorkflow: { id: workflowId },
+      // the target's trigger is manual: an allowed scope gets 409, not 401/403
+      chatWorkflow: { id: workflowId, body: { messages: [{ role: "user", content: "hi" }] } },
     };
     const seen: string[] = [];
     for (const name of Object.keys(HANDLERS) as (keyof typeof HANDLERS)[]) {

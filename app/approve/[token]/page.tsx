@@ -10,7 +10,7 @@ import { serverContext } from "@/lib/server/context";
 import { inspectApprovalLink } from "@/lib/use-cases/approvals";
 import { LinkDecisionForm } from "./link-form";
 
-export const metadata: Metadata = { title: "Approval link · Switchboard", referrer: "no-referrer", robots: "noindex" };
+export const metadata: Metadata = { title: "Approval link", referrer: "no-referrer", robots: "noindex" };
 export const dynamic = "force-dynamic";
 
 export default async function ApprovalLinkPage({ params }: { params: Promise<{ token: string }> }) {

@@ -2,7 +2,10 @@
 // card (skills from the workflow's description and inputs), `message/send` and `message/stream`
 // start a run of the published version (the task id is the run id), `tasks/get` reads the run,
 // `tasks/cancel` cancels it, and a run waiting for a person is `input-required` (the person
-// decides in Switchboard's inbox; the run's link is in the status message).
+// decides in Switchboard's inbox; the run's link and what is asked are in the status message). A
+// follow-up message in a waiting task ("approve …", "reject <reason>", or a data part
+// `{ decision, comment?, reason?, data? }`) decides the run's pending approval as the caller —
+// with the caller's role and the approval's assignees, like the REST API — and the task goes on.
 import { type AgentCard, type Message, type Part, Role, type StreamResponse, type Task, TaskState } from "@a2a-js/sdk";
 import {
   ExtendedAgentCardNotConfiguredError,
@@ -14,7 +17,9 @@ import {
 } from "@a2a-js/sdk/errors";
 import type { A2ARequestHandler } from "@a2a-js/sdk/server";
 import { AppError } from "@/lib/contracts/app-errors";
+import type { ApprovalRecord, RunStore } from "@/lib/contracts/ports";
 import type { ExposedWorkflow } from "@/lib/db/interop";
+import { type ApprovalDeps, decideApproval } from "@/lib/use-cases/approvals";
 import {
   type Caller,
   followRun,
@@ -31,6 +36,10 @@ export interface A2aAgentDeps extends InteropRunDeps {
   baseUrl: string;
   /** How long a blocking message/send waits for its run (default 10 minutes). */
   maxWaitMs?: number;
+  /** With listApprovals, a waiting run's status names what is asked. */
+  store: InteropRunDeps["store"] & Partial<Pick<RunStore, "listApprovals">>;
+  /** Deciding approvals: without it, a waiting task is decided in Switchboard only. */
+  approvals?: ApprovalDeps;
 }
 
 type Json = Record<string, unknown>;
@@ -145,7 +154,38 @@ export function inputFromMessage(message: Message | undefined, wf: ExposedWorkfl
   return { message: text };
 }
 
-function statusOf(snap: RunSnapshot, baseUrl: string): { state: TaskState; text?: string } {
+/** What a follow-up message in a waiting task decides, or null when it decides nothing. */
+export function decisionFromMessage(
+  message: Message | undefined,
+): { decision: "approve" | "reject"; comment?: string; reason?: string; data?: unknown } | null {
+  if (!message) return null;
+  const data = message.parts.find((p) => p.content?.$case === "data");
+  if (data?.content?.$case === "data") {
+    const v = data.content.value;
+    if (!isObject(v) || (v.decision !== "approve" && v.decision !== "reject")) return null;
+    const text = (k: string) => (typeof v[k] === "string" && (v[k] as string).trim() ? (v[k] as string) : undefined);
+    if (v.decision === "reject")
+      return { decision: "reject", reason: text("reason") ?? text("comment") ?? "Rejected over A2A." };
+    return {
+      decision: "approve",
+      ...(text("comment") ? { comment: text("comment") } : {}),
+      ...(v.data !== undefined ? { data: v.data } : {}),
+    };
+  }
+  const text = message.parts
+    .map((p) => (p.content?.$case === "text" ? p.content.value : ""))
+    .join("")
+    .trim();
+  const approve = /^(approve|approved|yes|ok)\b[\s:,.!-]*([\s\S]*)$/i.exec(text);
+  if (approve) return { decision: "approve", ...(approve[2]?.trim() ? { comment: approve[2].trim() } : {}) };
+  const reject = /^(reject|rejected|decline|no)\b[\s:,.!-]*([\s\S]*)$/i.exec(text);
+  if (reject) return { decision: "reject", reason: reject[2]?.trim() || "Rejected over A2A." };
+  return null;
+}
+
+const HOW_TO_ANSWER = `Reply "approve" (optionally with a comment) or "reject <reason>" in this task to decide it, or decide in Switchboard:`;
+
+function statusOf(snap: RunSnapshot, baseUrl: string, asked?: string): { state: TaskState; text?: string } {
   switch (snap.status) {
     case "queued":
       return { state: TaskState.TASK_STATE_SUBMITTED };
@@ -154,7 +194,9 @@ function statusOf(snap: RunSnapshot, baseUrl: string): { state: TaskState; text?
     case "waiting":
       return {
         state: TaskState.TASK_STATE_INPUT_REQUIRED,
-        text: `The run waits for a person in Switchboard: ${baseUrl}/runs/${snap.runId}`,
+        text: asked
+          ? `${asked}\n\n${HOW_TO_ANSWER} ${baseUrl}/runs/${snap.runId}`
+          : `The run waits for a person in Switchboard: ${baseUrl}/runs/${snap.runId}`,
       };
     case "succeeded":
       return { state: TaskState.TASK_STATE_COMPLETED };
@@ -180,8 +222,8 @@ function artifactOf(snap: RunSnapshot) {
   ];
 }
 
-export function taskOf(snap: RunSnapshot, baseUrl: string): Task {
-  const s = statusOf(snap, baseUrl);
+export function taskOf(snap: RunSnapshot, baseUrl: string, asked?: string): Task {
+  const s = statusOf(snap, baseUrl, asked);
   return {
     id: snap.runId,
     contextId: snap.runId,
@@ -212,15 +254,56 @@ export class WorkflowAgent implements A2ARequestHandler {
     throw new ExtendedAgentCardNotConfiguredError();
   }
 
-  private async start(params: Parameters<A2ARequestHandler["sendMessage"]>[0]): Promise<string> {
-    if (params.message?.taskId) {
-      const snap = await this.ownRun(params.message.taskId);
+  private async pending(runId: string): Promise<ApprovalRecord | null> {
+    const list = this.deps.store.listApprovals;
+    if (!list) return null;
+    const rows = await list.call(this.deps.store, { runId, status: "pending" });
+    return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0] ?? null;
+  }
+
+  /** The run as a task; a waiting run's status names what the person is asked. */
+  private async task(snap: RunSnapshot): Promise<Task> {
+    const asked = snap.status === "waiting" ? (await this.pending(snap.runId))?.title : undefined;
+    return taskOf(snap, this.deps.baseUrl, asked);
+  }
+
+  /** A follow-up message in a waiting task decides its pending approval, as the caller. */
+  private async answer(params: Parameters<A2ARequestHandler["sendMessage"]>[0], taskId: string): Promise<string> {
+    const snap = await this.ownRun(taskId);
+    if (snap.status !== "waiting")
       throw new UnsupportedOperationError(
-        snap.status === "waiting"
-          ? `The task waits for a person in Switchboard (${this.deps.baseUrl}/runs/${snap.runId}); it goes on once they decide there.`
-          : "A Switchboard task takes no further messages; send a new message to start another run.",
+        "A Switchboard task takes no further messages unless it waits for a person; send a new message to start another run.",
       );
+    const pending = await this.pending(snap.runId);
+    const decision = decisionFromMessage(params.message);
+    if (!this.deps.approvals || !pending || !decision)
+      throw new UnsupportedOperationError(
+        `The task waits for a person in Switchboard${pending ? ` (“${pending.title}”)` : ""}. ${
+          this.deps.approvals && pending
+            ? `${HOW_TO_ANSWER} ${this.deps.baseUrl}/runs/${snap.runId}`
+            : `It goes on once they decide there: ${this.deps.baseUrl}/runs/${snap.runId}`
+        }`,
+      );
+    try {
+      await decideApproval(this.deps.approvals, this.caller.actor, { approvalId: pending.id, ...decision, via: "api" });
+    } catch (error) {
+      if (error instanceof AppError) throw new RequestMalformedError(error.message);
+      throw error;
     }
+    // The decision is committed; the run goes on in the background: wait until it left the wait.
+    const until = Date.now() + 10_000;
+    while (Date.now() < until) {
+      const now = await runSnapshot(this.deps, snap.runId);
+      if (now?.status !== "waiting") break;
+      const next = await this.pending(snap.runId);
+      if (next && next.id !== pending.id) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return snap.runId;
+  }
+
+  private async start(params: Parameters<A2ARequestHandler["sendMessage"]>[0]): Promise<string> {
+    if (params.message?.taskId) return this.answer(params, params.message.taskId);
     const input = inputFromMessage(params.message, this.wf);
     try {
       const { runId } = await startOfferedRun(this.deps, this.caller.actor, this.wf, input, "a2a");
@@ -243,7 +326,7 @@ export class WorkflowAgent implements A2ARequestHandler {
     const snap = params.configuration?.returnImmediately
       ? await this.ownRun(runId)
       : await followRun(this.deps, runId, { maxWaitMs: this.deps.maxWaitMs });
-    return taskOf(snap, this.deps.baseUrl);
+    return this.task(snap);
   }
 
   async *sendMessageStream(params: Parameters<A2ARequestHandler["sendMessage"]>[0]): AsyncGenerator<StreamResponse> {
@@ -253,7 +336,7 @@ export class WorkflowAgent implements A2ARequestHandler {
 
   private async *stream(runId: string): AsyncGenerator<StreamResponse> {
     const first = await this.ownRun(runId);
-    yield { payload: { $case: "task", value: taskOf(first, this.deps.baseUrl) } };
+    yield { payload: { $case: "task", value: await this.task(first) } };
     let last = first;
     const until = Date.now() + (this.deps.maxWaitMs ?? 10 * 60_000);
     while (!isSettled(last) && Date.now() < until) {
@@ -275,7 +358,11 @@ export class WorkflowAgent implements A2ARequestHandler {
               },
             };
         }
-        const s = statusOf(next, this.deps.baseUrl);
+        const s = statusOf(
+          next,
+          this.deps.baseUrl,
+          next.status === "waiting" ? (await this.pending(runId))?.title : undefined,
+        );
         yield {
           payload: {
             $case: "statusUpdate",
@@ -297,7 +384,7 @@ export class WorkflowAgent implements A2ARequestHandler {
   }
 
   async getTask(params: { id: string }): Promise<Task> {
-    return taskOf(await this.ownRun(params.id), this.deps.baseUrl);
+    return this.task(await this.ownRun(params.id));
   }
 
   async cancelTask(params: { id: string }): Promise<Task> {

@@ -70,6 +70,22 @@ beforeAll(async () => {
     ],
     edges: [{ source: "start", target: "ok" }],
   });
+  await offer("checked", "Checked refund", {
+    input: { type: "object", properties: { amount: { type: "number" } }, required: ["amount"] },
+    nodes: [
+      { id: "start", type: "trigger", config: { kind: "manual" } },
+      {
+        id: "check",
+        type: "approval",
+        config: { title: "Refund {{ input.amount }}?", assignees: { roles: ["editor"], users: [] }, timeoutMs: null },
+      },
+      { id: "out", type: "end", config: { output: { refunded: "{{ input.amount }}" } } },
+    ],
+    edges: [
+      { source: "start", target: "check" },
+      { source: "check", target: "out" },
+    ],
+  });
   await offer("failing", "Failing", {
     nodes: [
       { id: "start", type: "trigger", config: { kind: "manual" } },
@@ -98,6 +114,7 @@ beforeAll(async () => {
     dispatcher: host.dispatcher,
     store: host.store,
     notifier: host.notifier,
+    approvals: host.approvals,
   }));
   served = await serveFetch((request, path) => {
     const m = /^\/api\/a2a\/([^/]+)(?:\/(.*))?$/.exec(path);
@@ -217,12 +234,23 @@ describe("/api/a2a", () => {
     };
     expect(task.status.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
     expect(task.status.message?.parts[0]?.content.value).toBe(
-      `The run waits for a person in Switchboard: ${served.url}/runs/${task.id}`,
+      `OK?\n\nReply "approve" (optionally with a comment) or "reject <reason>" in this task to decide it, or decide in Switchboard: ${served.url}/runs/${task.id}`,
     );
     const more = await client
-      .sendMessage({ ...message({ text: "yes" }), message: { ...message({ text: "yes" }).message, taskId: task.id } })
+      .sendMessage({
+        ...message({ text: "maybe" }),
+        message: { ...message({ text: "maybe" }).message, taskId: task.id },
+      })
       .catch((e) => e);
-    expect(String(more.message)).toMatch(/waits for a person in Switchboard/);
+    expect(String(more.message)).toMatch(/waits for a person in Switchboard \(“OK\?”\)/);
+    // the approval is assigned to admins: this editor's key may not decide it
+    const refused = await client
+      .sendMessage({
+        ...message({ text: "approve" }),
+        message: { ...message({ text: "approve" }).message, taskId: task.id },
+      })
+      .catch((e) => e);
+    expect(String(refused.message)).toMatch(/Only an assignee/);
     const cancelled = await client.cancelTask({ tenant: "", id: task.id, metadata: undefined });
     expect(cancelled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
     expect((await db.prisma.run.findUnique({ where: { id: task.id } }))?.status).toBe("cancelled");
@@ -265,13 +293,17 @@ describe("/api/a2a", () => {
     expect(evil.status).toBe(403);
   });
 
-  it("two Switchboards: the a2a node of one runs a workflow of the other and gets its output", async () => {
-    const t = createTestEngine({
+  /** An engine whose a2a nodes may call the served Switchboard, as the editor's key. */
+  const engineCallingServed = () =>
+    createTestEngine({
       a2a: createA2aClient({
         egress: () => ({ allowHosts: [`127.0.0.1:${served.port}`] }),
         credentials: { get: async (_ws, name) => (name === "other-switchboard" ? keys.editor! : null) },
       }),
     });
+
+  it("two Switchboards: the a2a node of one runs a workflow of the other and gets its output", async () => {
+    const t = engineCallingServed();
     const doc = workflow(
       [
         trigger(),
@@ -287,5 +319,37 @@ describe("/api/a2a", () => {
     const result = await t.engine.execute({ document: doc }, { n: 8 });
     expect(result.status).toBe("succeeded");
     expect(result.output).toBe(16);
+  });
+
+  it("two Switchboards: the other's approval is a question in this one's inbox; the answer decides it", async () => {
+    const t = engineCallingServed();
+    const doc = workflow(
+      [
+        trigger(),
+        node("ask", "a2a", {
+          agentCardUrl: cardUrl("checked"),
+          message: '{"amount": {{ input.n }}}',
+          credential: "other-switchboard",
+        }),
+        node("out", "end", { output: "{{ nodes.ask.output.data[0].refunded }}" }),
+      ],
+      [edge("start", "ask"), edge("ask", "out")],
+    );
+    const waiting = await t.engine.execute({ document: doc }, { n: 30 });
+    expect(waiting.status).toBe("waiting");
+    const [question] = await t.store.listApprovals({ runId: waiting.runId });
+    expect(question!.title).toMatch(/^Checked refund asks: Refund 30\?/);
+    const remoteRunId = (question!.payload as { taskId: string }).taskId;
+    expect((await db.prisma.run.findUnique({ where: { id: remoteRunId } }))?.status).toBe("waiting");
+    const done = await t.engine.decide(question!.id, {
+      decision: "approve",
+      by: "u",
+      data: { answer: "approve: checked the receipt" },
+    });
+    expect(done.status).toBe("succeeded");
+    expect(done.output).toBe(30);
+    const remote = await db.prisma.approval.findFirst({ where: { runId: remoteRunId } });
+    expect(remote).toMatchObject({ status: "approved", decidedById: expect.stringMatching(/^apikey:/) });
+    expect((await db.prisma.run.findUnique({ where: { id: remoteRunId } }))?.status).toBe("succeeded");
   });
 });

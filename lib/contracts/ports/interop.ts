@@ -14,6 +14,11 @@ export interface McpToolInfo {
   inputSchema: Record<string, unknown>;
   /** An administrator marked the tool: a person approves every call before it is made. */
   requiresApproval: boolean;
+  /**
+   * The server annotated the tool `readOnlyHint`: it changes nothing outside. Any other tool is a
+   * side effect: an agent's call of it is preceded by the barrier (what came before is durable).
+   */
+  readOnly?: boolean;
 }
 
 /** What a tool call returned (bounded: long text is cut, with `truncated` set). */

@@ -6,6 +6,15 @@ export interface ChatMessage {
   /** Node that produced the message. */
   nodeId?: string;
   name?: string;
+  /**
+   * A tool loop's assistant turn: the tool calls it made (`name`: our tool name). These and the
+   * tool results below are what ModelResult.messages holds, to continue a loop in a later request.
+   */
+  toolCalls?: { id: string; name: string; arguments: unknown }[];
+  /** role "tool": the call this result answers (`name`: the tool, `content`: the result as text or JSON). */
+  toolCallId?: string;
+  /** role "tool": the call failed or was refused; `content` is what the model is told. */
+  isError?: boolean;
 }
 
 export interface ToolSpec {
@@ -29,6 +38,11 @@ export interface ToolCallRecord {
   /** The tool failed (the model was told and could go on). */
   error?: string;
   durationMs?: number;
+  /**
+   * The tool has no `execute`: the call was not made and the loop ended there. The caller makes
+   * it (or refuses it) and continues the loop with ModelResult.messages plus the tool's result.
+   */
+  pending?: boolean;
 }
 
 /** What a streaming model reports while it works (`ModelRequest.onDelta`). */
@@ -93,9 +107,36 @@ export interface ModelResult {
   toolCalls?: ToolCallRecord[];
   /** Model calls the turn loop made. */
   steps?: number;
+  /**
+   * With tools: the loop's messages after the request's (assistant turns with their tool calls,
+   * tool results), so a later request can continue the conversation where this one stopped.
+   */
+  messages?: ChatMessage[];
   /** routing: choose — the chosen target (node id or name) and why. */
   route?: { target: string; reason: string };
   simulated?: boolean;
+}
+
+/** What a failed call used, as far as the gateway knows it (`withModelUsage` / `modelUsageOf`). */
+export type ModelUsage = ModelResult["usage"];
+
+const USAGE = "modelUsage";
+
+/**
+ * Attaches what a failed call used to its error, so budgets charge it: the usage the provider
+ * reported (an answer that did not match the output schema, a tool loop that hit its limit), or
+ * zero when the request never reached the provider or the provider refused it (4xx). An error
+ * without it: unknown (the engine charges the call's input estimate).
+ */
+export function withModelUsage<E>(error: E, usage: ModelUsage): E {
+  if (error && typeof error === "object" && !(USAGE in error))
+    Object.defineProperty(error, USAGE, { value: usage, enumerable: false, configurable: true });
+  return error;
+}
+
+/** The usage a gateway attached to a failed call's error; undefined when unknown. */
+export function modelUsageOf(error: unknown): ModelUsage | undefined {
+  return error && typeof error === "object" ? (error as { [USAGE]?: ModelUsage })[USAGE] : undefined;
 }
 
 export interface ModelGateway {

@@ -12,6 +12,12 @@ export interface PriceTable {
    * overrides, its providers' defaults) count. The engine passes the run's workspace.
    */
   price(model: string, workspaceId?: string): ModelPrice | null;
+  /**
+   * Optional: resolves once `price(…, workspaceId)` answers with that workspace's current prices
+   * (a table that loads a workspace's prices lazily). The engine awaits it before a budget
+   * reservation, so a reservation never prices with defaults while the overrides are loading.
+   */
+  ready?(workspaceId: string): Promise<void>;
 }
 
 /** USD for a number of tokens at a price (0 when the model has no price). */

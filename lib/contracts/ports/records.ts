@@ -154,6 +154,11 @@ export interface ApprovalRecord {
   runId: string;
   nodeId: string;
   visit: number;
+  /**
+   * Its place among the approvals of its step visit (0, 1, …; unique with run, node and visit):
+   * an agent asks once per approval-gated tool call, so one visit may ask several times.
+   */
+  seq?: number;
   kind: ApprovalKind;
   title: string;
   details: string;

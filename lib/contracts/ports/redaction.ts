@@ -10,4 +10,15 @@ export interface SecretRedaction {
   prepare(workspaceId: string): Promise<void>;
   /** A copy of a JSON value (or text) with every secret of the workspace replaced by `[redacted]`. */
   redact<T>(workspaceId: string, value: T): T;
+  /**
+   * Optional: one piece of a stream (a step's streamed tokens). `pending` is what the previous
+   * call returned as pending ("" at first): a tail that may be the beginning of a secret is held
+   * back until the next piece shows whether it is, so a secret split across pieces is redacted.
+   */
+  redactDelta?(workspaceId: string, pending: string, text: string): { text: string; pending: string };
+  /**
+   * Optional: values to redact too, from now on in this process (a run's literal secrets typed
+   * into its node configs, added when the run starts).
+   */
+  addSecrets?(workspaceId: string, values: string[]): void;
 }

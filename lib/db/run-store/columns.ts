@@ -75,6 +75,7 @@ export const APPROVAL_COLUMNS = [
   "deadlineAt",
   "onTimeout",
   "createdAt",
+  "seq",
 ] as const;
 export const APPROVAL_PG_TYPES = [
   "text",
@@ -96,6 +97,7 @@ export const APPROVAL_PG_TYPES = [
   "timestamp(3)",
   "text",
   "timestamp(3)",
+  "int",
 ];
 
 export const RUN_COLUMNS = [

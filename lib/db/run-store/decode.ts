@@ -125,6 +125,7 @@ export function approvalRecordOf(d: RowDecoder, r: Row): ApprovalRecord {
     runId: String(r.runId),
     nodeId: String(r.nodeId),
     visit: d.int(r.visit),
+    seq: r.seq === undefined || r.seq === null ? 0 : d.int(r.seq),
     kind: String(r.kind) as ApprovalRecord["kind"],
     title: String(r.title),
     details: String(r.details ?? ""),

@@ -138,5 +138,6 @@ export function approvalRowsOf(approvals: ApprovalInput[]): Param[][] {
     a.deadlineAt ?? null,
     a.onTimeout,
     a.createdAt,
+    a.seq ?? 0,
   ]);
 }

@@ -4,7 +4,7 @@
  * cancelling children, carrying a waiting parent on).
  */
 import { type SerializedError, serializeError } from "@/lib/contracts/errors";
-import type { RunEventType, RunStatus } from "@/lib/contracts/ports";
+import type { RunEventType, RunStatus, StepRecord } from "@/lib/contracts/ports";
 import { toResultStep } from "../result";
 import type { RunResult } from "../types";
 import type { ExecutionCore } from "./core";
@@ -17,6 +17,7 @@ export async function finish(x: ExecutionCore): Promise<RunResult> {
   else if (x.state.tokens.length > 0 || x.state.budget.approvalId) status = "waiting";
   else status = "succeeded";
 
+  const abandoned: { nodeId: string; approvalId: string }[] = [];
   if (status === "failed" || status === "cancelled") {
     const reason = status === "cancelled" ? "The run was cancelled." : "The run failed.";
     for (const t of x.state.tokens) {
@@ -26,7 +27,10 @@ export async function finish(x: ExecutionCore): Promise<RunResult> {
         x.putStep({ ...prev, status: "cancelled", endedAt: now, durationMs: dur(prev, now) });
         x.emit("step.cancelled", { nodeId: node.id, visit: t.visit, attempt: t.attempt });
       }
-      if (t.approvalId) cancelApproval(x, t.approvalId, reason, now);
+      if (t.approvalId) {
+        cancelApproval(x, t.approvalId, reason, now);
+        if (node.executor.abandon) abandoned.push({ nodeId: node.id, approvalId: t.approvalId });
+      }
       if (t.childRunId) x.childrenToCancel.push(t.childRunId);
     }
     if (x.state.budget.approvalId) {
@@ -38,7 +42,8 @@ export async function finish(x: ExecutionCore): Promise<RunResult> {
 
   const terminal = status !== "waiting";
   const error = x.stop ? serializeError(x.stop.error) : null;
-  const output = status === "succeeded" ? (x.state.output ?? null) : null;
+  // An End step sets the output; a run that ends without one outputs what its last step produced.
+  const output = status === "succeeded" ? (x.state.output !== undefined ? x.state.output : lastOutput(x)) : null;
   x.commits.run.status = status;
   x.commits.run.output = output;
   x.commits.run.error = error;
@@ -58,6 +63,7 @@ export async function finish(x: ExecutionCore): Promise<RunResult> {
   await x.commits.flushAll(true);
 
   if (status === "waiting" && (await somethingWoke(x))) return x.deps.resumeInternal(x.runId);
+  if (abandoned.length > 0) await abandonWaits(x, abandoned);
   for (const child of x.childrenToCancel) {
     try {
       await x.deps.cancelRun(child, "parent run ended");
@@ -73,6 +79,43 @@ export async function finish(x: ExecutionCore): Promise<RunResult> {
     }
   }
   return result(x, status, output, error);
+}
+
+/** Lets the steps that waited undo what their wait left open outside (best effort, 10 s at most). */
+async function abandonWaits(x: ExecutionCore, waits: { nodeId: string; approvalId: string }[]): Promise<void> {
+  const signal = AbortSignal.timeout(10_000);
+  const deps = x.deps;
+  await Promise.allSettled(
+    waits.map(async ({ nodeId, approvalId }) => {
+      const node = x.graph.nodes.get(nodeId)!;
+      const approval = await deps.store.getApproval(approvalId).catch(() => null);
+      await node.executor.abandon!({
+        runId: x.runId,
+        workspaceId: x.run.workspaceId,
+        nodeName: node.name,
+        config: node.config,
+        approval,
+        services: { a2a: deps.a2a, mcp: deps.mcp, http: deps.http, credentials: deps.credentials },
+        signal,
+      });
+    }),
+  );
+}
+
+/**
+ * The run's output when no End step ran: the data passed on (`passOn`, else the output) by the
+ * step that succeeded last with an output. Scans the steps once, only for runs without an End.
+ */
+function lastOutput(x: ExecutionCore): unknown {
+  let best: StepRecord | null = null;
+  for (const s of x.steps.values()) {
+    if (s.status !== "succeeded" || s.output === null || s.output === undefined) continue;
+    // ties (a frozen clock) go to the row written later
+    if (!best || (s.endedAt?.getTime() ?? 0) >= (best.endedAt?.getTime() ?? 0)) best = s;
+  }
+  if (!best) return null;
+  const def = x.graph.nodes.get(best.nodeId)?.def;
+  return def?.passOn ? def.passOn(best.output) : best.output;
 }
 
 function cancelApproval(x: ExecutionCore, id: string, reason: string, now: Date) {

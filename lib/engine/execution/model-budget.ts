@@ -2,11 +2,12 @@
  * Monthly budgets around a step's model calls: before each call the most it may cost is reserved
  * with the BudgetLedger (input estimate + max output tokens, at the model's price); a refusal
  * throws BudgetExceededError carrying the budget's `pause`/`fail` setting (outcomes.ts acts on
- * it); when the call ends its reservation is replaced by its actual cost. Without a ledger the
+ * it); when the call ends its reservation is replaced by its actual cost (a failed call's: see
+ * failedCallCostUsd). Without a ledger the
  * step gets the engine's gateway unchanged.
  */
 import { BudgetExceededError } from "@/lib/contracts/errors";
-import { costOf, type ModelGateway, type ModelPrice, type ModelRequest } from "@/lib/contracts/ports";
+import { costOf, type ModelGateway, type ModelPrice, type ModelRequest, modelUsageOf } from "@/lib/contracts/ports";
 import type { ExecutionCore } from "./core";
 import { round } from "./helpers";
 
@@ -25,13 +26,31 @@ const tokensOf = (text: string) => Math.ceil(text.length / 4);
  */
 export function estimateCallCostUsd(price: ModelPrice | null, req: ModelRequest): number {
   if (!price) return 0;
+  const turns = req.tools && req.tools.length > 0 ? Math.max(1, req.maxTurns ?? 1) : 1;
+  const output = req.maxOutputTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS;
+  return costOf(price, estimateInputTokens(req) * turns, output * turns);
+}
+
+/** The prompt's tokens, estimated (about 4 characters a token). */
+export function estimateInputTokens(req: ModelRequest): number {
   let input = tokensOf(req.instructions ?? "");
   for (const m of req.messages) input += tokensOf(m.content) + 4;
   if (req.outputSchema) input += tokensOf(JSON.stringify(req.outputSchema));
   if (req.handoffs) input += tokensOf(JSON.stringify(req.handoffs)) + 60;
-  const turns = req.tools && req.tools.length > 0 ? Math.max(1, req.maxTurns ?? 1) : 1;
-  const output = req.maxOutputTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS;
-  return costOf(price, input * turns, output * turns);
+  return input;
+}
+
+/**
+ * What a failed call is charged: the usage its gateway attached to the error (what the provider
+ * reported, or nothing when the request never left or was refused with a 4xx), else — unknown,
+ * e.g. a 5xx, a timeout or a stream cut midway, which a provider may bill — its prompt once (the
+ * reservation's input estimate, without output). The simulated model bills nothing.
+ */
+export function failedCallCostUsd(price: ModelPrice | null, req: ModelRequest, error: unknown): number {
+  const used = modelUsageOf(error);
+  if (used) return used.costUsd ?? costOf(price, used.inputTokens, used.outputTokens);
+  if (req.model === "simulated") return 0;
+  return costOf(price, estimateInputTokens(req), 0);
 }
 
 /** The step's model gateway: the engine's, behind the monthly budgets when there is a ledger. */
@@ -50,6 +69,9 @@ export function budgetedModels(x: ExecutionCore, requestKey: string): ModelGatew
   };
 
   async function reserved(req: ModelRequest) {
+    // the workspace's own prices (an admin's overrides), not defaults, even in a process that
+    // has not loaded them yet
+    if (x.deps.prices.ready) await x.deps.prices.ready(x.run.workspaceId);
     const price = x.deps.prices.price(req.model, x.run.workspaceId);
     const amountUsd = estimateCallCostUsd(price, req);
     const now = x.deps.clock.now();
@@ -85,9 +107,11 @@ export function budgetedModels(x: ExecutionCore, requestKey: string): ModelGatew
       const result = await models.generate(req);
       actualUsd = result.usage.costUsd ?? costOf(price, result.usage.inputTokens, result.usage.outputTokens);
       return result;
+    } catch (e) {
+      actualUsd = failedCallCostUsd(price, req, e);
+      throw e;
     } finally {
-      // A failed call is settled at 0: providers report no usage for it. A settle that fails
-      // leaves the reservation counting until it expires.
+      // A settle that fails leaves the reservation counting until it expires.
       await budgets.settle({ ...scope, key, month: reservation.month, actualUsd }).catch(() => {});
     }
   }

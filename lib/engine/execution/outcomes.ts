@@ -86,12 +86,16 @@ function onWait(x: ExecutionCore, t: TokenState, node: CompiledNode, r: StepWait
   if (r.approval) {
     const id = x.deps.ids.id("approval");
     const a = r.approval;
+    // The approval's place in this visit: committed with the token, so a re-run never reuses one.
+    const seq = t.asked ?? (t.approvalId ? 1 : 0);
+    t.asked = seq + 1;
     x.commits.creates.push({
       id,
       workspaceId: x.run.workspaceId,
       runId: x.runId,
       nodeId: node.id,
       visit: t.visit,
+      seq,
       kind: a.kind,
       title: a.title,
       details: a.details,

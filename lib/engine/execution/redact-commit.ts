@@ -1,5 +1,6 @@
 /**
- * Redaction of a commit before it reaches the store: step inputs, outputs and errors, event data,
+ * Redaction of a commit before it reaches the store: the input of a run it creates, step inputs,
+ * outputs and errors, event data,
  * new approvals (title, details, payload), and the run's output, error and state. The copies are
  * redacted; what the execution keeps in memory is not (a step reads its predecessors' real
  * outputs), so a run that resumes from the store sees `[redacted]` where a secret was.
@@ -9,6 +10,13 @@ import type { CommitInput } from "@/lib/contracts/ports";
 export type Redact = <T>(value: T) => T;
 
 export function redactCommit(input: CommitInput, redact: Redact): CommitInput {
+  // a run created by this commit: its input and first events
+  if (input.create)
+    input.create = {
+      ...input.create,
+      input: redact(input.create.input),
+      events: input.create.events?.map((e) => ({ ...e, data: redact(e.data) })),
+    };
   if (input.steps)
     input.steps = input.steps.map((s) => ({
       ...s,

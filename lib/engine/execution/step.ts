@@ -1,12 +1,14 @@
 /** Running one step: the barrier before side effects, the executor call, its time limit, and its context. */
 
-import { NonRetryableError, TimeoutError } from "@/lib/contracts/errors";
+import { NonRetryableError } from "@/lib/contracts/errors";
 import type { ExecContext, ExecResult, RunContextData, Wake } from "@/lib/contracts/node";
+import type { ModelDelta, SecretRedaction, StepRecord } from "@/lib/contracts/ports";
 import { evaluateExpression, renderDeep } from "@/lib/expressions";
 import type { CompiledNode } from "../compiled";
 import type { RunExecution } from "../execution";
 import type { TokenState } from "../state";
 import type { Outcome } from "./core";
+import { stepKey, withTimeLimit } from "./helpers";
 import { budgetedModels } from "./model-budget";
 import { workspaceModels, workspacePrices } from "./workspace-scope";
 
@@ -24,6 +26,8 @@ export async function runStep(
     const signal = controller ? controller.signal : x.runAbort.signal;
     if (signal.aborted) throw signal.reason;
     const ctx = makeContext(x, t, node, signal);
+    // On resume: what the step stored when it waited (its step row is still the waiting one).
+    if (wake) ctx.waited = x.steps.get(stepKey(node.id, t.visit, t.attempt))?.input ?? undefined;
     const executor = node.executor;
     let call: Promise<ExecResult>;
     if (wake) {
@@ -31,43 +35,12 @@ export async function runStep(
       call = executor.resume(ctx, wake);
     } else call = executor.run(ctx);
     const timeoutMs = node.node.timeoutMs;
-    const result = timeoutMs && controller ? await withTimeout(x, call, timeoutMs, controller, node) : await call;
+    const result =
+      timeoutMs && controller ? await withTimeLimit(x.deps.clock, call, timeoutMs, controller, node.name) : await call;
     return { ok: true, result };
   } catch (error) {
     return { ok: false, error };
   }
-}
-
-function withTimeout<T>(
-  x: RunExecution,
-  call: Promise<T>,
-  ms: number,
-  controller: AbortController,
-  node: CompiledNode,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = new AbortController();
-    x.deps.clock.sleep(ms, timer.signal).then(
-      () => {
-        const err = new TimeoutError(`"${node.name}" took longer than its time limit of ${ms} ms.`, {
-          timeoutMs: ms,
-        });
-        controller.abort(err);
-        reject(err);
-      },
-      () => {},
-    );
-    call.then(
-      (v) => {
-        timer.abort();
-        resolve(v);
-      },
-      (e) => {
-        timer.abort();
-        reject(e);
-      },
-    );
-  });
 }
 
 function makeContext(x: RunExecution, t: TokenState, node: CompiledNode, signal: AbortSignal): ExecContext {
@@ -102,14 +75,14 @@ function makeContext(x: RunExecution, t: TokenState, node: CompiledNode, signal:
     attempt: t.attempt,
     idempotencyKey: `${x.runId}:${node.id}:${t.visit}`,
     requestKey,
+    sideEffect: () => x.commits.flushAll(),
     // Streamed tokens go straight to live watchers: ephemeral, never stored, never replayed.
-    // Each piece is redacted on its own (a secret split across two pieces would get through).
+    // Redacted with a carry-over across the pieces of this attempt (a secret split across two
+    // pieces is held back until it is whole, then redacted); see streamRedactor.
     onDelta: notifier?.publishLive
-      ? (delta) => {
-          if (delta.type !== "text" || !delta.text) return;
-          const text = redaction ? redaction.redact(workspaceId, delta.text) : delta.text;
-          notifier.publishLive!(runId, { type: "step.delta", nodeId: node.id, visit, attempt, text });
-        }
+      ? streamRedactor(redaction, workspaceId, (text) =>
+          notifier.publishLive!(runId, { type: "step.delta", nodeId: node.id, visit, attempt, text }),
+        )
       : undefined,
     data,
     signal,
@@ -127,6 +100,7 @@ function makeContext(x: RunExecution, t: TokenState, node: CompiledNode, signal:
         return { id: target.id, name: target.name, description: target.def.description };
       }),
     connectedOutcomes: node.connectedOutcomes,
+    previous: () => previousStep(x, node),
     services: {
       clock: deps.clock,
       models: workspaceModels(budgetedModels(x, requestKey), x.run.workspaceId),
@@ -141,5 +115,56 @@ function makeContext(x: RunExecution, t: TokenState, node: CompiledNode, signal:
     },
     render: (value, extra) => renderDeep(value, extra ? { ...data, ...extra } : data, limits),
     evaluate: (expression, extra) => evaluateExpression(expression, extra ? { ...data, ...extra } : data, limits),
+  };
+}
+
+/**
+ * Of the nodes with an edge into `node` (forward or back), the one whose step succeeded last, and
+ * the data it passes on (`passOn` of its type, else its output). Only asked for by nodes that
+ * default to it (an approval without `data`, an end without `output`), so the walk over the
+ * run's steps happens only then.
+ */
+function previousStep(x: RunExecution, node: CompiledNode): { nodeId: string; output: unknown } | null {
+  const sources = new Set<string>();
+  for (const e of x.graph.edges) if (e.target === node.id && e.source !== node.id) sources.add(e.source);
+  if (sources.size === 0) return null;
+  let best: StepRecord | null = null;
+  for (const s of x.steps.values()) {
+    if (s.status !== "succeeded" || !sources.has(s.nodeId)) continue;
+    // ties (a frozen clock) go to the row written later
+    if (!best || (s.endedAt?.getTime() ?? 0) >= (best.endedAt?.getTime() ?? 0)) best = s;
+  }
+  if (!best) return null;
+  const def = x.graph.nodes.get(best.nodeId)?.def;
+  const output = best.output ?? null;
+  return { nodeId: best.nodeId, output: def?.passOn ? def.passOn(output) : output };
+}
+
+/**
+ * The onDelta of a step: text pieces redacted with a carry-over window (SecretRedaction.redactDelta:
+ * a tail that may be the beginning of a secret waits for the next piece); a non-text delta (a tool
+ * call) ends the text so far, so what was held back is published first. Without redactDelta each
+ * piece is redacted on its own.
+ */
+export function streamRedactor(
+  redaction: SecretRedaction | undefined,
+  workspaceId: string,
+  publish: (text: string) => void,
+): (delta: ModelDelta) => void {
+  let pending = "";
+  return (delta) => {
+    if (delta.type !== "text") {
+      if (pending && redaction) {
+        const rest = redaction.redact(workspaceId, pending);
+        pending = "";
+        publish(rest);
+      }
+      return;
+    }
+    if (!delta.text) return;
+    let text = delta.text;
+    if (redaction?.redactDelta) ({ text, pending } = redaction.redactDelta(workspaceId, pending, delta.text));
+    else if (redaction) text = redaction.redact(workspaceId, delta.text);
+    if (text) publish(text);
   };
 }

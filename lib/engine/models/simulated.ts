@@ -5,7 +5,14 @@
  * `simulate` it answers deterministically from its prompt. Results are marked `simulated`.
  */
 import { NonRetryableError, RateLimitError, RetryableError, TimeoutError } from "@/lib/contracts/errors";
-import type { Clock, ModelGateway, ModelRequest, ModelResult, ToolCallRecord } from "@/lib/contracts/ports";
+import type {
+  ChatMessage,
+  Clock,
+  ModelGateway,
+  ModelRequest,
+  ModelResult,
+  ToolCallRecord,
+} from "@/lib/contracts/ports";
 
 interface Simulate {
   output?: unknown;
@@ -95,25 +102,59 @@ export function createSimulatedModel(clock: Clock): ModelGateway {
       }
 
       // simulate.toolCalls: the tools are called in order through their specs (as a provider's
-      // tool loop would), each recorded for the step's trace; a tool's error is recorded and the
-      // loop goes on, an abort (cancel, a tool waiting for approval) ends it
+      // tool loop would, one call per turn), each recorded for the step's trace; a tool's error is
+      // recorded and the loop goes on, an abort (cancel) ends it. A tool without `execute` ends
+      // the loop there (the call is returned `pending`), and a later request that carries the
+      // loop's messages (tool results with ids `sim-<n>`) goes on from the next scripted call.
       const toolCalls: ToolCallRecord[] = [];
+      const messages: ChatMessage[] = [];
+      const answered = new Set(
+        req.messages.filter((m) => m.role === "tool" && m.toolCallId?.startsWith("sim-")).map((m) => m.toolCallId),
+      );
       for (const [i, call] of (sim.toolCalls ?? []).entries()) {
+        if (answered.has(`sim-${i + 1}`)) continue;
         const spec = req.tools?.find((t) => t.name === call.tool);
         if (!spec)
           throw new NonRetryableError(
             `The simulated tool call "${call.tool}" is not one of the agent's tools: ${(req.tools ?? []).map((t) => t.name).join(", ") || "none"}.`,
           );
         const record: ToolCallRecord = { id: `sim-${i + 1}`, name: spec.name, arguments: call.arguments ?? {} };
+        messages.push({
+          role: "assistant",
+          content: "",
+          toolCalls: [{ id: record.id!, name: spec.name, arguments: record.arguments }],
+        });
+        if (!spec.execute) {
+          toolCalls.push({ ...record, pending: true });
+          return {
+            usage: { inputTokens: sim.usage?.inputTokens ?? estimateTokens(promptText), outputTokens: 8 },
+            finishReason: "tool-calls",
+            toolCalls,
+            messages,
+            steps: toolCalls.length,
+            simulated: true,
+          };
+        }
         const started = clock.now().getTime();
         req.onDelta?.({ type: "tool-call", id: record.id!, name: spec.name, arguments: record.arguments });
         try {
-          if (!spec.execute) throw new Error(`The tool "${spec.name}" cannot be executed here.`);
           record.result = await spec.execute(record.arguments, { signal: req.signal, toolCallId: record.id! });
         } catch (error) {
           if (req.signal.aborted) throw req.signal.reason ?? error;
           record.error = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
         }
+        messages.push({
+          role: "tool",
+          toolCallId: record.id,
+          name: spec.name,
+          content:
+            record.error !== undefined
+              ? record.error
+              : typeof record.result === "string"
+                ? record.result
+                : JSON.stringify(record.result ?? null),
+          ...(record.error !== undefined ? { isError: true } : {}),
+        });
         record.durationMs = clock.now().getTime() - started;
         req.onDelta?.({
           type: "tool-result",
@@ -168,6 +209,7 @@ export function createSimulatedModel(clock: Clock): ModelGateway {
         finishReason: "stop",
         route,
         ...(toolCalls.length > 0 ? { toolCalls, steps: 2 } : {}),
+        ...(req.tools && req.tools.length > 0 ? { messages } : {}),
         simulated: true,
       };
     },

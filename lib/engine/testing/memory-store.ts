@@ -209,8 +209,8 @@ export function createMemoryStore(): MemoryRunStore {
       for (const c of input.approvals?.create ?? []) {
         if (approvals.has(c.id)) throw new Error(`Approval ${c.id} already exists`);
         for (const a of approvals.values())
-          if (a.runId === c.runId && a.nodeId === c.nodeId && a.visit === c.visit)
-            throw new Error(`Approval for ${c.runId}/${c.nodeId}/${c.visit} already exists`);
+          if (a.runId === c.runId && a.nodeId === c.nodeId && a.visit === c.visit && (a.seq ?? 0) === (c.seq ?? 0))
+            throw new Error(`Approval for ${c.runId}/${c.nodeId}/${c.visit}/${c.seq ?? 0} already exists`);
       }
       if (faults.failNextCommits > 0) {
         faults.failNextCommits--;

@@ -202,6 +202,42 @@ describe("/api/mcp", () => {
     );
   });
 
+  it("a caller that disconnects while its call's run is going cancels the run", async () => {
+    const slowId = await offer("Slow", {
+      nodes: [
+        { id: "start", type: "trigger", config: { kind: "manual" } },
+        { id: "think", type: "agent", config: { prompt: "think", simulate: { output: "done", latencyMs: 20_000 } } },
+      ],
+      edges: [{ source: "start", target: "think" }],
+    });
+    const controller = new AbortController();
+    const call = fetch(`${served.url}/api/mcp`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        authorization: `Bearer ${keys.editor}`,
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "slow", arguments: {} } }),
+      signal: controller.signal,
+    }).then((r) => r.text());
+    let run = null;
+    for (let i = 0; i < 200 && !run; i++) {
+      run = await db.prisma.run.findFirst({ where: { workflowId: slowId, status: "running" } });
+      if (!run) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(run).not.toBeNull();
+    controller.abort();
+    await call.catch(() => {});
+    let status = "";
+    for (let i = 0; i < 200 && status !== "cancelled"; i++) {
+      status = (await db.prisma.run.findUnique({ where: { id: run!.id } }))!.status;
+      if (status !== "cancelled") await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(status).toBe("cancelled");
+    await db.prisma.workflow.update({ where: { id: slowId }, data: { exposeMcp: false } });
+  });
+
   it("refuses a foreign Origin and a Host that is not this installation's", async () => {
     const evilOrigin = await fetch(`${served.url}/api/mcp`, {
       method: "POST",

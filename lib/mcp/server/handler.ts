@@ -7,6 +7,10 @@
 // Before the SDK sees a request: the Host header must name this installation (DNS rebinding), a
 // browser's Origin must be its own, and the caller must present an API key with the "mcp" scope.
 // Listing needs any role; calling needs a role that may start runs.
+//
+// A caller that goes away while its call's run is still going (the HTTP request is closed, or the
+// request is cancelled) cancels that run: the call was its only reader. A call that already
+// answered — the run ended, waits for a person, or outlived the wait — leaves the run alone.
 import {
   createMcpHandler,
   fromJsonSchema,
@@ -24,10 +28,12 @@ import {
   type Caller,
   followRun,
   type InteropRunDeps,
+  isSettled,
   publicBaseUrl,
   type RunSnapshot,
   startOfferedRun,
 } from "@/lib/use-cases/interop";
+import { cancelRun } from "@/lib/use-cases/runs";
 
 export interface McpEndpointDeps extends InteropRunDeps {
   db: Db;
@@ -102,7 +108,12 @@ function answer(snap: RunSnapshot, base: string) {
   };
 }
 
-function buildServer(deps: McpEndpointDeps, caller: Caller, workflows: ExposedWorkflow[]): McpServer {
+function buildServer(
+  deps: McpEndpointDeps,
+  caller: Caller,
+  workflows: ExposedWorkflow[],
+  gone: AbortSignal | undefined,
+): McpServer {
   const server = new McpServer({ name: "switchboard", version: "1.0.0" });
   const base = publicBaseUrl(deps.env);
   for (const [name, wf] of toolNamesFor(workflows)) {
@@ -131,8 +142,9 @@ function buildServer(deps: McpEndpointDeps, caller: Caller, workflows: ExposedWo
           throw error;
         }
         const token = ctx.mcpReq._meta?.progressToken;
+        const signal = gone ? AbortSignal.any([ctx.mcpReq.signal, gone]) : ctx.mcpReq.signal;
         const snap = await followRun(deps, runId, {
-          signal: ctx.mcpReq.signal,
+          signal,
           maxWaitMs: deps.maxWaitMs,
           onProgress:
             token === undefined
@@ -149,6 +161,13 @@ function buildServer(deps: McpEndpointDeps, caller: Caller, workflows: ExposedWo
                     })
                     .catch(() => {}),
         });
+        if (signal.aborted && !isSettled(snap)) {
+          await cancelRun(deps, caller.actor, runId).catch(() => {});
+          return {
+            isError: true,
+            content: [{ type: "text" as const, text: "The caller went away; the run was cancelled." }],
+          };
+        }
         return answer(snap, base);
       },
     );
@@ -164,12 +183,15 @@ function errorResponse(error: AppError): Response {
 
 /** The route handler of /api/mcp (POST, GET, DELETE). */
 export function createMcpEndpoint(getDeps: () => Promise<McpEndpointDeps>): (request: Request) => Promise<Response> {
-  const callers = new WeakMap<object, { caller: Caller; workflows: ExposedWorkflow[]; deps: McpEndpointDeps }>();
+  const callers = new WeakMap<
+    object,
+    { caller: Caller; workflows: ExposedWorkflow[]; deps: McpEndpointDeps; gone: AbortSignal }
+  >();
   const handler = createMcpHandler(
     ({ authInfo }) => {
       const found = authInfo?.extra ? callers.get(authInfo.extra) : undefined;
       if (!found) throw new Error("internal: an MCP request reached the server without its caller");
-      return buildServer(found.deps, found.caller, found.workflows);
+      return buildServer(found.deps, found.caller, found.workflows, found.gone);
     },
     { legacy: "stateless", maxRequestBodySize: 1024 * 1024 },
   );
@@ -187,7 +209,7 @@ export function createMcpEndpoint(getDeps: () => Promise<McpEndpointDeps>): (req
     }
     const workflows = await listExposedWorkflows(deps.db, caller.actor.workspaceId, "mcp");
     const extra = { key: caller.keyId };
-    callers.set(extra, { caller, workflows, deps });
+    callers.set(extra, { caller, workflows, deps, gone: request.signal });
     return handler.fetch(request, {
       authInfo: { token: "api-key", clientId: caller.keyId, scopes: ["mcp"], extra },
     });

@@ -130,6 +130,23 @@ describe("a2a node", () => {
     expect(agent.cancelled.length).toBe(cancelledBefore + 1);
   });
 
+  it("cancelling the run while the agent's question waits for a person cancels the remote task", async () => {
+    const t = createTestEngine({ a2a: a2a() });
+    const doc = workflow(
+      [trigger(), node("ask", "a2a", { agentCardUrl: agent.cardUrl, message: "ask" })],
+      [edge("start", "ask")],
+    );
+    const waiting = await t.engine.execute({ document: doc }, {});
+    expect(waiting.status).toBe("waiting");
+    const [approval] = await t.store.listApprovals({ runId: waiting.runId });
+    const taskId = (approval!.payload as { taskId: string }).taskId;
+    expect(agent.cancelled).not.toContain(taskId);
+    const result = await t.engine.cancel(waiting.runId, "tester");
+    expect(result.status).toBe("cancelled");
+    expect(agent.cancelled).toContain(taskId);
+    expect((await t.store.listApprovals({ runId: waiting.runId }))[0]?.status).toBe("cancelled");
+  });
+
   it("importing and validating a workflow that names an agent connects to nothing", async () => {
     const before = agent.requests;
     const doc = workflow(

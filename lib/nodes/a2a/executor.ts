@@ -95,6 +95,19 @@ export const a2aExecutor: Executor<A2aConfig> = {
     return settle(ctx, outcome, false);
   },
 
+  /** The run ended while the agent's question waited: the remote task is cancelled (tasks/cancel). */
+  async abandon({ workspaceId, config, approval, services, signal }) {
+    const payload = isObject(approval?.payload) ? approval.payload : {};
+    if (!services.a2a || typeof payload.taskId !== "string") return;
+    await services.a2a.cancel({
+      workspaceId,
+      cardUrl: config.agentCardUrl,
+      credential: config.credential,
+      taskId: payload.taskId,
+      signal,
+    });
+  },
+
   async resume(ctx, wake: Wake) {
     if (wake.kind !== "approval")
       throw new NonRetryableError(`"${ctx.nodeName}" was woken by something other than its question.`);

@@ -122,7 +122,8 @@ export const agentDefinition = defineNode({
   category: "ai",
   docs: [
     "Runs one agent turn loop with `model` (`simulated` or `provider:model`), `instructions` and `prompt` (a template),",
-    "for at most `maxTurns` model turns, with the MCP `tools` it may call (`server` + `tool`; the simulated model calls none).",
+    "for at most `maxTurns` model turns, with the MCP `tools` it may call (`server` + `tool`; the simulated model calls those in `simulate.toolCalls`).",
+    "A call of a tool marked as needing approval waits for a person first (each call its own approval, in order); the loop then goes on where it stopped (docs/interop.md).",
     "`temperature` and `maxOutputTokens` tune the model (provider defaults when unset).",
     "`outputSchema` asks for structured output (checked with JSON Schema). `writes` copies facts into `vars`",
     "(templates that can use `output`). With `routing: choose` the agent hands off along exactly one outgoing",
@@ -172,6 +173,7 @@ export const agentDefinition = defineNode({
     },
     multilineFields: ["instructions", "prompt"],
     choiceFields: { model: "models", tools: "mcp-tools" },
+    fieldEditors: { writes: "keyValue" },
     writesVars: (c) => (c.writes && typeof c.writes === "object" ? Object.keys(c.writes) : []),
   },
 });

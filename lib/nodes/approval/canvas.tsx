@@ -7,7 +7,12 @@ export const canvas = defineNodeVisual({
     const facts: string[] = [];
     if (c.title) facts.push(str(c.title, 40));
     const a = (c.assignees ?? {}) as { roles?: string[]; users?: string[] };
-    const who = [...(a.roles ?? []).map((r) => `${r}s`), ...(a.users ?? [])];
+    // users are ids: count them rather than show ids
+    const people = (a.users ?? []).length;
+    const who = [
+      ...(a.roles ?? []).map((r) => `${r}s`),
+      ...(people ? [people === 1 ? "1 person" : `${people} people`] : []),
+    ];
     facts.push(who.length ? `Asks: ${who.join(", ")}` : "Asks: admins");
     if (c.timeoutMs) facts.push(`Deadline ${duration(c.timeoutMs)}, then ${String(c.onTimeout ?? "reject")}`);
     else facts.push("No deadline");

@@ -6,7 +6,10 @@ export const approvalConfigSchema = z
   .object({
     title: z.string().min(1).max(500).describe("What to decide (template)."),
     details: z.string().max(20_000).default("").describe("More context for the person (template, Markdown)."),
-    data: z.unknown().optional().describe("The exact data being approved (templates allowed). Default: the run input."),
+    data: z
+      .unknown()
+      .optional()
+      .describe("The exact data being approved (templates allowed). Default: the previous step's output."),
     assignees: assigneesSchema.default({ roles: ["approver"], users: [] }).describe("Roles and users who may decide."),
     allowEdit: z.boolean().default(false).describe("The person may change the data before approving."),
     /** JSON Schema the edited data must match (when allowEdit). */
@@ -51,10 +54,13 @@ export const approvalDefinition = defineNode({
   category: "human",
   docs: [
     "Creates an approval in the inbox with `title` and `details` (templates) for the `assignees` (roles and users),",
-    "showing `data` (default: the run input). With `allowEdit` the person may change the data; it must match `editSchema`.",
+    "showing `data` (default: the previous step's output — an approval before it passes on its approved data — or the",
+    "run input right after the trigger). With `allowEdit` the person may change the data; it must match `editSchema`.",
     "Every wait has a deadline: `timeoutMs` (default 7 days) or `null` for none. When it passes, `onTimeout` rejects,",
-    "approves, or escalates along `escalateTo`. Outcomes: `approved`, `rejected`. Output:",
-    "`{ decision, comment, decidedBy, data }` where `data` is the edited data when edited.",
+    "approves, or escalates along `escalateTo`. Outcomes: `approved`, `rejected`; a rejection whose `rejected`",
+    "outcome has no edge fails the run with the code `approval_rejected` (the checklist warns about it). Output:",
+    "`{ decision, comment, decidedBy, data }` where `data` is the edited data when edited; later steps that default",
+    "to the previous step's output take `data`.",
   ].join(" "),
   configVersion: 1,
   migrations: [],
@@ -79,6 +85,9 @@ export const approvalDefinition = defineNode({
     return out;
   },
   atMostOnce: false,
+  // what an end node or another approval right after this one takes by default: the approved data
+  passOn: (output) =>
+    output && typeof output === "object" && "data" in output ? (output as { data: unknown }).data : output,
   jsonSchemas: (c) => (c.editSchema ? [{ path: "editSchema", schema: c.editSchema }] : []),
   sideEffects: true,
   defaultMaxAttempts: 1,
@@ -87,10 +96,23 @@ export const approvalDefinition = defineNode({
     fieldLabels: {
       allowEdit: "Let the person edit the data",
       editSchema: "Edit JSON Schema",
-      timeoutMs: "Deadline (ms)",
+      data: "Data to approve",
+      assignees: "Who decides",
+      timeoutMs: "Deadline",
       onTimeout: "When the deadline passes",
       escalateTo: "Escalate to",
     },
     multilineFields: ["details"],
+    fieldEditors: { assignees: "assignees", timeoutMs: "duration", escalateTo: "escalation" },
+    // the edit schema only matters when editing is allowed; the chain only when escalating
+    shownFields: (c) =>
+      ["title", "details", "data", "assignees", "allowEdit", "timeoutMs", "onTimeout"].concat(
+        c.allowEdit === true ? ["editSchema"] : [],
+        c.onTimeout === "escalate" ? ["escalateTo"] : [],
+      ),
+    outcomesToConnect: {
+      rejected:
+        'Nothing follows "rejected": if someone rejects, the run stops here and ends as failed. Connect "rejected" to the step that should happen then (an End step, a message…).',
+    },
   },
 });

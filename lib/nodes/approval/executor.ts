@@ -1,4 +1,5 @@
-import type { Executor, StepDone } from "@/lib/contracts/node";
+import { ApprovalRejectedError } from "@/lib/contracts/errors";
+import type { ExecContext, Executor, StepDone } from "@/lib/contracts/node";
 import type { ApprovalRecord } from "@/lib/contracts/ports";
 import type { ApprovalConfig } from "./definition";
 
@@ -30,7 +31,8 @@ export const approvalExecutor: Executor<ApprovalConfig> = {
     const c = ctx.config;
     const title = asText(await ctx.render(c.title)).slice(0, 500);
     const details = asText(await ctx.render(c.details)).slice(0, 20_000);
-    const payload = c.data === undefined ? ctx.data.input : await ctx.render(c.data);
+    // Without `data`: what the step before produced (an agent's draft), not the run input.
+    const payload = c.data === undefined ? previousData(ctx) : await ctx.render(c.data);
     return {
       kind: "wait",
       input: { title },
@@ -48,8 +50,23 @@ export const approvalExecutor: Executor<ApprovalConfig> = {
       },
     };
   },
-  async resume(_ctx, wake) {
+  async resume(ctx, wake) {
     if (wake.kind !== "approval") throw new Error("approval node woken without an approval");
-    return approvalOutcome(wake.approval);
+    const done = approvalOutcome(wake.approval);
+    // A rejection with nowhere to go ends the run as failed, saying why — not as "succeeded".
+    if (done.outcome === "rejected" && !ctx.connectedOutcomes.has("rejected")) throw rejectedError(ctx, done);
+    return done;
   },
 };
+
+function previousData(ctx: ExecContext<ApprovalConfig>): unknown {
+  const previous = ctx.previous();
+  return previous ? previous.output : ctx.data.input;
+}
+
+function rejectedError(ctx: ExecContext<ApprovalConfig>, done: StepDone): ApprovalRejectedError {
+  const out = done.output as { comment: string | null; via: string; decidedBy: string | null };
+  const who = out.via === "timeout" || out.via === "system" ? "when its deadline passed" : "by a person";
+  const why = out.comment ? `: ${out.comment}` : ".";
+  return new ApprovalRejectedError(`"${ctx.nodeName}" was rejected ${who}${why}`, { data: { ...out } });
+}

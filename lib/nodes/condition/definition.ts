@@ -55,5 +55,6 @@ export const conditionDefinition = defineNode({
       return { outcomes: [...cases.map((k) => String(k.handle ?? "")).filter(Boolean), fallback], primary: fallback };
     },
     expressionFields: { cases: "expression" },
+    fieldEditors: { cases: "cases" },
   },
 });

@@ -7,6 +7,6 @@ export const canvas = defineNodeVisual({
     const out = c.output;
     if (out && typeof out === "object" && !Array.isArray(out))
       return [`Output: ${str(Object.keys(out).join(", "), 36)}`];
-    return [out === undefined ? "Ends the run" : `Output: ${str(out, 36)}`];
+    return [out === undefined ? "Output: the previous step's result" : `Output: ${str(out, 36)}`];
   },
 });

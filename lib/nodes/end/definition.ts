@@ -3,7 +3,10 @@ import { defineNode } from "@/lib/contracts/node-definition";
 
 export const endConfigSchema = z
   .object({
-    output: z.unknown().optional().describe("The run's output (a template object or value). Default: the run input."),
+    output: z
+      .unknown()
+      .optional()
+      .describe("The run's output (a template object or value). Default: the previous step's output."),
   })
   .strict();
 
@@ -15,11 +18,15 @@ export const endDefinition = defineNode({
   description: "Sets the run's output.",
   icon: "flag",
   category: "flow",
-  docs: "Renders `output` (templates allowed, any JSON) and makes it the run's output. When several end nodes run, the last one to finish wins. Other branches still finish.",
+  docs: [
+    "Renders `output` (templates allowed, any JSON) and makes it the run's output. Without `output` the run's output is",
+    "what the step before produced (after an approval: the approved, possibly edited, data). When several end nodes",
+    "run, the last one to finish wins. Other branches still finish.",
+  ].join(" "),
   configVersion: 1,
   migrations: [],
   configSchema: endConfigSchema,
-  defaults: { output: "{{ input }}" },
+  defaults: {},
   outcomes: () => [],
   primaryOutcome: () => null,
   canBranch: () => false,

@@ -11,7 +11,7 @@ describe("end", () => {
     expect(result.output).toEqual({ id: "x1", ok: true, list: ["x1!"] });
   });
 
-  it("without output the run output is null", async () => {
-    expect((await runSingle("end", {}, { a: 1 })).result.output).toBeNull();
+  it("without output the run output is the previous step's (here the trigger's: the run input)", async () => {
+    expect((await runSingle("end", {}, { a: 1 })).result.output).toEqual({ a: 1 });
   });
 });

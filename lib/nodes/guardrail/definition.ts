@@ -114,5 +114,8 @@ export const guardrailDefinition = defineNode({
   sideEffects: false,
   defaultMaxAttempts: 1,
   canWait: true,
-  editor: { fieldLabels: { onFail: "When a check fails", timeoutMs: "Deadline (ms)" } },
+  editor: {
+    fieldLabels: { onFail: "When a check fails", timeoutMs: "Deadline", assignees: "Who decides" },
+    fieldEditors: { checks: "checks", assignees: "assignees", timeoutMs: "duration" },
+  },
 });

@@ -8,6 +8,10 @@ export const httpConfigSchema = z
     headers: z
       .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be a valid header name"), z.string())
       .default({}),
+    query: z
+      .record(z.string().min(1).max(200), z.string().max(8000))
+      .optional()
+      .describe("Query parameters added to the URL (name → value, templates allowed), encoded for you."),
     body: z
       .unknown()
       .optional()
@@ -48,7 +52,7 @@ export const httpDefinition = defineNode({
   icon: "globe",
   category: "integration",
   docs: [
-    "Sends `method` to `url` with `headers` and `body` (templates). Loopback, private, link-local and cloud-metadata",
+    "Sends `method` to `url` (with the `query` parameters appended, encoded) with `headers` and `body` (templates). Loopback, private, link-local and cloud-metadata",
     "addresses are refused (every DNS answer is checked) unless an administrator allows the host (Settings → Network",
     "egress) or private networks. `credential` names a workspace credential, sent as its kind says (bearer, basic,",
     "header, query) and redacted from everything stored. Responses are limited in size and time. The `Idempotency-Key` header is `runId:nodeId:visit`, the same on every retry and",
@@ -68,11 +72,16 @@ export const httpDefinition = defineNode({
       { path: "url", kind: "template", value: c.url },
       { path: "headers", kind: "template", value: c.headers },
     ];
+    if (c.query !== undefined) out.push({ path: "query", kind: "template", value: c.query });
     if (c.body !== undefined) out.push({ path: "body", kind: "template", value: c.body });
     return out;
   },
   atMostOnce: false,
   sideEffects: true,
   defaultMaxAttempts: 1,
-  editor: { fieldLabels: { url: "URL" } },
+  editor: {
+    fieldLabels: { url: "URL", query: "Query parameters" },
+    fieldEditors: { headers: "keyValue", query: "keyValue" },
+    choiceFields: { credential: "credentials" },
+  },
 });

@@ -64,11 +64,25 @@ export function applyCredential(
   return { url, header: "authorization" };
 }
 
+/** The URL with `query` (rendered name → value rows) appended, each pair encoded. */
+function withQuery(url: string, query: unknown): string {
+  if (!query || typeof query !== "object" || Object.keys(query).length === 0) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new NonRetryableError(`"${url.slice(0, 200)}" is not a valid URL.`);
+  }
+  for (const [name, value] of Object.entries(query as Record<string, unknown>))
+    parsed.searchParams.append(name, typeof value === "string" ? value : JSON.stringify(value));
+  return parsed.toString();
+}
+
 export const httpExecutor: Executor<HttpConfig> = {
   async run(ctx) {
     const c = ctx.config;
     const { settings, http, credentials, clock } = ctx.services;
-    const url = String(await ctx.render(c.url));
+    const url = withQuery(String(await ctx.render(c.url)), c.query ? await ctx.render(c.query) : undefined);
     const rendered = (await ctx.render(c.headers)) as Record<string, unknown>;
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(rendered))

@@ -2,7 +2,9 @@
 // generates (z.toJSONSchema, input side so defaults are optional). The same zod schema then
 // validates what the form produces, so the form and the engine can never disagree.
 import { z } from "zod";
+import type { FieldEditorKind } from "@/lib/contracts/node-definition";
 import { getNodeDefinition } from "../registry";
+import { plainIssue } from "./messages";
 
 export type FieldKind =
   | "text"
@@ -23,6 +25,8 @@ export interface Field {
   kind: FieldKind;
   options?: string[];
   defaultValue?: unknown;
+  /** A purpose-built control instead of the generic one (the type's `editor.fieldEditors`). */
+  editor?: FieldEditorKind;
 }
 
 type JsonSchema = {
@@ -47,11 +51,20 @@ export function humanize(key: string): string {
 interface FieldHints {
   labels: Readonly<Record<string, string>>;
   multiline: ReadonlySet<string>;
+  editors: Readonly<Record<string, FieldEditorKind>>;
 }
 
 function fieldFor(key: string, s: JsonSchema, required: boolean, hints: FieldHints): Field {
   const label = hints.labels[key] ?? humanize(key);
-  const base = { key, label, description: s.description, required, defaultValue: s.default };
+  const editor = hints.editors[key];
+  const base = {
+    key,
+    label,
+    description: s.description,
+    required,
+    defaultValue: s.default,
+    ...(editor ? { editor } : {}),
+  };
   const variants = s.anyOf ?? s.oneOf;
   if (variants) {
     const types = variants.map((v) => v.type);
@@ -98,24 +111,30 @@ export function fieldsFor(type: string): Field[] {
   const hints: FieldHints = {
     labels: def.editor?.fieldLabels ?? {},
     multiline: new Set(def.editor?.multilineFields ?? []),
+    editors: def.editor?.fieldEditors ?? {},
   };
   const fields = Object.entries(schema.properties ?? {}).map(([k, s]) => fieldFor(k, s, required.has(k), hints));
   cache.set(type, fields);
   return fields;
 }
 
-/** Config errors by top-level field ("" for the config as a whole), from the type's zod schema. */
+/**
+ * Config errors by top-level field ("" for the config as a whole), from the type's zod schema, in
+ * plain words ("Enter a duration like 2 days", "Fill this in") rather than zod's wording.
+ */
 export function configErrors(type: string, config: unknown): Record<string, string[]> {
   const def = getNodeDefinition(type);
   if (!def) return { "": [`Unknown node type "${type}"`] };
   const parsed = def.configSchema.safeParse(config);
   if (parsed.success) return {};
   const out: Record<string, string[]> = {};
+  const editors = def.editor?.fieldEditors ?? {};
   for (const issue of parsed.error.issues) {
     const key = issue.path.length ? String(issue.path[0]) : "";
-    const rest = issue.path.slice(1).map(String).join(".");
+    const message = plainIssue(issue, editors[key]);
+    if (out[key]?.includes(message)) continue;
     out[key] ??= [];
-    out[key].push(rest ? `${rest}: ${issue.message}` : issue.message);
+    out[key].push(message);
   }
   return out;
 }

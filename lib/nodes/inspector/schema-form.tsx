@@ -5,6 +5,7 @@ import { useEffect, useId, useRef, useState } from "react";
 // fields offer the variables available at this point of the workflow.
 import { getNodeDefinition } from "@/lib/nodes/registry";
 import { configErrors, type Field, fieldsFor } from "./fields";
+import { AssigneesPicker, CaseRows, CheckRows, DurationInput, EscalationRows, KeyValueRows } from "./row-editors";
 
 export interface Variable {
   path: string;
@@ -108,7 +109,10 @@ function FieldRow({
     });
   };
 
+  const [asJson, setAsJson] = useState(false);
   let control: React.ReactNode = customControl?.(field, value, onValue, id);
+  if (control === undefined && field.editor && !asJson)
+    control = fieldEditor(field, id, value, onValue, kind === "template" ? variables : []);
   if (control === undefined)
     switch (field.kind) {
       case "select":
@@ -234,15 +238,26 @@ function FieldRow({
       <label htmlFor={id} className="mb-0.5 block text-xs font-medium text-slate-800">
         {field.label}
         {field.required && <span className="text-red-700"> *</span>}
-        {kind && (
+        {kind && !(field.editor && !asJson) && (
           <span className="ml-1 font-normal text-slate-500">
             ({kind === "template" ? "text with {{ }} variables" : "JSONata expression"})
           </span>
         )}
       </label>
+      {field.editor && field.editor !== "duration" && (
+        <button
+          type="button"
+          className="float-right -mt-5 text-[11px] text-blue-700 underline"
+          aria-pressed={asJson}
+          aria-label={`Edit ${field.label} as JSON`}
+          onClick={() => setAsJson(!asJson)}
+        >
+          {asJson ? "Back to the form" : "Edit as JSON"}
+        </button>
+      )}
       {control}
       {field.description && <p className="mt-0.5 text-[11px] text-slate-500">{field.description}</p>}
-      {kind && variables.length > 0 && field.kind !== "json" && (
+      {kind && variables.length > 0 && field.kind !== "json" && !field.editor && (
         <details className="mt-1 text-[11px]">
           <summary className="cursor-pointer text-blue-700">Insert a variable</summary>
           <ul className="mt-1 flex flex-wrap gap-1" aria-label={`Variables for ${field.label}`}>
@@ -268,6 +283,58 @@ function FieldRow({
       )}
     </div>
   );
+}
+
+/** The purpose-built control of a field (definitions' `editor.fieldEditors`). */
+function fieldEditor(
+  field: Field,
+  id: string,
+  value: unknown,
+  onValue: (v: unknown) => void,
+  variables: Variable[],
+): React.ReactNode {
+  switch (field.editor) {
+    case "duration":
+      return (
+        <DurationInput
+          id={id}
+          value={value}
+          onValue={onValue}
+          nullable={field.kind === "nullableNumber"}
+          defaultValue={field.defaultValue}
+        />
+      );
+    case "keyValue":
+      return (
+        <KeyValueRows
+          id={id}
+          value={value}
+          onValue={onValue}
+          label={
+            field.key === "headers"
+              ? "header"
+              : field.key === "query"
+                ? "parameter"
+                : field.key === "vars" || field.key === "writes"
+                  ? "variable"
+                  : "row"
+          }
+          variables={variables}
+        />
+      );
+    case "cases":
+      return <CaseRows id={id} value={value} onValue={onValue} />;
+    case "checks":
+      return <CheckRows id={id} value={value} onValue={onValue} />;
+    case "assignees":
+      return (
+        <AssigneesPicker id={id} value={value} onValue={onValue} defaultValue={field.defaultValue} name={field.label} />
+      );
+    case "escalation":
+      return <EscalationRows id={id} value={value} onValue={onValue} />;
+    default:
+      return undefined;
+  }
 }
 
 function showJson(v: unknown, allowText: boolean): string {

@@ -30,5 +30,8 @@ export const setDefinition = defineNode({
   atMostOnce: false,
   sideEffects: false,
   defaultMaxAttempts: 1,
-  editor: { writesVars: (c) => (c.vars && typeof c.vars === "object" ? Object.keys(c.vars) : []) },
+  editor: {
+    writesVars: (c) => (c.vars && typeof c.vars === "object" ? Object.keys(c.vars) : []),
+    fieldEditors: { vars: "keyValue" },
+  },
 });

@@ -59,6 +59,15 @@ export const triggerConfigSchema = z
       .max(120)
       .optional()
       .describe("webhook: with `with_output`, how long to wait before answering with the run id (default 30)."),
+    rateLimitPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe(
+        "webhook: requests a minute this webhook accepts, per web server (default SWITCHBOARD_WEBHOOK_RATE_LIMIT, 300); more answer 429 with Retry-After.",
+      ),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -93,7 +102,7 @@ export const triggerDefinition = defineNode({
   description: "Where the run starts; its output is the run input.",
   icon: "play",
   category: "trigger",
-  docs: "Every workflow has exactly one trigger. `kind` is `manual` (started by a person, the CLI or the API), `webhook` (a production URL per published workflow; optional Standard Webhooks signature with `secret`, `toleranceSeconds`; `maxBodyKb`; `respond`: `at_once` or `with_output` within `waitSeconds`), `schedule` (`cron`, `timezone`, `missed`: `skip` or `run_once`) or `chat` (the editor's chat panel starts a run per message with `{ messages }` as input). The trigger's output is the run input.",
+  docs: "Every workflow has exactly one trigger. `kind` is `manual` (started by a person, the CLI or the API), `webhook` (a production URL per published workflow; optional Standard Webhooks signature with `secret`, `toleranceSeconds`; `maxBodyKb`; `respond`: `at_once` or `with_output` within `waitSeconds`; `rateLimitPerMinute`), `schedule` (`cron`, `timezone`, `missed`: `skip` or `run_once`) or `chat` (the editor's chat panel starts a run per message with `{ messages }` as input). The trigger's output is the run input.",
   configVersion: 1,
   migrations: [],
   configSchema: triggerConfigSchema,
@@ -110,7 +119,9 @@ export const triggerDefinition = defineNode({
     shownFields: (c) => [
       "kind",
       ...(c.kind === "schedule" ? ["cron", "timezone", "missed"] : []),
-      ...(c.kind === "webhook" ? ["secret", "toleranceSeconds", "maxBodyKb", "respond", "waitSeconds"] : []),
+      ...(c.kind === "webhook"
+        ? ["secret", "toleranceSeconds", "maxBodyKb", "respond", "waitSeconds", "rateLimitPerMinute"]
+        : []),
     ],
     fieldLabels: {
       kind: "Starts when",
@@ -122,6 +133,7 @@ export const triggerDefinition = defineNode({
       maxBodyKb: "Max body (KB)",
       respond: "Answer",
       waitSeconds: "Wait for output (s)",
+      rateLimitPerMinute: "Rate limit (requests/min)",
     },
   },
 });

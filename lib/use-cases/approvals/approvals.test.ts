@@ -260,6 +260,27 @@ describe.each(TEST_DATABASES)("approvals service on $name", ({ open }) => {
     expect(await getApprovalDetail(db, "other-ws", approval.id)).toBeNull();
   });
 
+  it("names the steps as the run's workflow version does (ids only for steps without a name)", async () => {
+    const { approval } = await seedPendingApproval(db, fx);
+    const run = await db.prisma.run.findFirstOrThrow({ where: { id: approval.runId } });
+    await db.prisma.workflowVersion.update({
+      where: { id: run.workflowVersionId },
+      data: {
+        document: {
+          format: "switchboard.workflow/v1",
+          name: "Refunds",
+          nodes: [
+            { id: "triage", type: "agent", name: "Triage the request", config: {} },
+            { id: "billing", type: "agent", config: {} },
+          ],
+          edges: [],
+        },
+      },
+    });
+    const detail = await getApprovalDetail(db, fx.workspaceId, approval.id);
+    expect(detail?.stepNames).toEqual({ triage: "Triage the request" });
+  });
+
   it("records timeouts in the audit trail once per outcome", async () => {
     const { approval } = await seedPendingApproval(db, fx, { onTimeout: "reject" });
     await seedApprovalOutcome(db, approval.id, { status: "rejected" });

@@ -4,6 +4,7 @@ import type { Actor } from "@/lib/auth/policy";
 import { AppError, type Issue } from "@/lib/contracts/app-errors";
 import { type ApprovalRow, deciderLabels, getApprovalRow, parseAssignees } from "@/lib/db/approvals";
 import type { Db } from "@/lib/db/client";
+import { apiKeyCreatorId, runOriginators, workspaceSeparationOfDuties } from "@/lib/db/separation";
 
 export function actorLabel(actor: Actor): string {
   return actor.email || actor.name || actor.userId;
@@ -70,4 +71,27 @@ export async function alreadyDecided(db: Db, row: ApprovalRow | null, cause?: un
       ? "This approval was cancelled (its run ended) and can no longer be decided."
       : `Already decided: ${who} ${what}${when}.`;
   return new AppError("conflict:approval", { message, cause });
+}
+
+/**
+ * Why separation of duties keeps this actor from deciding the approval, or null when it does not
+ * (the setting is off, or they neither started the run nor published its version).
+ */
+export async function separationOfDutiesBlock(
+  db: Db,
+  actor: Pick<Actor, "userId">,
+  row: Pick<ApprovalRow, "workspaceId" | "runId">,
+): Promise<string | null> {
+  if (!(await workspaceSeparationOfDuties(db, row.workspaceId))) return null;
+  const { startedBy, publishedBy } = await runOriginators(db, row.workspaceId, row.runId);
+  // An API key decides on behalf of the member who created it.
+  const person = actor.userId.startsWith("apikey:")
+    ? await apiKeyCreatorId(db, row.workspaceId, actor.userId.slice("apikey:".length))
+    : actor.userId;
+  const rule = "This workspace requires separation of duties";
+  if (person && startedBy.has(person))
+    return `${rule}: you started this run, so someone else must decide its approvals.`;
+  if (person && publishedBy.has(person))
+    return `${rule}: you published the workflow version this run uses, so someone else must decide its approvals.`;
+  return null;
 }

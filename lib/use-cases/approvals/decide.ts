@@ -21,6 +21,7 @@ import {
   loadForActor,
   notPendingError,
   policyResource,
+  separationOfDutiesBlock,
 } from "./common";
 import type { ApprovalDeps, DecisionOutcome } from "./deps";
 
@@ -68,6 +69,9 @@ export async function decideApproval(deps: ApprovalDeps, actor: Actor, raw: Deci
     });
   }
   if (row.status !== "pending") throw await alreadyDecided(deps.db, row);
+  // Separation of duties (workspace setting): not the run's starter, nor its version's publisher.
+  const separation = await separationOfDutiesBlock(deps.db, actor, row);
+  if (separation) throw new AppError("forbidden:approval", { message: separation });
   // The engine's own validation, before the engine is asked: a refused edit changes nothing.
   const issues = decisionIssues(row, input);
   if (issues.length > 0) throw invalidApproval(issues);

@@ -2,14 +2,13 @@
 // carried on like any run (in this process or by the workers), followed through the run's event
 // log until it ends or waits for a person. A caller that stops waiting does not stop the run.
 import type { Actor } from "@/lib/auth/policy";
-import { can } from "@/lib/auth/policy";
 import { AppError } from "@/lib/contracts/app-errors";
 import { isInputValidationError, type SerializedError } from "@/lib/contracts/errors";
 import type { RunStatus, RunStore } from "@/lib/contracts/ports";
-import { recordAudit } from "@/lib/db/audit";
 import type { Db } from "@/lib/db/client";
 import type { ExposedWorkflow, Exposure } from "@/lib/db/interop";
 import type { Engine } from "@/lib/engine/types";
+import { startCallerOf, startWorkflowRun } from "../runs/start";
 
 export interface InteropRunDeps {
   db: Db;
@@ -49,20 +48,25 @@ export async function startOfferedRun(
   via: Exposure,
   context: { taskId?: string } = {},
 ): Promise<{ runId: string }> {
-  if (workflow.workspaceId !== actor.workspaceId || !can(actor, "run.start", { workspaceId: workflow.workspaceId }))
+  if (workflow.workspaceId !== actor.workspaceId)
     throw new AppError("forbidden:run", { message: "This API key's role cannot start runs." });
-  let runId: string;
   try {
-    ({ runId } = await deps.engine.startRun(
-      {
-        document: workflow.document,
-        workspaceId: workflow.workspaceId,
+    const { runId } = await startWorkflowRun(deps, startCallerOf(actor), {
+      trigger: via,
+      source: {
+        kind: "version",
         workflowId: workflow.id,
         workflowVersionId: workflow.versionId,
+        version: workflow.version,
+        document: workflow.document,
       },
-      input ?? {},
-      { trigger: via, startedById: null, ...(context.taskId ? { runId: context.taskId } : {}) },
-    ));
+      input,
+      ...(context.taskId ? { runId: context.taskId } : {}),
+      triggerData: { via },
+      summary: ({ runId }) =>
+        `Started run ${runId} of “${workflow.name}” (version ${workflow.version}) over ${via === "mcp" ? "MCP" : "A2A"}`,
+    });
+    return { runId };
   } catch (error) {
     if (isInputValidationError(error))
       throw new AppError("invalid:input", {
@@ -75,17 +79,6 @@ export async function startOfferedRun(
       });
     throw error;
   }
-  await recordAudit(deps.db, {
-    workspaceId: workflow.workspaceId,
-    actor,
-    action: "run.started",
-    targetType: "run",
-    targetId: runId,
-    summary: `Started run ${runId} of “${workflow.name}” (version ${workflow.version}) over ${via === "mcp" ? "MCP" : "A2A"}`,
-    data: { workflowId: workflow.id, version: workflow.version, via },
-  });
-  deps.dispatcher.carryOn(runId);
-  return { runId };
 }
 
 export async function runSnapshot(deps: Pick<InteropRunDeps, "store">, runId: string): Promise<RunSnapshot | null> {

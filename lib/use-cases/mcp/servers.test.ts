@@ -53,6 +53,20 @@ describe("MCP servers of a workspace", () => {
         credential: "missing",
       }),
     ).rejects.toMatchObject({ fieldErrors: [{ path: "credential", message: "does not exist in this workspace" }] });
+    // a stdio server's environment: variable names pinned, each from an existing credential
+    const stdio = { name: "x", transport: "stdio", command: "node" };
+    await expect(
+      addServer(deps(), fx.users.editor, { ...stdio, env: { CRM_TOKEN: "crm-token" } }),
+    ).rejects.toMatchObject({ code: "forbidden:mcpserver" });
+    await expect(addServer(deps(), fx.users.admin, { ...stdio, env: { CRM_TOKEN: "missing" } })).rejects.toMatchObject({
+      fieldErrors: [{ path: "env.CRM_TOKEN", message: "does not exist in this workspace" }],
+    });
+    for (const name of ["NODE_OPTIONS", "LD_PRELOAD", "PATH", "BAD-NAME"])
+      await expect(addServer(deps(), fx.users.admin, { ...stdio, env: { [name]: "crm-token" } })).rejects.toMatchObject(
+        {
+          code: "invalid:mcpserver",
+        },
+      );
     expect(await listServers(db, fx.users.admin)).toEqual([]);
   });
 

@@ -37,6 +37,8 @@ export interface McpServerView {
   /** URL, or the command line */
   target: string;
   credential: string | null;
+  /** stdio: environment variable → credential name (names only; the values stay in the vault) */
+  env: Record<string, string>;
   approvalTools: string[];
   tools:
     | { name: string; description?: string; inputSchema: Record<string, unknown>; requiresApproval: boolean }[]
@@ -52,6 +54,7 @@ export function mcpServerView(r: McpServerRecord): McpServerView {
     transport: r.transport,
     target: describeMcpServer(r),
     credential: r.credential,
+    env: r.env,
     approvalTools: r.approvalTools,
     tools: r.tools?.map((t) => ({ ...t, requiresApproval: all || r.approvalTools.includes(t.name) })) ?? null,
     discoveryError: r.discoveryError,
@@ -97,6 +100,13 @@ export async function addServer(
         fieldErrors: [{ path: "credential", message: "does not exist in this workspace" }],
       });
   }
+  if (config.transport === "stdio")
+    for (const [name, credential] of Object.entries(config.env))
+      if (!(await credentialExists(deps.db, actor.workspaceId, credential)))
+        throw new AppError("invalid:mcpserver", {
+          message: `There is no credential "${credential}" in this workspace (for the variable ${name}).`,
+          fieldErrors: [{ path: `env.${name}`, message: "does not exist in this workspace" }],
+        });
   const record = await transaction(deps.db, async (tx) => {
     const created = await insertMcpServer(tx, actor.workspaceId, config, actor.via === "session" ? actor.userId : null);
     await recordAudit(tx, {
@@ -113,6 +123,7 @@ export async function addServer(
         credential: created.credential,
         command: created.command,
         args: created.args,
+        env: created.env,
         approvalTools: created.approvalTools,
       },
     });

@@ -110,6 +110,8 @@ export interface Platform {
 }
 
 const DEFAULT_MAX_AGE_MS = 1000;
+/** How long a provider key revealed for a call is reused by the next calls (ms). */
+const KEY_REVEAL_MS = 60_000;
 
 /** A stored provider row as the gateway's config (null when it no longer parses). */
 export function providerConfigOf(row: ModelProviderRow): ProviderConfig | null {
@@ -272,6 +274,7 @@ export function createPlatform(options: PlatformOptions): Platform {
       allowPrivateNetwork: options.allowPrivateNetwork,
       allowHosts: [...installationHosts, ...s.allowHosts],
     };
+    const keys = new Map<string, { value: string; at: number }>();
     s.gateway = createProviderGateway({
       providers: s.configs,
       prices: s.prices,
@@ -280,8 +283,18 @@ export function createPlatform(options: PlatformOptions): Platform {
       now: () => clock.now(),
       fetchFor: () => createEgressFetch(policy),
       revealSecret: async (name) => {
+        // A provider's key is opened (a read and an AES-GCM open) once per minute, not per call:
+        // the gateway lives as long as this configuration revision, and replacing or removing a
+        // credential bumps the revision. Re-revealing each minute keeps lastUsedAt as fresh as
+        // the store writes it (at most once a minute).
+        const now = clock.now().getTime();
+        const hit = keys.get(name);
+        if (hit && now - hit.at < KEY_REVEAL_MS) return hit.value;
         const value = await credentials().revealForUse(s.workspaceId, name);
-        if (value) addSecret(s.workspaceId, value);
+        if (value) {
+          addSecret(s.workspaceId, value);
+          keys.set(name, { value, at: now });
+        } else keys.delete(name);
         return value;
       },
     });
@@ -305,6 +318,9 @@ export function createPlatform(options: PlatformOptions): Platform {
       const s = workspaceId ? cache.get(workspaceId) : undefined;
       return (s ? s.prices : fallbackPrices).price(model);
     },
+    async ready(workspaceId) {
+      await snapshot(workspaceId);
+    },
   };
 
   const credentialResolver: CredentialResolver = {
@@ -327,6 +343,13 @@ export function createPlatform(options: PlatformOptions): Platform {
     redact(workspaceId, value) {
       const r = cache.get(workspaceId)?.redactor;
       return r && r.size > 0 ? r.redact(value) : value;
+    },
+    redactDelta(workspaceId, pending, text) {
+      const r = cache.get(workspaceId)?.redactor;
+      return r && r.size > 0 ? r.redactChunk(pending, text) : { text: pending + text, pending: "" };
+    },
+    addSecrets(workspaceId, values) {
+      for (const v of values) addSecret(workspaceId, v);
     },
   };
 

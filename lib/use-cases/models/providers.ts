@@ -70,9 +70,19 @@ export const updateProviderSchema = z
     baseUrl: baseUrlSchema.nullable().optional(),
     /** a new key (replaces the value of the provider's credential) */
     apiKey: z.string().min(1, "must not be empty").max(10_000).optional(),
+    /** or an existing credential to use from now on (its value is not touched) */
+    credential: credentialNameSchema.optional(),
     api: z.enum(["responses", "chat"]).nullable().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.apiKey && c.credential)
+      ctx.addIssue({
+        code: "custom",
+        path: ["credential"],
+        message: "give either an API key or a credential, not both",
+      });
+  });
 export type UpdateProviderInput = z.input<typeof updateProviderSchema>;
 
 /** The credential a provider's own key is stored under. */
@@ -193,6 +203,14 @@ export async function updateProvider(
       });
     const credentials = platform.credentialsIn(tx);
     let credential = current.credential;
+    if (input.credential) {
+      if (!(await credentials.get(workspaceId, input.credential)))
+        throw new AppError("invalid:provider", {
+          message: `There is no credential named "${input.credential}".`,
+          fieldErrors: [{ path: "credential", message: "does not exist" }],
+        });
+      credential = input.credential;
+    }
     if (input.apiKey) {
       credential ??= providerCredentialName(current.name);
       if (await credentials.get(workspaceId, credential))
@@ -212,6 +230,7 @@ export async function updateProvider(
     const changed = [
       input.baseUrl !== undefined && input.baseUrl !== current.baseUrl ? "base URL" : null,
       input.apiKey ? "API key" : null,
+      credential !== current.credential ? `credential ${credential}` : null,
       input.api !== undefined && input.api !== current.api ? "API" : null,
     ].filter(Boolean);
     await recordAudit(tx, {
@@ -221,7 +240,13 @@ export async function updateProvider(
       targetType: "provider",
       targetId: after.id,
       summary: `Changed the model provider “${after.name}”${changed.length ? ` (${changed.join(", ")})` : ""}`,
-      data: { name: after.name, baseUrl: after.baseUrl, api: after.api, keyReplaced: Boolean(input.apiKey) },
+      data: {
+        name: after.name,
+        baseUrl: after.baseUrl,
+        api: after.api,
+        credential: after.credential,
+        keyReplaced: Boolean(input.apiKey),
+      },
     });
   });
   platform.invalidate(workspaceId);

@@ -15,7 +15,9 @@ import type { Engine } from "@/lib/engine/types";
 import type { Dispatcher } from "@/lib/runtime/dispatch";
 import { personId, scopeOf } from "../scope";
 import { pinDraftForRun } from "../workflows/workflows";
+import { admitRunStart } from "./limits";
 import { RerunRefusedError, rerun } from "./rerun";
+import { startCallerOf, startWorkflowRun } from "./start";
 
 /** What the run use cases need: the database, and the process's engine and run store (a Host has all three). */
 export interface RunDeps {
@@ -42,31 +44,24 @@ function carryOn(deps: RunDeps, runId: string) {
 
 /**
  * Starts a run of the workflow's draft, pinned to an immutable version of it (refused while the
- * draft has problems), and executes it in the background: returns the run id at once.
+ * draft has problems), and executes it in the background: returns the run id at once. Goes
+ * through the one start path (./start.ts): admission, audit, dispatch.
  */
 export async function startRunFromEditor(
   deps: RunDeps,
   actor: Actor,
   input: { workflowId: string; input: unknown; trigger?: "manual" | "chat" },
 ): Promise<{ runId: string; version: number; newVersion: boolean }> {
-  const pinned = await pinDraftForRun(deps.db, scopeOf(actor), input.workflowId);
-  const { runId } = await deps.engine.startRun(
-    {
-      document: pinned.document,
-      workspaceId: actor.workspaceId,
+  const started = await startWorkflowRun(deps, startCallerOf(actor), {
+    trigger: input.trigger ?? "manual",
+    source: {
+      kind: "draft",
       workflowId: input.workflowId,
-      workflowVersionId: pinned.versionId,
+      pin: () => pinDraftForRun(deps.db, scopeOf(actor), input.workflowId),
     },
-    input.input ?? {},
-    { trigger: input.trigger ?? "manual", startedById: actor.userId },
-  );
-  // Execute in the background: the editor follows the run over SSE.
-  if (deps.dispatcher) deps.dispatcher.carryOn(runId);
-  else
-    void deps.engine.runUntilPauseOrEnd(runId).catch((error: unknown) => {
-      console.error(`[switchboard] run ${runId} stopped with an error`, error);
-    });
-  return { runId, version: pinned.version, newVersion: pinned.created };
+    input: input.input,
+  });
+  return { runId: started.runId, version: started.version, newVersion: started.newVersion ?? false };
 }
 
 /** Cancels an unfinished run of the actor's workspace (conflict when it already ended), audited. */
@@ -92,6 +87,7 @@ export async function cancelRun(deps: RunDeps, actor: Actor, runId: string): Pro
 /** A new run that reuses the failed run's completed steps and runs again from the failed ones. */
 export async function retryRun(deps: RunDeps, actor: Actor, runId: string): Promise<{ runId: string; reused: number }> {
   await ownRun(deps.db, actor, runId);
+  await admitRunStart(deps.db, actor.workspaceId, actor);
   let created: Awaited<ReturnType<RunDeps["engine"]["retryFromFailed"]>>;
   try {
     created = await deps.engine.retryFromFailed(runId, {
@@ -125,6 +121,7 @@ export async function rerunRun(
   version: "same" | "latest",
 ): Promise<{ runId: string }> {
   await ownRun(deps.db, actor, runId);
+  await admitRunStart(deps.db, actor.workspaceId, actor);
   let started: { runId: string };
   try {
     started = await rerun(

@@ -1,4 +1,6 @@
 // Settings use cases: the workspace (name, run history retention), its members and its API keys.
+export * from "./account";
 export * from "./api-keys";
+export * from "./invitations";
 export * from "./members";
 export * from "./workspace";

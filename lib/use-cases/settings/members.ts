@@ -1,38 +1,13 @@
-// Members of a workspace: add (a new email gets a one-time password, shown once), change role,
-// remove. The last admin can be neither demoted nor removed (lib/db/users.ts checks it in a
+// Members of a workspace: change role, remove (their sessions end). New members are invited
+// (./invitations.ts). The last admin can be neither demoted nor removed (lib/db/users.ts checks it in a
 // serializable transaction); each change and its audit entry commit together.
 
-import { generatePassword, hashPassword } from "@/lib/auth/password";
 import type { Actor } from "@/lib/auth/policy";
 import type { Role } from "@/lib/auth/roles";
 import { recordAudit } from "@/lib/db/audit";
 import type { Db } from "@/lib/db/client";
-import { transaction } from "@/lib/db/tx";
-import { addMember as addMemberRow, changeMemberRole, removeMember as removeMemberRow } from "@/lib/db/users";
-
-export async function addMember(
-  db: Db,
-  actor: Actor,
-  input: { email: string; name: string; role: Role },
-): Promise<{ email: string; role: Role; password: string | null }> {
-  const password = generatePassword();
-  const passwordHash = await hashPassword(password);
-  const { member, createdUser } = await transaction(db, async (tx) => {
-    const added = await addMemberRow(tx, { workspaceId: actor.workspaceId, ...input, passwordHash });
-    await recordAudit(tx, {
-      workspaceId: actor.workspaceId,
-      actor,
-      action: "member.added",
-      targetType: "member",
-      targetId: added.member.userId,
-      summary: `Added ${added.member.email} as ${input.role}`,
-      data: { email: added.member.email, role: input.role, newUser: added.createdUser },
-    });
-    return added;
-  });
-  // The one-time password exists only in this response; existing users keep their own.
-  return { email: member.email, role: member.role, password: createdUser ? password : null };
-}
+import { revokeUserSessions } from "@/lib/db/sessions";
+import { changeMemberRole, removeMember as removeMemberRow } from "@/lib/db/users";
 
 export async function changeRole(
   db: Db,
@@ -54,16 +29,19 @@ export async function changeRole(
 }
 
 export async function removeMember(db: Db, actor: Actor, input: { userId: string }): Promise<{ email: string }> {
-  const removed = await removeMemberRow(db, { workspaceId: actor.workspaceId, userId: input.userId }, (tx, r) =>
-    recordAudit(tx, {
+  const removed = await removeMemberRow(db, { workspaceId: actor.workspaceId, userId: input.userId }, async (tx, r) => {
+    // Their browser sessions end too (in any workspace: they sign in again to reach another one);
+    // open event streams notice at their next re-check.
+    const ended = await revokeUserSessions(tx, input.userId, "removed");
+    await recordAudit(tx, {
       workspaceId: actor.workspaceId,
       actor,
       action: "member.removed",
       targetType: "member",
       targetId: input.userId,
       summary: `Removed ${r.user.email} (${r.role})`,
-      data: { email: r.user.email, role: r.role },
-    }),
-  );
+      data: { email: r.user.email, role: r.role, sessionsEnded: ended },
+    });
+  });
   return { email: removed.user.email };
 }

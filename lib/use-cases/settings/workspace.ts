@@ -4,6 +4,7 @@ import type { Actor } from "@/lib/auth/policy";
 import { recordAudit } from "@/lib/db/audit";
 import type { Db } from "@/lib/db/client";
 import { setWorkspaceRetention } from "@/lib/db/retention";
+import { setWorkspaceSeparationOfDuties } from "@/lib/db/separation";
 import { transaction } from "@/lib/db/tx";
 import { renameWorkspace as renameWorkspaceRow } from "@/lib/db/workspaces";
 
@@ -42,5 +43,26 @@ export async function setRetention(
       data: { from: change.before, to: change.after },
     });
     return { retentionDays: change.after };
+  });
+}
+
+/** Separation of duties: the run's starter (or its version's publisher) cannot decide its approvals. */
+export async function setSeparationOfDuties(
+  db: Db,
+  actor: Actor,
+  input: { enabled: boolean },
+): Promise<{ enabled: boolean }> {
+  return transaction(db, async (tx) => {
+    const change = await setWorkspaceSeparationOfDuties(tx, actor.workspaceId, input.enabled);
+    await recordAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actor,
+      action: "workspace.separation_of_duties_changed",
+      targetType: "workspace",
+      targetId: actor.workspaceId,
+      summary: `Separation of duties turned ${change.after ? "on" : "off"}${change.before === change.after ? " (unchanged)" : ""}`,
+      data: { from: change.before, to: change.after },
+    });
+    return { enabled: change.after };
   });
 }

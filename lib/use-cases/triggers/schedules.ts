@@ -24,7 +24,8 @@ import {
   upsertSchedule,
 } from "@/lib/db/schedules";
 import type { DbOrTx } from "@/lib/db/tx";
-import { startTriggeredRun, type TriggerStartDeps } from "./start";
+import { startWorkflowRun, triggerCaller } from "../runs/start";
+import type { TriggerStartDeps } from "./start";
 import { webhookTriggerOf } from "./webhooks";
 
 const MAX_MISSED_SCAN = 10_000;
@@ -152,12 +153,12 @@ export function planFires(
 
 async function fire(deps: TriggerStartDeps, s: ScheduleRow, fireAt: Date, log: (l: string) => void) {
   try {
-    const started = await startTriggeredRun(deps, {
-      workspaceId: s.workspaceId,
-      workflowId: s.workflowId,
+    const started = await startWorkflowRun(deps, triggerCaller(s.workspaceId, "schedule"), {
       trigger: "schedule",
+      source: { kind: "published", workflowId: s.workflowId },
       input: { scheduledAt: fireAt.toISOString() },
-      key: `${s.id}:${fireAt.toISOString()}`,
+      deliveryKey: `${s.id}:${fireAt.toISOString()}`,
+      triggerData: { scheduleId: s.id, fireAt: fireAt.toISOString() },
     });
     await recordFireOutcome(deps.db, s.id, fireAt, "started", { runId: started.runId });
     return started.runId;

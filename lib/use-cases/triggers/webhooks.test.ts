@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Db, openDb } from "@/lib/db/client";
 import { seedUser, seedWorkspaceRow } from "@/lib/db/fixtures";
+import { TEST_DATABASES } from "@/lib/db/testing";
 import { edge, node, workflow } from "@/lib/engine/testing/builders";
 import { createTestHost, type TestHost } from "@/lib/host-testing";
 import type { Scope } from "../scope";
@@ -180,6 +182,29 @@ describe("webhook trigger", () => {
     expect(await runCount()).toBe(before);
   });
 
+  it("answers 429 with Retry-After past the webhook's rate limit, per webhook, before starting a run", async () => {
+    const token = await published({ kind: "webhook", rateLimitPerMinute: 2 });
+    const other = await published({ kind: "webhook", rateLimitPerMinute: 2 });
+    const body = JSON.stringify({ message: "hi" });
+    const before = await runCount();
+    expect((await receiveWebhook(deps, token, post(token, body))).status).toBe(202);
+    expect((await receiveWebhook(deps, token, post(token, body))).status).toBe(202);
+    const limited = await receiveWebhook(deps, token, post(token, body));
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ error: { code: "rate_limited" } });
+    // a bucket of 2 a minute refills one request in 30 s
+    expect(limited.retryAfterSeconds).toBeGreaterThanOrEqual(29);
+    expect(limited.retryAfterSeconds).toBeLessThanOrEqual(30);
+    expect(await runCount()).toBe(before + 2);
+    // another webhook has its own bucket
+    expect((await receiveWebhook(deps, other, post(other, body))).status).toBe(202);
+    // without a setting, the installation's default (SWITCHBOARD_WEBHOOK_RATE_LIMIT) applies
+    const byDefault = await published({ kind: "webhook" });
+    const strict = { ...deps, rateLimitPerMinute: 1 };
+    expect((await receiveWebhook(strict, byDefault, post(byDefault, body))).status).toBe(202);
+    expect((await receiveWebhook(strict, byDefault, post(byDefault, body))).status).toBe(429);
+  });
+
   it("waits for the output when asked to", async () => {
     const token = await published({ kind: "webhook", respond: "with_output", waitSeconds: 5 });
     const r = await receiveWebhook(deps, token, post(token, JSON.stringify({ message: "echo" })));
@@ -192,24 +217,75 @@ describe("webhook trigger", () => {
     const manual = await published({ kind: "manual" });
     expect((await receiveWebhook(deps, manual, post(manual, '{"message":"m"}'))).status).toBe(404);
   });
+});
 
-  it("the test URL records requests only while the editor listens (two minutes)", async () => {
-    const token = webhookToken(LINK_SECRET, "wf_test");
+describe.each(TEST_DATABASES)("the test URL on two web servers sharing $name", ({ open }) => {
+  let db: Db & { dispose(): Promise<void> };
+  let db2: Db;
+  let a: TestHost;
+  let b: TestHost;
+  let workspaceId: string;
+
+  beforeAll(async () => {
+    db = await open();
+    db2 = await openDb(db.target); // a second connection pool: another server on the same database
+    a = await createTestHost({ db });
+    b = await createTestHost({ db: db2 });
+    workspaceId = (await seedWorkspaceRow(db, "Two")).id;
+  });
+  afterAll(async () => {
+    await a.dispose();
+    await b.dispose();
+    await db2.close();
+    await db.dispose();
+  });
+
+  it("records a request that reaches another server while the editor listens (two minutes), and only then", async () => {
+    const workflowId = `wf_test_${Math.random().toString(36).slice(2)}`;
+    const token = webhookToken(LINK_SECRET, workflowId);
     const t0 = NOW.getTime();
-    expect((await receiveTestWebhook(LINK_SECRET, token, post(token, "{}"), t0)).status).toBe(404);
-    listenForTest("wf_test", t0);
+    // nobody listens yet: 404 on either server
+    expect((await receiveTestWebhook(b.db, LINK_SECRET, token, post(token, "{}"), t0)).status).toBe(404);
+    // the editor listens through server A …
+    await listenForTest(a.db, { id: workflowId, workspaceId }, t0);
+    // … the request lands on server B
     const r = await receiveTestWebhook(
+      b.db,
       LINK_SECRET,
       token,
       post(token, '{"ping":true}', { "x-source": "crm" }),
       t0 + 1000,
     );
     expect(r.status).toBe(200);
-    expect(testRequests("wf_test", t0 + 2000)).toMatchObject({
+    // and server A shows it to the editor
+    expect(await testRequests(a.db, workflowId, t0 + 2000)).toMatchObject({
       listening: true,
+      until: t0 + 120_000,
       requests: [{ method: "POST", body: { ping: true }, headers: { "x-source": "crm" } }],
     });
-    expect((await receiveTestWebhook(LINK_SECRET, token, post(token, "{}"), t0 + 121_000)).status).toBe(404);
-    expect(testRequests("wf_test", t0 + 121_000).listening).toBe(false);
+    // requests recorded at once on both servers are all kept, newest first, at most 10
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        receiveTestWebhook(i % 2 ? a.db : b.db, LINK_SECRET, token, post(token, JSON.stringify({ i })), t0 + 3000 + i),
+      ),
+    );
+    const seen = await testRequests(b.db, workflowId, t0 + 4000);
+    expect(seen.requests).toHaveLength(7);
+    expect(
+      seen.requests
+        .map((q) => (q.body as { i?: number }).i)
+        .filter((i) => i !== undefined)
+        .sort(),
+    ).toEqual([0, 1, 2, 3, 4, 5]);
+    // listening again clears the list
+    await listenForTest(b.db, { id: workflowId, workspaceId }, t0 + 5000);
+    expect((await testRequests(a.db, workflowId, t0 + 5001)).requests).toEqual([]);
+    // two minutes later: expired everywhere
+    expect((await receiveTestWebhook(a.db, LINK_SECRET, token, post(token, "{}"), t0 + 126_000)).status).toBe(404);
+    expect((await testRequests(b.db, workflowId, t0 + 126_000)).listening).toBe(false);
+    // a forged token is refused even while listening
+    await listenForTest(a.db, { id: workflowId, workspaceId }, t0 + 200_000);
+    const forged = `${workflowId}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
+    expect((await receiveTestWebhook(b.db, LINK_SECRET, forged, post(forged, "{}"), t0 + 200_001)).status).toBe(404);
   });
 });

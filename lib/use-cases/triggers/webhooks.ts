@@ -1,17 +1,23 @@
 // Webhook triggers: a production URL per published workflow (/api/hooks/<token>) and a test URL
 // the editor listens on for two minutes (/api/hooks/test/<token>). The token is the workflow id
-// plus an HMAC of it under the installation's secret key: unguessable, nothing stored.
+// plus an HMAC of it under the installation's secret key: unguessable, nothing stored. The test
+// URL's listening window and what it received are rows in the database (any server may answer).
 //
 // Optional signature verification in the Standard Webhooks scheme (https://www.standardwebhooks.com):
 // headers webhook-id, webhook-timestamp, webhook-signature = space-separated `v1,<base64 HMAC-SHA256
 // of "<id>.<timestamp>.<body>">`, the secret `whsec_<base64>` kept in the credentials vault.
 // A delivery id (webhook-id, else Idempotency-Key) makes a redelivery answer with the first run.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { AppError } from "@/lib/contracts/app-errors";
 import { InputValidationError } from "@/lib/contracts/errors";
+import { createRateLimiter, type RateLimiter } from "@/lib/contracts/rate-limiter";
+import type { Db } from "@/lib/db/client";
 import { liveWorkflowWorkspace } from "@/lib/db/triggers";
+import { findWebhookTestWindow, openWebhookTestWindow, recordWebhookTestRequest } from "@/lib/db/webhook-tests";
 import { loadPublishedVersion } from "@/lib/db/workflows-store";
 import { type TriggerConfig, triggerConfigSchema, WEBHOOK_DEFAULTS } from "@/lib/nodes/trigger/definition";
-import { startTriggeredRun, type TriggerStartDeps } from "./start";
+import { type StartedRun, startWorkflowRun, triggerCaller } from "../runs/start";
+import type { TriggerStartDeps } from "./start";
 
 // ---------------------------------------------------------------- Standard Webhooks signatures
 
@@ -152,11 +158,35 @@ export interface WebhookDeps extends TriggerStartDeps {
   now?: () => Date;
   /** Polls the run until it ends (with_output); default: loadRun every 200 ms. */
   sleep?: (ms: number) => Promise<void>;
+  /** Requests a minute per webhook unless its trigger sets rateLimitPerMinute (SWITCHBOARD_WEBHOOK_RATE_LIMIT). */
+  rateLimitPerMinute?: number;
+}
+
+/** The default of SWITCHBOARD_WEBHOOK_RATE_LIMIT. */
+export const WEBHOOK_RATE_LIMIT_DEFAULT = 300;
+
+// Per-webhook rate limit: a token bucket per workflow, in this process's memory (like the API's
+// per-key limit: with N web servers a webhook accepts up to N times its rate). One limiter per
+// rate, as triggers may set their own. Checked before the body is read.
+const LIMIT_SLOT = Symbol.for("switchboard.webhook-rate-limiters");
+const rateLimiters = (((globalThis as Record<symbol, unknown>)[LIMIT_SLOT] as Map<number, RateLimiter> | undefined) ??
+  new Map<number, RateLimiter>()) as Map<number, RateLimiter>;
+(globalThis as Record<symbol, unknown>)[LIMIT_SLOT] = rateLimiters;
+
+function webhookRateLimiter(perMinute: number): RateLimiter {
+  let limiter = rateLimiters.get(perMinute);
+  if (!limiter) {
+    limiter = createRateLimiter({ perMinute });
+    rateLimiters.set(perMinute, limiter);
+  }
+  return limiter;
 }
 
 export interface WebhookAnswer {
   status: number;
   body: Record<string, unknown>;
+  /** 429 only: seconds before a retry may succeed (the route sends Retry-After) */
+  retryAfterSeconds?: number;
 }
 
 const answer = (status: number, body: Record<string, unknown>): WebhookAnswer => ({ status, body });
@@ -176,6 +206,13 @@ export async function receiveWebhook(deps: WebhookDeps, token: string, request: 
   const config = published ? webhookTriggerOf(published.document) : null;
   if (!published || !config)
     return refuse(404, "not_found", "This workflow's published version does not start by webhook.");
+  const perMinute = config.rateLimitPerMinute ?? deps.rateLimitPerMinute ?? WEBHOOK_RATE_LIMIT_DEFAULT;
+  const retryAfter = webhookRateLimiter(perMinute).take(workflowId);
+  if (retryAfter !== null)
+    return {
+      ...refuse(429, "rate_limited", `This webhook accepts ${perMinute} requests a minute. Retry in ${retryAfter} s.`),
+      retryAfterSeconds: retryAfter,
+    };
   const maxBytes = (config.maxBodyKb ?? WEBHOOK_DEFAULTS.maxBodyKb) * 1024;
   let body: Uint8Array;
   try {
@@ -200,23 +237,26 @@ export async function receiveWebhook(deps: WebhookDeps, token: string, request: 
   const parsed = inputFromBody(body, request.headers.get("content-type") ?? "");
   if (!parsed.ok) return refuse(400, "invalid_body", "The body must be JSON (or a urlencoded form).");
   const deliveryId = request.headers.get("webhook-id") ?? request.headers.get("idempotency-key") ?? undefined;
-  let started: Awaited<ReturnType<typeof startTriggeredRun>>;
+  let started: StartedRun;
   try {
-    started = await startTriggeredRun(deps, {
-      workspaceId: wf.workspaceId,
-      workflowId,
+    started = await startWorkflowRun(deps, triggerCaller(wf.workspaceId, "webhook"), {
       trigger: "webhook",
-      input: parsed.input,
-      key: deliveryId ? deliveryId.slice(0, 200) : undefined,
-      published: {
+      source: {
+        kind: "version",
+        workflowId,
         workflowVersionId: published.workflowVersionId,
         version: published.version,
         document: published.document,
       },
+      input: parsed.input,
+      ...(deliveryId ? { deliveryKey: deliveryId.slice(0, 200) } : {}),
     });
   } catch (error) {
     if (error instanceof InputValidationError)
       return answer(422, { error: { code: "input_invalid", message: error.message, issues: error.issues } });
+    // the workspace's cap on queued + running runs (lib/use-cases/runs/limits.ts)
+    if (error instanceof AppError && error.code === "rate_limited")
+      return { ...refuse(429, "rate_limited", error.message), retryAfterSeconds: error.retryAfterSeconds };
     throw error;
   }
   const base = { runId: started.runId, replayed: started.replayed };
@@ -249,34 +289,33 @@ export interface CapturedRequest {
 export const TEST_LISTEN_MS = 2 * 60 * 1000;
 const TEST_MAX_BYTES = 256 * 1024;
 
-interface Listening {
-  until: number;
-  requests: CapturedRequest[];
-}
-
-// One per process (Next bundles this module into several chunks: one globalThis slot). The test
-// URL answers only on the server whose editor listens — fine for one web server; behind a load
-// balancer without sticky sessions a test request may reach another server (it answers 404).
-const SLOT = Symbol.for("switchboard.webhook-test-listeners");
-const listeners = (((globalThis as Record<symbol, unknown>)[SLOT] as Map<string, Listening> | undefined) ??
-  new Map<string, Listening>()) as Map<string, Listening>;
-(globalThis as Record<symbol, unknown>)[SLOT] = listeners;
+// The listening window lives in the database (lib/db/webhook-tests.ts), so the editor may poll
+// one web server while the test request reaches another (a load balancer without sticky sessions).
 
 /** The editor starts (or restarts) listening on the workflow's test URL for two minutes. */
-export function listenForTest(workflowId: string, nowMs = Date.now()): { until: number } {
+export async function listenForTest(
+  db: Db,
+  workflow: { id: string; workspaceId: string },
+  nowMs = Date.now(),
+): Promise<{ until: number }> {
   const until = nowMs + TEST_LISTEN_MS;
-  listeners.set(workflowId, { until, requests: [] });
+  await openWebhookTestWindow(db, {
+    workflowId: workflow.id,
+    workspaceId: workflow.workspaceId,
+    until: new Date(until),
+  });
   return { until };
 }
 
 /** What the test URL received since listening began; `listening` false once it expired. */
-export function testRequests(
+export async function testRequests(
+  db: Db,
   workflowId: string,
   nowMs = Date.now(),
-): { listening: boolean; until: number | null; requests: CapturedRequest[] } {
-  const l = listeners.get(workflowId);
-  if (!l) return { listening: false, until: null, requests: [] };
-  return { listening: l.until > nowMs, until: l.until, requests: l.requests };
+): Promise<{ listening: boolean; until: number | null; requests: CapturedRequest[] }> {
+  const w = await findWebhookTestWindow<CapturedRequest>(db, workflowId);
+  if (!w) return { listening: false, until: null, requests: [] };
+  return { listening: w.until.getTime() > nowMs, until: w.until.getTime(), requests: w.requests };
 }
 
 const SHOWN_HEADERS =
@@ -284,19 +323,21 @@ const SHOWN_HEADERS =
 
 /** The test URL: records the request for the listening editor; starts no run. */
 export async function receiveTestWebhook(
+  db: Db,
   linkSecret: string,
   token: string,
   request: Request,
   nowMs = Date.now(),
 ): Promise<WebhookAnswer> {
   const workflowId = parseWebhookToken(linkSecret, token);
-  const l = workflowId ? listeners.get(workflowId) : undefined;
-  if (!workflowId || !l || l.until <= nowMs)
-    return refuse(
+  const window = workflowId ? await findWebhookTestWindow(db, workflowId) : null;
+  const notListening = () =>
+    refuse(
       404,
       "not_listening",
       "Nobody is listening on this test URL. Click “Listen for a test request” in the editor first.",
     );
+  if (!workflowId || !window || window.until.getTime() <= nowMs) return notListening();
   let body: Uint8Array;
   try {
     body = await readBodyCapped(request, TEST_MAX_BYTES);
@@ -309,14 +350,15 @@ export async function receiveTestWebhook(
   request.headers.forEach((value, key) => {
     if (SHOWN_HEADERS.test(key)) headers[key] = key === "webhook-signature" ? "(hidden)" : value;
   });
-  l.requests.unshift({
+  const captured: CapturedRequest = {
     at: new Date(nowMs).toISOString(),
     method: request.method,
     headers,
     body: parsed.ok ? parsed.input : null,
     text: parsed.ok ? null : Buffer.from(body).toString("utf8").slice(0, 4000),
     size: body.byteLength,
-  });
-  l.requests.length = Math.min(l.requests.length, 10);
+  };
+  // the window may have closed while the body streamed in
+  if (!(await recordWebhookTestRequest(db, workflowId, captured, new Date(nowMs)))) return notListening();
   return answer(200, { received: true, test: true });
 }

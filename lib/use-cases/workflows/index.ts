@@ -2,4 +2,5 @@
 
 export * from "./api";
 export { documentProblems, stripSecrets } from "./document";
+export { versionDocumentFor } from "./version-view";
 export * from "./workflows";

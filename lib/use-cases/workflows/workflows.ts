@@ -12,6 +12,7 @@ import type { Db } from "@/lib/db/client";
 import { credentialNames } from "@/lib/db/credentials";
 import { type DbOrTx, transaction } from "@/lib/db/tx";
 import {
+  draftSnapshot,
   findVersionDocument,
   findWorkflow,
   getWorkflow,
@@ -341,9 +342,10 @@ export async function getDraft(
 }
 
 /**
- * The immutable version a run from the editor is pinned to: the latest version when the draft
- * equals it, else a new version of the draft (noted as a run from the editor). Refused while
- * the draft has problems, like publishing.
+ * The immutable version a run from the editor is pinned to: the latest published version when the
+ * draft equals it, else a snapshot of the draft (a "draft run": numbered -1, -2, …, reused while
+ * the draft does not change). Running never publishes: webhooks, schedules and the API keep
+ * running the published version. Refused while the draft has problems, like publishing.
  */
 export async function pinDraftForRun(
   db: Db,
@@ -352,8 +354,23 @@ export async function pinDraftForRun(
 ): Promise<{ versionId: string; version: number; document: Record<string, unknown>; created: boolean }> {
   const wf = await requireWorkflow(db, scope.workspaceId, id);
   requireValid(wf.draft, "in the checklist before running");
-  const same = await latestVersion(db, id, { contentHash: contentHash(wf.draft) });
+  const hash = contentHash(wf.draft);
+  const same = await latestVersion(db, id, { contentHash: hash });
   if (same) return { versionId: same.id, version: same.version, document: wf.draft, created: false };
-  const published = await publishWorkflow(db, scope, { id, note: "Run from the editor" });
-  return { versionId: published.versionId, version: published.version, document: wf.draft, created: true };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const snapshot = await draftSnapshot(db, {
+        workspaceId: scope.workspaceId,
+        workflowId: id,
+        document: wf.draft,
+        contentHash: hash,
+        userId: scope.userId ?? null,
+      });
+      return { versionId: snapshot.id, version: snapshot.version, document: wf.draft, created: snapshot.created };
+    } catch (error) {
+      // two draft runs at once took the same number: the next attempt reuses or renumbers
+      if (attempt < 5 && isUniqueViolation(error)) continue;
+      throw error;
+    }
+  }
 }

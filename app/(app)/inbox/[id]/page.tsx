@@ -22,7 +22,7 @@ import { can } from "@/lib/auth/policy";
 import { assignableMembers, getApprovalDetail, getApprovalRow } from "@/lib/db/approvals";
 import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
-import { canReassign } from "@/lib/use-cases/approvals";
+import { canReassign, separationOfDutiesBlock } from "@/lib/use-cases/approvals";
 import { commentAction, decideAction, reassignAction } from "../actions";
 
 /** A budget escalation may be approved with new limits; the engine checks them. */
@@ -34,7 +34,7 @@ const BUDGET_GRANT_SCHEMA = {
   },
 };
 
-export const metadata: Metadata = { title: "Approval · Switchboard" };
+export const metadata: Metadata = { title: "Approval" };
 export const dynamic = "force-dynamic";
 
 export default async function ApprovalPage({ params }: { params: Promise<{ id: string }> }) {
@@ -52,7 +52,10 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
     assigneeUserIds: detail.assigneeUserIds,
   };
   // The panel stays mounted after a decision (so its confirmation survives the page refresh).
-  const mayDecide = can(actor, "approval.decide", resource);
+  const mayDecideByRole = can(actor, "approval.decide", resource);
+  // Separation of duties (workspace setting): say why the run's starter / publisher cannot decide.
+  const separation = pending && mayDecideByRole && row ? await separationOfDutiesBlock(db, actor, row) : null;
+  const mayDecide = mayDecideByRole && !separation;
   const mayReassign = pending && row !== null && canReassign(actor, row);
   const members = mayReassign ? await assignableMembers(db, actor.workspaceId) : [];
   const deadline = formatDeadline(detail.deadlineAt, now);
@@ -96,7 +99,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
             </dd>
             <dt className="text-zinc-500">Step</dt>
             <dd>
-              {detail.nodeId}
+              {detail.stepNames[detail.nodeId] ?? detail.nodeId}
               {detail.visit > 1 ? ` (visit ${detail.visit})` : ""}
             </dd>
             <dt className="text-zinc-500">Waiting since</dt>
@@ -168,10 +171,15 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
             />
           </section>
         ) : pending ? (
-          <p className="rounded border border-zinc-200 bg-zinc-50 p-3 text-sm text-zinc-600">
-            {actor.role === "viewer"
-              ? "You can read this approval; viewers cannot decide."
-              : "This approval is assigned to someone else; you cannot decide it."}
+          <p
+            className="rounded border border-zinc-200 bg-zinc-50 p-3 text-sm text-zinc-600"
+            data-testid="cannot-decide"
+          >
+            {separation
+              ? separation
+              : actor.role === "viewer"
+                ? "You can read this approval; viewers cannot decide."
+                : "This approval is assigned to someone else; you cannot decide it."}
           </p>
         ) : null}
 
@@ -184,7 +192,12 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
           </section>
         ) : null}
 
-        <Trail steps={detail.steps} conversation={detail.conversation} handoffs={detail.handoffs} />
+        <Trail
+          steps={detail.steps}
+          conversation={detail.conversation}
+          handoffs={detail.handoffs}
+          stepNames={detail.stepNames}
+        />
       </div>
     </PageBody>
   );

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { formatCost, formatDuration, formatTokens, formatWhen, runsHref } from "@/components/runs/format";
+import { formatCost, formatDuration, formatTokens, formatWhen, runsHref, versionLabel } from "@/components/runs/format";
 import { LiveOutput } from "@/components/runs/live-output";
 import { LiveRefresh } from "@/components/runs/live-refresh";
 import { PayloadView } from "@/components/runs/payload-view";
@@ -78,7 +78,7 @@ export default async function RunPage({
             Run <code className="font-mono text-lg">{run.id}</code> <StatusBadge status={run.status} />
           </h1>
           <p className="mt-1 text-sm text-slate-600">
-            {run.workflowName} v{run.version} · {run.trigger}
+            {run.workflowName} {versionLabel(run.version)} · {run.trigger}
             {run.startedByName ? ` by ${run.startedByName}` : ""} · started {formatWhen(run.startedAt ?? run.createdAt)}
             {run.retryOfRunId ? (
               <>

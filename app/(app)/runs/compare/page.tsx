@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { formatCost, formatDuration, formatTokens, formatWhen } from "@/components/runs/format";
+import { formatCost, formatDuration, formatTokens, formatWhen, versionLabel } from "@/components/runs/format";
 import { StatusBadge } from "@/components/runs/status-badge";
 import { errorChain } from "@/components/runs/step-panel";
 import { Forbidden } from "@/components/shell/forbidden";
@@ -132,10 +132,10 @@ export default async function ComparePage({
               <TR>
                 <TH scope="row">Workflow</TH>
                 <TD>
-                  {a.run.workflowName} v{a.run.version}
+                  {a.run.workflowName} {versionLabel(a.run.version)}
                 </TD>
                 <TD>
-                  {b.run.workflowName} v{b.run.version}
+                  {b.run.workflowName} {versionLabel(b.run.version)}
                 </TD>
               </TR>
               <TR>

@@ -1,14 +1,18 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
+import {
+  SettingsListSection,
+  SettingsTable,
+  useConfirmedAction,
+  useFormAction,
+} from "@/components/settings/settings-list-section";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/dialog";
-import { EmptyState } from "@/components/ui/empty-state";
-import { Field, type FormError, fieldError } from "@/components/ui/field";
+import { Field, fieldError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { TD, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { allowEgressHostAction, removeEgressHostAction } from "./actions";
 
@@ -21,9 +25,13 @@ export function EgressSection({
 }) {
   const router = useRouter();
   const toast = useToast();
-  const [error, setError] = useState<FormError | null>(null);
-  const [pending, setPending] = useState(false);
-  const [removing, setRemoving] = useState<string | null>(null);
+  const { error, setError, pending: allowing, setPending, general } = useFormAction();
+  const removing = useConfirmedAction(
+    (host: string) => removeEgressHostAction({ host }),
+    (host) => `Removed ${host}.`,
+  );
+  // one busy state for the form and the confirmation, as before the fold
+  const pending = allowing || removing.pending;
 
   async function onAllow(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -42,22 +50,6 @@ export function EgressSection({
     router.refresh();
   }
 
-  async function confirmRemove() {
-    if (!removing) return;
-    setPending(true);
-    const result = await removeEgressHostAction({ host: removing });
-    setPending(false);
-    const host = removing;
-    setRemoving(null);
-    if (!result.ok) {
-      toast.show(result.error.message, "error");
-      return;
-    }
-    toast.show(`Removed ${host}.`, "success");
-    router.refresh();
-  }
-
-  const general = error && !error.fieldErrors?.length ? error.message : null;
   return (
     <div className="space-y-6">
       {allowPrivateNetwork ? (
@@ -66,12 +58,11 @@ export function EgressSection({
           list says.
         </Alert>
       ) : null}
-      <Card aria-labelledby="egress-heading">
-        <CardHeader
-          id="egress-heading"
-          title="Allowed private hosts"
-          description="Outbound calls (http nodes, model providers, notification webhooks) may not reach loopback, private or link-local addresses — except the hosts listed here. Give a host, or host:port to allow one port only."
-        />
+      <SettingsListSection
+        headingId="egress-heading"
+        title="Allowed private hosts"
+        description="Outbound calls (http nodes, model providers, notification webhooks) may not reach loopback, private or link-local addresses — except the hosts listed here. Give a host, or host:port to allow one port only."
+      >
         <form onSubmit={onAllow} className="mb-4 flex flex-wrap items-end gap-3" noValidate>
           {general ? <Alert>{general}</Alert> : null}
           <Field
@@ -86,43 +77,35 @@ export function EgressSection({
             Allow host
           </Button>
         </form>
-        {allowHosts.length === 0 ? (
-          <EmptyState
-            headingLevel={3}
-            title="No private hosts allowed"
-            description="Calls to private and loopback addresses are refused."
-          />
-        ) : (
-          <Table label="Allowed private hosts">
-            <THead>
-              <TR>
-                <TH>Host</TH>
-                <TH>
-                  <span className="sr-only">Actions</span>
-                </TH>
-              </TR>
-            </THead>
-            <TBody>
-              {allowHosts.map((h) => (
-                <TR key={h}>
-                  <TD className="font-mono text-sm">{h}</TD>
-                  <TD className="text-right">
-                    <Button variant="ghost" size="sm" aria-label={`Remove ${h}`} onClick={() => setRemoving(h)}>
-                      Remove
-                    </Button>
-                  </TD>
-                </TR>
-              ))}
-            </TBody>
-          </Table>
-        )}
-      </Card>
+        <SettingsTable
+          label="Allowed private hosts"
+          rows={allowHosts}
+          empty={{
+            title: "No private hosts allowed",
+            description: "Calls to private and loopback addresses are refused.",
+          }}
+          columns={["Host"]}
+        >
+          {(h) => (
+            <TR key={h}>
+              <TD className="font-mono text-sm">{h}</TD>
+              <TD className="text-right">
+                <Button variant="ghost" size="sm" aria-label={`Remove ${h}`} onClick={() => removing.setTarget(h)}>
+                  Remove
+                </Button>
+              </TD>
+            </TR>
+          )}
+        </SettingsTable>
+      </SettingsListSection>
       <ConfirmDialog
-        open={removing !== null}
-        onCancel={() => setRemoving(null)}
-        onConfirm={confirmRemove}
+        open={removing.target !== null}
+        onCancel={() => removing.setTarget(null)}
+        onConfirm={removing.confirm}
         title="Remove this host?"
-        description={removing ? `Calls to ${removing} on a private address are refused from now on.` : null}
+        description={
+          removing.target ? `Calls to ${removing.target} on a private address are refused from now on.` : null
+        }
         confirmLabel="Remove"
         pending={pending}
       />

@@ -1,13 +1,13 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
+import { FormDialog, SettingsListSection, useFormAction } from "@/components/settings/settings-list-section";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
-import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Field, type FormError, fieldError } from "@/components/ui/field";
+import { Field, fieldError } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { useToast } from "@/components/ui/toast";
@@ -30,13 +30,12 @@ export function McpServersSection({ servers, canManage }: { servers: McpServerVi
   const router = useRouter();
   return (
     <div className="space-y-6">
-      <Card aria-labelledby="mcp-servers-heading">
-        <CardHeader
-          id="mcp-servers-heading"
-          title="Servers"
-          description="Tool steps and agents call a server by its name. Credentials come from the workspace's credentials; a stdio server's command is fixed here and never comes from a workflow."
-          actions={canManage ? <Button onClick={() => setAdding(true)}>Add MCP server</Button> : null}
-        />
+      <SettingsListSection
+        headingId="mcp-servers-heading"
+        title="Servers"
+        description="Tool steps and agents call a server by its name. Credentials come from the workspace's credentials; a stdio server's command is fixed here and never comes from a workflow."
+        action={canManage ? <Button onClick={() => setAdding(true)}>Add MCP server</Button> : null}
+      >
         {servers.length === 0 ? (
           <EmptyState
             headingLevel={3}
@@ -54,7 +53,7 @@ export function McpServersSection({ servers, canManage }: { servers: McpServerVi
             ))}
           </ul>
         )}
-      </Card>
+      </SettingsListSection>
       {canManage ? (
         <AddServerDialog open={adding} onClose={() => setAdding(false)} onAdded={() => router.refresh()} />
       ) : null}
@@ -131,6 +130,17 @@ function ServerItem({ server, canManage }: { server: McpServerView; canManage: b
             {server.credential ? (
               <>
                 Credential <code className="font-mono">{server.credential}</code> ·{" "}
+              </>
+            ) : null}
+            {Object.keys(server.env ?? {}).length > 0 ? (
+              <>
+                Environment{" "}
+                {Object.entries(server.env).map(([name, credential]) => (
+                  <code key={name} className="font-mono">
+                    {name}←{credential}{" "}
+                  </code>
+                ))}
+                ·{" "}
               </>
             ) : null}
             Tools listed: {when(server.discoveredAt)}
@@ -225,8 +235,7 @@ function ServerItem({ server, canManage }: { server: McpServerView; canManage: b
 function AddServerDialog({ open, onClose, onAdded }: { open: boolean; onClose: () => void; onAdded: () => void }) {
   const toast = useToast();
   const [transport, setTransport] = useState<"http" | "stdio">("http");
-  const [error, setError] = useState<FormError | null>(null);
-  const [pending, setPending] = useState(false);
+  const { error, setError, pending, setPending, general } = useFormAction();
 
   function close() {
     setError(null);
@@ -253,6 +262,16 @@ function AddServerDialog({ open, onClose, onAdded }: { open: boolean; onClose: (
               .split("\n")
               .map((a) => a.trim())
               .filter(Boolean),
+            env: Object.fromEntries(
+              String(data.get("env") ?? "")
+                .split("\n")
+                .map((line) => line.trim())
+                .filter(Boolean)
+                .map((line) => {
+                  const eq = line.indexOf("=");
+                  return eq > 0 ? [line.slice(0, eq).trim(), line.slice(eq + 1).trim()] : [line, ""];
+                }),
+            ),
           };
     setPending(true);
     const result = await addMcpServerAction(input);
@@ -272,75 +291,78 @@ function AddServerDialog({ open, onClose, onAdded }: { open: boolean; onClose: (
     close();
   }
 
-  const general = error && !error.fieldErrors?.length ? error.message : null;
   return (
-    <Dialog open={open} onClose={close} title="Add MCP server">
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
-        {general ? <Alert>{general}</Alert> : null}
-        <Field
-          label="Name"
-          hint="Tool steps and agents call the server by this name."
-          error={fieldError(error?.fieldErrors, "name")}
-        >
-          <Input name="name" required autoComplete="off" placeholder="files" />
-        </Field>
-        <Field label="Transport">
-          {(props) => (
-            <Select
-              {...props}
-              name="transport"
-              value={transport}
-              onChange={(e) => setTransport(e.target.value as "http" | "stdio")}
-            >
-              <option value="http">Streamable HTTP (a URL)</option>
-              <option value="stdio">stdio (a command on this server)</option>
-            </Select>
-          )}
-        </Field>
-        {transport === "http" ? (
-          <>
-            <Field
-              label="URL"
-              hint="Calls go through the workspace's network egress policy."
-              error={fieldError(error?.fieldErrors, "url")}
-            >
-              <Input name="url" type="url" required autoComplete="off" placeholder="https://mcp.example.com/mcp" />
-            </Field>
-            <Field
-              label="Credential (optional)"
-              hint="The name of a workspace credential, sent as a bearer token."
-              error={fieldError(error?.fieldErrors, "credential")}
-            >
-              <Input name="credential" autoComplete="off" />
-            </Field>
-          </>
-        ) : (
-          <>
-            <Field
-              label="Command"
-              hint="Started exactly as written, only when a run needs the server or you list its tools."
-              error={fieldError(error?.fieldErrors, "command")}
-            >
-              <Input name="command" required autoComplete="off" placeholder="node" />
-            </Field>
-            <Field
-              label="Arguments"
-              hint="One per line, passed as they are (no shell)."
-              error={fieldError(error?.fieldErrors, "args")}
-            >
-              <Textarea name="args" rows={3} />
-            </Field>
-          </>
+    <FormDialog
+      open={open}
+      onClose={close}
+      title="Add MCP server"
+      onSubmit={onSubmit}
+      submitLabel="Add server"
+      pending={pending}
+      general={general}
+    >
+      <Field
+        label="Name"
+        hint="Tool steps and agents call the server by this name."
+        error={fieldError(error?.fieldErrors, "name")}
+      >
+        <Input name="name" required autoComplete="off" placeholder="files" />
+      </Field>
+      <Field label="Transport">
+        {(props) => (
+          <Select
+            {...props}
+            name="transport"
+            value={transport}
+            onChange={(e) => setTransport(e.target.value as "http" | "stdio")}
+          >
+            <option value="http">Streamable HTTP (a URL)</option>
+            <option value="stdio">stdio (a command on this server)</option>
+          </Select>
         )}
-        <div className="flex justify-end gap-3 pt-2">
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={pending}>
-            Add server
-          </Button>
-        </div>
-      </form>
-    </Dialog>
+      </Field>
+      {transport === "http" ? (
+        <>
+          <Field
+            label="URL"
+            hint="Calls go through the workspace's network egress policy."
+            error={fieldError(error?.fieldErrors, "url")}
+          >
+            <Input name="url" type="url" required autoComplete="off" placeholder="https://mcp.example.com/mcp" />
+          </Field>
+          <Field
+            label="Credential (optional)"
+            hint="The name of a workspace credential, sent as a bearer token."
+            error={fieldError(error?.fieldErrors, "credential")}
+          >
+            <Input name="credential" autoComplete="off" />
+          </Field>
+        </>
+      ) : (
+        <>
+          <Field
+            label="Command"
+            hint="Started exactly as written, only when a run needs the server or you list its tools."
+            error={fieldError(error?.fieldErrors, "command")}
+          >
+            <Input name="command" required autoComplete="off" placeholder="node" />
+          </Field>
+          <Field
+            label="Arguments"
+            hint="One per line, passed as they are (no shell)."
+            error={fieldError(error?.fieldErrors, "args")}
+          >
+            <Textarea name="args" rows={3} />
+          </Field>
+          <Field
+            label="Environment"
+            hint="One NAME=credential per line: the variable is set from that workspace credential each time the command starts."
+            error={error?.fieldErrors?.find((f) => f.path === "env" || f.path.startsWith("env."))?.message ?? undefined}
+          >
+            <Textarea name="env" rows={2} placeholder="CRM_TOKEN=crm-token" />
+          </Field>
+        </>
+      )}
+    </FormDialog>
   );
 }

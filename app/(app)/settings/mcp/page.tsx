@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { can } from "@/lib/auth/policy";
 import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
 import { listServers } from "@/lib/use-cases/mcp";
+import { SettingsNav } from "../settings-nav";
 import { McpServersSection } from "./mcp-servers-section";
 
 export const metadata: Metadata = { title: "MCP servers" };
@@ -17,11 +17,6 @@ export default async function McpServersPage() {
   const servers = canRead ? await listServers(await serverContext().db(), actor) : [];
   return (
     <PageBody>
-      <p className="mb-2 text-sm">
-        <Link href="/settings" className="text-slate-600 underline-offset-2 hover:underline">
-          ← Settings
-        </Link>
-      </p>
       <PageHeader
         title="MCP servers"
         description={
@@ -30,6 +25,7 @@ export default async function McpServersPage() {
             : "Tools from other systems for MCP tool steps and agents. Only administrators add or change servers."
         }
       />
+      <SettingsNav current="/settings/mcp" admin={can(actor, "settings.manage")} />
       {canRead ? (
         <McpServersSection servers={servers} canManage={canManage} />
       ) : (

@@ -36,14 +36,24 @@ const then =
 export const addProviderAction = authedAction(
   {
     action: "settings.manage",
-    input: z.object({ name: z.string().max(200), kind: z.string().max(50), baseUrl: text, apiKey: text, api: text }),
+    input: z.object({
+      name: z.string().max(200),
+      kind: z.string().max(50),
+      baseUrl: text,
+      apiKey: text,
+      credential: text,
+      api: text,
+    }),
   },
   ({ actor, input, host }) =>
     addProvider(host.platform, actor, input as Parameters<typeof addProvider>[2]).then(then("/settings/models")),
 );
 
 export const updateProviderAction = authedAction(
-  { action: "settings.manage", input: z.object({ name: z.string().max(200), baseUrl: text, apiKey: text }) },
+  {
+    action: "settings.manage",
+    input: z.object({ name: z.string().max(200), baseUrl: text, apiKey: text, credential: text }),
+  },
   ({ actor, input, host }) => updateProvider(host.platform, actor, input).then(then("/settings/models")),
 );
 

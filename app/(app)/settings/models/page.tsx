@@ -7,7 +7,7 @@ import { can } from "@/lib/auth/policy";
 import { DEFAULT_BASE_URLS, DEFAULT_MODEL_PRICES, type ProviderKind } from "@/lib/providers";
 import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
-import { listProviders, pricedModels } from "@/lib/use-cases/models";
+import { listCredentials, listProviders, pricedModels } from "@/lib/use-cases/models";
 import { SettingsNav } from "../settings-nav";
 import { type ProviderRow, ProvidersSection } from "./providers-section";
 
@@ -18,9 +18,11 @@ export default async function ModelsSettingsPage() {
   const actor = await requirePageActor("/settings/models");
   if (!can(actor, "settings.manage")) notFound();
   const { platform } = await serverContext().host();
-  const [providers, snapshot] = await Promise.all([
+  const [providers, snapshot, credentials] = await Promise.all([
     listProviders(platform, actor.workspaceId),
     platform.snapshot(actor.workspaceId),
+    // names and kinds only (a provider may use an existing credential instead of a new key)
+    listCredentials(platform, actor.workspaceId),
   ]);
   const rows: ProviderRow[] = providers.map((p) => ({
     ...p,
@@ -33,7 +35,11 @@ export default async function ModelsSettingsPage() {
         description="Model providers agents can use, as PROVIDER:MODEL, and what their tokens cost."
       />
       <SettingsNav current="/settings/models" />
-      <ProvidersSection providers={rows} defaultBaseUrls={DEFAULT_BASE_URLS} />
+      <ProvidersSection
+        providers={rows}
+        defaultBaseUrls={DEFAULT_BASE_URLS}
+        credentials={credentials.map((c) => ({ name: c.name, kind: c.kind }))}
+      />
     </PageBody>
   );
 }

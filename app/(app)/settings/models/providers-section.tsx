@@ -1,13 +1,13 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { Alert } from "@/components/ui/alert";
+import { FormDialog, useConfirmedAction, useFormAction } from "@/components/settings/settings-list-section";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Field, type FormError, fieldError } from "@/components/ui/field";
+import { Field, fieldError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
@@ -37,21 +37,31 @@ type TestState = { pending: boolean; text?: string; ok?: boolean };
 
 const usd = (n: number) => `$${Number(n.toFixed(4))}`;
 
+/** An existing vault credential a provider may use instead of a new key (names only, never values). */
+export interface CredentialChoice {
+  name: string;
+  kind: string;
+}
+
 export function ProvidersSection({
   providers,
   defaultBaseUrls,
+  credentials = [],
 }: {
   providers: ProviderRow[];
   defaultBaseUrls: Record<string, string>;
+  credentials?: CredentialChoice[];
 }) {
   const router = useRouter();
   const toast = useToast();
   const [adding, setAdding] = useState(false);
-  const [removing, setRemoving] = useState<ProviderRow | null>(null);
+  const removing = useConfirmedAction(
+    (p: ProviderRow) => removeProviderAction({ name: p.name }),
+    (p) => `Removed “${p.name}”.`,
+  );
   const [replacingKey, setReplacingKey] = useState<ProviderRow | null>(null);
   const [pricing, setPricing] = useState<{ provider: string; model?: PriceView } | null>(null);
   const [tests, setTests] = useState<Record<string, TestState>>({});
-  const [pending, setPending] = useState(false);
 
   async function test(name: string) {
     setTests((t) => ({ ...t, [name]: { pending: true } }));
@@ -67,21 +77,6 @@ export function ProvidersSection({
     else state = { pending: false, ok: false, text: `Failed after ${r.data.latencyMs} ms: ${r.data.error.message}` };
     setTests((t) => ({ ...t, [name]: state }));
     if (r.ok && r.data.ok) router.refresh();
-  }
-
-  async function confirmRemove() {
-    if (!removing) return;
-    setPending(true);
-    const result = await removeProviderAction({ name: removing.name });
-    setPending(false);
-    const name = removing.name;
-    setRemoving(null);
-    if (!result.ok) {
-      toast.show(result.error.message, "error");
-      return;
-    }
-    toast.show(`Removed “${name}”.`, "success");
-    router.refresh();
   }
 
   async function resetPrice(model: string) {
@@ -158,7 +153,12 @@ export function ProvidersSection({
                       >
                         Replace key
                       </Button>
-                      <Button variant="ghost" size="sm" aria-label={`Remove ${p.name}`} onClick={() => setRemoving(p)}>
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        aria-label={`Remove ${p.name}`}
+                        onClick={() => removing.setTarget(p)}
+                      >
                         Remove
                       </Button>
                     </div>
@@ -247,42 +247,79 @@ export function ProvidersSection({
       <AddProviderDialog
         open={adding}
         defaultBaseUrls={defaultBaseUrls}
+        credentials={credentials}
         onClose={() => setAdding(false)}
         onDone={() => router.refresh()}
       />
-      <ReplaceKeyDialog provider={replacingKey} onClose={() => setReplacingKey(null)} onDone={() => router.refresh()} />
+      <ReplaceKeyDialog
+        provider={replacingKey}
+        credentials={credentials}
+        onClose={() => setReplacingKey(null)}
+        onDone={() => router.refresh()}
+      />
       <PriceDialog target={pricing} onClose={() => setPricing(null)} onDone={() => router.refresh()} />
       <ConfirmDialog
-        open={removing !== null}
-        onCancel={() => setRemoving(null)}
-        onConfirm={confirmRemove}
+        open={removing.target !== null}
+        onCancel={() => removing.setTarget(null)}
+        onConfirm={removing.confirm}
         title="Remove model provider?"
         description={
-          removing
-            ? `Agents using ${removing.name}:… fail from now on. Its prices${removing.credential === `provider-${removing.name}` ? " and its API key" : ""} are removed too.`
+          removing.target
+            ? `Agents using ${removing.target.name}:… fail from now on. Its prices${removing.target.credential === `provider-${removing.target.name}` ? " and its API key" : ""} are removed too.`
             : null
         }
         confirmLabel="Remove"
-        pending={pending}
+        pending={removing.pending}
       />
     </div>
   );
 }
 
-function useFormAction() {
-  const [error, setError] = useState<FormError | null>(null);
-  const [pending, setPending] = useState(false);
-  const general = error && !error.fieldErrors?.length ? error.message : null;
-  return { error, setError, pending, setPending, general };
+/**
+ * Where a provider's key comes from: a new key typed here (sealed into the vault as
+ * `provider-<name>`) or an existing credential chosen by name.
+ */
+function KeySource({
+  credentials,
+  value,
+  onChange,
+  error,
+}: {
+  credentials: CredentialChoice[];
+  value: string;
+  onChange: (credential: string) => void;
+  error?: string;
+}) {
+  if (credentials.length === 0) return null;
+  return (
+    <Field
+      label="Key from"
+      hint="Type a new key below, or use a credential already in the vault (Settings → Credentials)."
+      error={error}
+    >
+      {(props) => (
+        <Select {...props} name="credential" value={value} onChange={(e) => onChange(e.target.value)}>
+          <option value="">A new key (typed below)</option>
+          {credentials.map((c) => (
+            <option key={c.name} value={c.name}>
+              Credential {c.name} ({c.kind})
+            </option>
+          ))}
+        </Select>
+      )}
+    </Field>
+  );
 }
 
 function AddProviderDialog({
   open,
   defaultBaseUrls,
+  credentials,
   onClose,
   onDone,
 }: {
   open: boolean;
+  credentials: CredentialChoice[];
   defaultBaseUrls: Record<string, string>;
   onClose: () => void;
   onDone: () => void;
@@ -290,10 +327,12 @@ function AddProviderDialog({
   const toast = useToast();
   const f = useFormAction();
   const [kind, setKind] = useState<string>("openai");
+  const [credential, setCredential] = useState("");
 
   function close() {
     f.setError(null);
     setKind("openai");
+    setCredential("");
     onClose();
   }
 
@@ -305,7 +344,7 @@ function AddProviderDialog({
       name: data.get("name"),
       kind: data.get("kind"),
       baseUrl: data.get("baseUrl"),
-      apiKey: data.get("apiKey"),
+      ...(credential ? { credential } : { apiKey: data.get("apiKey") }),
     });
     f.setPending(false);
     if (!result.ok) {
@@ -319,38 +358,51 @@ function AddProviderDialog({
 
   const local = kind === "openai-compatible";
   return (
-    <Dialog open={open} onClose={close} title="Add model provider">
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
-        {f.general ? <Alert>{f.general}</Alert> : null}
-        <Field label="Kind" error={fieldError(f.error?.fieldErrors, "kind")}>
-          {(props) => (
-            <Select {...props} name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-              {KINDS.map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
-        <Field
-          label="Name"
-          hint="The PROVIDER part of model ids: lower-case letters, digits and dashes (e.g. work, local)."
-          error={fieldError(f.error?.fieldErrors, "name")}
-        >
-          <Input name="name" required autoComplete="off" spellCheck={false} />
-        </Field>
-        <Field
-          label="Base URL"
-          hint={
-            local
-              ? "Required, e.g. http://127.0.0.1:11434/v1 for Ollama. A private address must be allowed in Network egress."
-              : `Optional. Default: ${defaultBaseUrls[kind] ?? ""}`
-          }
-          error={fieldError(f.error?.fieldErrors, "baseUrl")}
-        >
-          <Input name="baseUrl" type="url" autoComplete="off" spellCheck={false} />
-        </Field>
+    <FormDialog
+      open={open}
+      onClose={close}
+      title="Add model provider"
+      onSubmit={onSubmit}
+      submitLabel="Add provider"
+      pending={f.pending}
+      general={f.general}
+    >
+      <Field label="Kind" error={fieldError(f.error?.fieldErrors, "kind")}>
+        {(props) => (
+          <Select {...props} name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+            {KINDS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      <Field
+        label="Name"
+        hint="The PROVIDER part of model ids: lower-case letters, digits and dashes (e.g. work, local)."
+        error={fieldError(f.error?.fieldErrors, "name")}
+      >
+        <Input name="name" required autoComplete="off" spellCheck={false} />
+      </Field>
+      <Field
+        label="Base URL"
+        hint={
+          local
+            ? "Required, e.g. http://127.0.0.1:11434/v1 for Ollama. A private address must be allowed in Network egress."
+            : `Optional. Default: ${defaultBaseUrls[kind] ?? ""}`
+        }
+        error={fieldError(f.error?.fieldErrors, "baseUrl")}
+      >
+        <Input name="baseUrl" type="url" autoComplete="off" spellCheck={false} />
+      </Field>
+      <KeySource
+        credentials={credentials}
+        value={credential}
+        onChange={setCredential}
+        error={fieldError(f.error?.fieldErrors, "credential")}
+      />
+      {credential ? null : (
         <Field
           label="API key"
           hint={
@@ -362,32 +414,30 @@ function AddProviderDialog({
         >
           <Input name="apiKey" type="password" autoComplete="new-password" spellCheck={false} />
         </Field>
-        <div className="flex justify-end gap-3 pt-2">
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={f.pending}>
-            Add provider
-          </Button>
-        </div>
-      </form>
-    </Dialog>
+      )}
+    </FormDialog>
   );
 }
 
 function ReplaceKeyDialog({
   provider,
+  credentials,
   onClose,
   onDone,
 }: {
   provider: ProviderRow | null;
+  credentials: CredentialChoice[];
   onClose: () => void;
   onDone: () => void;
 }) {
   const toast = useToast();
   const f = useFormAction();
+  const [credential, setCredential] = useState("");
+  // the provider's own key is replaced below; another credential may be chosen instead
+  const choices = credentials.filter((c) => !provider || c.name !== provider.credential);
   function close() {
     f.setError(null);
+    setCredential("");
     onClose();
   }
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -395,38 +445,46 @@ function ReplaceKeyDialog({
     if (!provider) return;
     const data = new FormData(event.currentTarget);
     f.setPending(true);
-    const result = await updateProviderAction({ name: provider.name, apiKey: data.get("apiKey") ?? "" });
+    const result = await updateProviderAction(
+      credential ? { name: provider.name, credential } : { name: provider.name, apiKey: data.get("apiKey") ?? "" },
+    );
     f.setPending(false);
     if (!result.ok) {
       f.setError(result.error);
       return;
     }
-    toast.show(`Replaced the key of “${provider.name}”.`, "success");
+    toast.show(
+      credential
+        ? `“${provider.name}” now uses the credential ${credential}.`
+        : `Replaced the key of “${provider.name}”.`,
+      "success",
+    );
     close();
     onDone();
   }
   return (
-    <Dialog
+    <FormDialog
       open={provider !== null}
       onClose={close}
       title={provider ? `Replace the key of ${provider.name}` : "Replace key"}
       description="The old key is no longer used once you save."
+      onSubmit={onSubmit}
+      submitLabel="Save key"
+      pending={f.pending}
+      general={f.general}
     >
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
-        {f.general ? <Alert>{f.general}</Alert> : null}
+      <KeySource
+        credentials={choices}
+        value={credential}
+        onChange={setCredential}
+        error={fieldError(f.error?.fieldErrors, "credential")}
+      />
+      {credential ? null : (
         <Field label="New API key" error={fieldError(f.error?.fieldErrors, "apiKey")}>
           <Input name="apiKey" type="password" required autoComplete="new-password" spellCheck={false} />
         </Field>
-        <div className="flex justify-end gap-3 pt-2">
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={f.pending}>
-            Save key
-          </Button>
-        </div>
-      </form>
-    </Dialog>
+      )}
+    </FormDialog>
   );
 }
 
@@ -467,52 +525,46 @@ function PriceDialog({
   }
   const current = target?.model?.price;
   return (
-    <Dialog
+    <FormDialog
       open={target !== null}
       onClose={close}
       title={target?.model ? `Price of ${target.model.id}` : `Price a model of ${target?.provider ?? ""}`}
       description="USD per million tokens. Your price wins over the default."
+      formKey={target?.model?.id ?? target?.provider ?? ""}
+      onSubmit={onSubmit}
+      submitLabel="Save price"
+      pending={f.pending}
+      general={f.general}
     >
-      <form key={target?.model?.id ?? target?.provider ?? ""} onSubmit={onSubmit} className="space-y-4" noValidate>
-        {f.general ? <Alert>{f.general}</Alert> : null}
-        {target?.model ? null : (
-          <Field
-            label="Model"
-            hint="The provider's model id, e.g. llama3.1:8b"
-            error={fieldError(f.error?.fieldErrors, "model")}
-          >
-            <Input name="model" required autoComplete="off" spellCheck={false} />
-          </Field>
-        )}
-        <Field label="Input price (USD per 1M tokens)" error={fieldError(f.error?.fieldErrors, "inputPerMTok")}>
-          <Input
-            name="inputPerMTok"
-            type="number"
-            min={0}
-            step="any"
-            required
-            defaultValue={current ? String(current.inputPerMTok) : ""}
-          />
+      {target?.model ? null : (
+        <Field
+          label="Model"
+          hint="The provider's model id, e.g. llama3.1:8b"
+          error={fieldError(f.error?.fieldErrors, "model")}
+        >
+          <Input name="model" required autoComplete="off" spellCheck={false} />
         </Field>
-        <Field label="Output price (USD per 1M tokens)" error={fieldError(f.error?.fieldErrors, "outputPerMTok")}>
-          <Input
-            name="outputPerMTok"
-            type="number"
-            min={0}
-            step="any"
-            required
-            defaultValue={current ? String(current.outputPerMTok) : ""}
-          />
-        </Field>
-        <div className="flex justify-end gap-3 pt-2">
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={f.pending}>
-            Save price
-          </Button>
-        </div>
-      </form>
-    </Dialog>
+      )}
+      <Field label="Input price (USD per 1M tokens)" error={fieldError(f.error?.fieldErrors, "inputPerMTok")}>
+        <Input
+          name="inputPerMTok"
+          type="number"
+          min={0}
+          step="any"
+          required
+          defaultValue={current ? String(current.inputPerMTok) : ""}
+        />
+      </Field>
+      <Field label="Output price (USD per 1M tokens)" error={fieldError(f.error?.fieldErrors, "outputPerMTok")}>
+        <Input
+          name="outputPerMTok"
+          type="number"
+          min={0}
+          step="any"
+          required
+          defaultValue={current ? String(current.outputPerMTok) : ""}
+        />
+      </Field>
+    </FormDialog>
   );
 }

@@ -6,11 +6,12 @@ import { z } from "zod";
 import { EditorClient } from "@/components/canvas/editor-client";
 import { can } from "@/lib/auth/policy";
 import type { WorkflowDoc } from "@/lib/canvas/types";
+import { listMembers } from "@/lib/db/users";
 import { getWorkflow, getWorkflowRun } from "@/lib/db/workflows";
 import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
 import { listServers } from "@/lib/use-cases/mcp";
-import { listModelChoices } from "@/lib/use-cases/models";
+import { listCredentials, listModelChoices } from "@/lib/use-cases/models";
 import { maskSecretLiterals } from "@/lib/workflow/secret-literals";
 
 export const dynamic = "force-dynamic";
@@ -21,7 +22,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   const { id } = await params;
   const actor = await requirePageActor(`/workflows/${id}`);
   const wf = await getWorkflow(await serverContext().db(), actor.workspaceId, id);
-  return { title: `${wf?.name ?? "Workflow"} · Switchboard` };
+  return { title: wf?.name ?? "Workflow" };
 }
 
 export default async function WorkflowEditorPage({
@@ -54,12 +55,36 @@ export default async function WorkflowEditorPage({
     await platform.redaction.prepare(actor.workspaceId);
     draft = platform.redaction.redact(actor.workspaceId, maskSecretLiterals(wf.draft));
   }
-  // The agent panel's provider and model lists (read from the database; no provider is called).
-  const modelChoices = canEdit
-    ? await listModelChoices((await serverContext().host()).platform, actor.workspaceId).catch(() => null)
+  // The panels' choices, read at once (no request waits on another; nothing calls out):
+  // the agent panel's provider and model lists, the tool node's and agents' MCP pickers (servers
+  // and their stored tool lists), and an approval's "Who decides" (roles that can decide —
+  // viewers never can — and the members who can).
+  const [modelChoices, mcpServers, members, credentials] = await Promise.all([
+    canEdit
+      ? serverContext()
+          .host()
+          .then((h) => listModelChoices(h.platform, actor.workspaceId))
+          .catch(() => null)
+      : null,
+    can(actor, "mcp.read", scope) ? listServers(db, actor).catch(() => null) : null,
+    canEdit && can(actor, "member.read", scope) ? listMembers(db, actor.workspaceId).catch(() => []) : null,
+    // the http node's credential picker: names, kinds and fields (never values)
+    canEdit && can(actor, "credential.read", scope)
+      ? serverContext()
+          .host()
+          .then((h) => listCredentials(h.platform, actor.workspaceId))
+          .then((list) => list.map((c) => ({ name: c.name, kind: c.kind, field: c.field })))
+          .catch(() => null)
+      : null,
+  ]);
+  const people = members
+    ? {
+        roles: ["approver", "editor", "admin"],
+        members: members
+          .filter((m) => m.role !== "viewer")
+          .map((m) => ({ id: m.userId, name: m.name, email: m.email, role: m.role })),
+      }
     : null;
-  // The tool node's and agents' MCP pickers: servers and their stored tool lists (nothing connects).
-  const mcpServers = can(actor, "mcp.read", scope) ? await listServers(db, actor).catch(() => null) : null;
   return (
     <EditorClient
       key={wf.id}
@@ -75,6 +100,8 @@ export default async function WorkflowEditorPage({
       canEdit={canEdit}
       modelChoices={modelChoices}
       mcpServers={mcpServers}
+      people={people}
+      credentials={credentials}
       canPublish={can(actor, "workflow.publish", scope)}
       canRun={can(actor, "run.start", scope)}
     />

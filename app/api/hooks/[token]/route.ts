@@ -15,7 +15,9 @@ async function handle(request: Request, context: Ctx): Promise<Response> {
   const { token } = await context.params;
   const host = await serverContext().host();
   const result = await receiveWebhook(webhookDeps(host), token, request);
-  return Response.json(result.body, { status: result.status, headers: { "cache-control": "no-store" } });
+  const headers: Record<string, string> = { "cache-control": "no-store" };
+  if (result.retryAfterSeconds) headers["retry-after"] = String(result.retryAfterSeconds);
+  return Response.json(result.body, { status: result.status, headers });
 }
 
 export const POST = handle;

@@ -7,7 +7,7 @@
 import { listRuns } from "@/lib/db/runs-queries";
 import { API_V1 } from "@/lib/server/api-v1";
 import { idempotencyKeyOf, v1Route } from "@/lib/server/route";
-import { startCallerOf, startPublishedRun } from "@/lib/use-cases/runs";
+import { startCallerOf, startWorkflowRun } from "@/lib/use-cases/runs";
 
 export const dynamic = "force-dynamic";
 
@@ -18,9 +18,10 @@ export const GET = v1Route(API_V1.listRuns, {}, async ({ actor, input, db }) => 
 });
 
 export const POST = v1Route(API_V1.startRun, {}, async ({ actor, input, host, request }) => {
-  const started = await startPublishedRun(host, startCallerOf(actor), {
-    ...input,
+  const started = await startWorkflowRun(host, startCallerOf(actor), {
     trigger: "api",
+    source: { kind: "published", workflowId: input.workflowId, version: input.version },
+    input: input.input,
     idempotencyKey: idempotencyKeyOf(request),
   });
   const body = { runId: started.runId, status: started.status, version: started.version, replayed: started.replayed };

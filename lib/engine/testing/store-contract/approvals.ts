@@ -121,5 +121,22 @@ export function approvalContract(name: string, make: MakeFixture) {
       ).toEqual([a.id]);
       expect((await store.listApprovals({ runId: input.id, kind: "budget" })).map((x) => x.id)).toEqual([b.id]);
     });
+
+    it("one step visit may hold several approvals, one per seq; a repeated seq is refused", async () => {
+      const input = runInput({ lease: { owner: "w1", ttlMs: 30_000 } });
+      const { lease } = await store.createRun(input);
+      const first = approval(input.id, { nodeId: "agent", seq: 0 });
+      await store.commit(lease!, { approvals: { create: [first] } }, at(1));
+      const second = approval(input.id, { nodeId: "agent", seq: 1 });
+      await store.commit(lease!, { approvals: { create: [second] } }, at(2));
+      const listed = await store.listApprovals({ runId: input.id });
+      expect(listed.map((x) => [x.id, x.seq ?? 0]).sort((x, y) => Number(x[1]) - Number(y[1]))).toEqual([
+        [first.id, 0],
+        [second.id, 1],
+      ]);
+      await expect(
+        store.commit(lease!, { approvals: { create: [approval(input.id, { nodeId: "agent", seq: 1 })] } }, at(3)),
+      ).rejects.toThrow();
+    });
   });
 }

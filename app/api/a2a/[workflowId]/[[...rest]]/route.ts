@@ -15,6 +15,7 @@ const endpoint = createA2aEndpoint(async () => {
     dispatcher: host.dispatcher,
     store: host.store,
     notifier: host.notifier,
+    approvals: host.approvals,
   };
 });
 

@@ -11,7 +11,7 @@ type Ctx = { params: Promise<{ token: string }> };
 async function handle(request: Request, context: Ctx): Promise<Response> {
   const { token } = await context.params;
   const host = await serverContext().host();
-  const result = await receiveTestWebhook(loadSecrets(host.env).SWITCHBOARD_SECRET_KEY, token, request);
+  const result = await receiveTestWebhook(host.db, loadSecrets(host.env).SWITCHBOARD_SECRET_KEY, token, request);
   return Response.json(result.body, { status: result.status, headers: { "cache-control": "no-store" } });
 }
 

@@ -22,8 +22,9 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Longest single wait on the notifier; the stream re-reads the log and sends a heartbeat after it. */
-const NOTIFIER_WAIT_MS = 5_000;
+/** Longest single wait on the notifier; the stream re-reads the log, re-checks its caller
+ * (route.ts RECHECK_MS) and sends a heartbeat after it. */
+const NOTIFIER_WAIT_MS = 2_000;
 
 export async function runEventWaiter(): Promise<EventWaiter> {
   let notifier: RuntimeNotifier | null = null;
@@ -39,7 +40,7 @@ export async function runEventWaiter(): Promise<EventWaiter> {
   };
 }
 
-/** Live (ephemeral) events of a run executing in this process: what is streaming now, then each new piece. */
+/** Live (ephemeral) events of a run executing in this process or relayed from another (PostgreSQL): what is streaming now, then each new piece. */
 export type LiveFeed = (runId: string, listener: (event: LiveRunEvent) => void) => () => void;
 
 export async function runLiveFeed(): Promise<LiveFeed | null> {
