@@ -118,6 +118,7 @@ describe("webBackground", () => {
     expect(webBackground(readEnv({}))).toEqual({
       runner: { sweepAtStart: true },
       relay: { publish: true, listen: true },
+      heartbeat: true,
       metrics: true,
       schedules: {},
       notifications: { intervalMs: 5000 },
@@ -130,6 +131,7 @@ describe("webBackground", () => {
     ).toEqual({
       runner: false,
       relay: { publish: true, listen: true },
+      heartbeat: true,
       metrics: true,
       schedules: false,
       notifications: false,
