@@ -19,5 +19,8 @@ export default defineConfig({
     hookTimeout: 30000,
     // Postgres-mode tests share one server; files run in parallel but each uses its own schema.
     pool: "forks",
+    // Most files wait on the database, timers or child processes rather than the CPU, so more
+    // forks than cores shortens the suite (vitest's default is cores - 1: one fork on two cores).
+    maxWorkers: 3,
   },
 });
