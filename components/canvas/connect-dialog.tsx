@@ -7,6 +7,7 @@ import { Button, Dialog } from "@/components/ui";
 import type { EditorSession } from "@/lib/canvas/editor-session";
 import { nodeCatalog } from "@/lib/nodes/canvas-registry";
 import { useEditor } from "./editor-context";
+import { OutcomeSelect } from "./outcome-select";
 
 export function ConnectDialog({
   session,
@@ -58,22 +59,13 @@ export function ConnectDialog({
       }
     >
       <div className="space-y-2">
-        {outcomes.length > 1 && (
-          <label className="flex items-center gap-2 text-sm text-slate-700">
-            From outcome
-            <select
-              className="rounded border border-slate-300 bg-white px-2 py-1 text-sm"
-              value={chosen ?? ""}
-              onChange={(e) => setHandle(e.target.value || null)}
-            >
-              {outcomes.map((o) => (
-                <option key={o.handle ?? ""} value={o.handle ?? ""}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
+        <OutcomeSelect
+          outcomes={outcomes}
+          value={chosen}
+          onChange={setHandle}
+          labelClassName="flex items-center gap-2 text-sm text-slate-700"
+          selectClassName="rounded border border-slate-300 bg-white px-2 py-1 text-sm"
+        />
         <input
           type="search"
           aria-label="Find the step to connect to"

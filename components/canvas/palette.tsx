@@ -7,6 +7,7 @@ import { searchStepTypes } from "@/lib/canvas/palette-search";
 import { isEntryType, nodeCatalog, visualFor } from "@/lib/nodes/canvas-registry";
 import { useEditor } from "./editor-context";
 import { Icon } from "./icons";
+import { OutcomeSelect } from "./outcome-select";
 
 export const DRAG_MIME = "application/x-switchboard-node";
 
@@ -45,22 +46,13 @@ export const Palette = memo(function Palette({ from, onAdd, onClearFrom, autoFoc
           <p>
             Adds after <strong>{fromNode.data.name || fromNode.id}</strong>, connected.
           </p>
-          {outcomes.length > 1 && (
-            <label className="mt-1 flex items-center gap-1">
-              From outcome
-              <select
-                className="rounded border border-blue-300 bg-white px-1 py-0.5"
-                value={chosenHandle ?? ""}
-                onChange={(e) => setHandle(e.target.value || null)}
-              >
-                {outcomes.map((o) => (
-                  <option key={o.handle ?? ""} value={o.handle ?? ""}>
-                    {o.label}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
+          <OutcomeSelect
+            outcomes={outcomes}
+            value={chosenHandle}
+            onChange={setHandle}
+            labelClassName="mt-1 flex items-center gap-1"
+            selectClassName="rounded border border-blue-300 bg-white px-1 py-0.5"
+          />
           <button type="button" className="mt-1 underline" onClick={onClearFrom}>
             Add unconnected instead
           </button>
