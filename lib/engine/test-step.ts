@@ -17,10 +17,9 @@ import type { NodeRegistry } from "@/lib/contracts/node-registry";
 import type { ChatMessage } from "@/lib/contracts/ports";
 import type { WorkflowNode } from "@/lib/contracts/workflow-document";
 import { evaluateExpression, renderDeep } from "@/lib/expressions";
-import type { ExecutionCore } from "./execution/core";
 import type { ExecutionDeps } from "./execution/deps";
 import { withTimeLimit } from "./execution/helpers";
-import { budgetedModels } from "./execution/model-budget";
+import { type BudgetCaller, budgetedModels } from "./execution/model-budget";
 import { workspaceModels, workspacePrices } from "./execution/workspace-scope";
 
 /** Longest a tested step may take when the node sets no time limit of its own. */
@@ -139,12 +138,12 @@ function contextFor(
   const out = req.document.edges.filter((e) => e.source === node.id);
   const byId = new Map(req.document.nodes.map((n) => [n.id, n]));
   const requestKey = `${testId}:${node.id}:1:1`;
-  const budgetScope = {
+  const budgetCaller: BudgetCaller = {
     deps,
     runId: testId,
     run: { workspaceId: req.workspaceId, workflowId: req.workflowId },
     state: { budget: { ignoreWorkspace: false, ignoreWorkflow: false } },
-  } as unknown as ExecutionCore; // budgetedModels reads only these fields
+  };
   return {
     runId: testId,
     workspaceId: req.workspaceId,
@@ -170,7 +169,7 @@ function contextFor(
     previous: () => previousFromSample(req, node.id),
     services: {
       clock: deps.clock,
-      models: workspaceModels(budgetedModels(budgetScope, requestKey), req.workspaceId),
+      models: workspaceModels(budgetedModels(budgetCaller, requestKey), req.workspaceId),
       http: deps.http,
       prices: workspacePrices(deps.prices, req.workspaceId),
       settings: deps.settings,

@@ -54,7 +54,18 @@ export function failedCallCostUsd(price: ModelPrice | null, req: ModelRequest, e
 }
 
 /** The step's model gateway: the engine's, behind the monthly budgets when there is a ledger. */
-export function budgetedModels(x: ExecutionCore, requestKey: string): ModelGateway {
+/**
+ * What the budgets read of the caller: a run's execution, or a step tested outside any run
+ * (lib/engine/test-step.ts), whose calls reserve against the same monthly budgets.
+ */
+export interface BudgetCaller {
+  deps: Pick<ExecutionCore["deps"], "budgets" | "clock" | "models" | "prices">;
+  runId: string;
+  run: Pick<ExecutionCore["run"], "workspaceId" | "workflowId">;
+  state: { budget: Pick<ExecutionCore["state"]["budget"], "ignoreWorkspace" | "ignoreWorkflow"> };
+}
+
+export function budgetedModels(x: BudgetCaller, requestKey: string): ModelGateway {
   const ledger = x.deps.budgets;
   const models = x.deps.models;
   if (!ledger) return models;
