@@ -3,7 +3,7 @@
 // is specific to this store: one-statement fencing, rollback on a failure inside a commit,
 // single-use decisions under real concurrency, and the shared SQLite connection.
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApprovalNotPendingError, FencedError } from "@/lib/contracts/errors";
 import type { ApprovalInput, CreateRunInput, StepUpsert } from "@/lib/contracts/ports";
 import type { WorkflowDocument } from "@/lib/contracts/workflow-document";
@@ -262,6 +262,98 @@ describe.each(VARIANTS)("PrismaRunStore on $name", ({ open, direct, backend }) =
     expect(await store.loadRun(b.run.id)).toMatchObject({ stepCount: 0, lastSeq: 1 });
     expect(await store.listSteps(c.run.id)).toHaveLength(1);
   });
+
+  it.runIf(backend === "pg-direct")(
+    "sends the commits of several runs asked for in one turn as one statement; a fenced one is refused alone",
+    async () => {
+      const [a, b, c] = await Promise.all([1, 2, 3].map(() => store.createRun(runInput())));
+      const stolen = await store.acquireLease(b!.run.id, "thief", 30_000, at(60_000));
+      expect(stolen).not.toBeNull();
+      const sql = (store as unknown as { sql: { all: (...args: unknown[]) => Promise<unknown> } }).sql;
+      const all = vi.spyOn(sql, "all");
+      try {
+        const buffered = ["x"];
+        const commits = Promise.allSettled(
+          [a!, b!, c!].map((r, i) =>
+            store.commit(
+              r.lease!,
+              () => ({
+                // taken at the group commit: what was buffered meanwhile rides along
+                steps: buffered.map((nodeId) => step(r.run.id, { nodeId, idempotencyKey: `${r.run.id}:${nodeId}:1` })),
+                events: [{ type: "usage", data: { n: i } }],
+                run: { stepCount: buffered.length },
+              }),
+              at(2),
+            ),
+          ),
+        );
+        // still in the same turn of the event loop: the group commit has not started
+        buffered.push("y");
+        const results = await commits;
+        expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+        expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(FencedError);
+        expect((results[0] as PromiseFulfilledResult<{ lastSeq: number }>).value.lastSeq).toBe(2);
+        // one statement for the three commits, plus the fenced one's read of the current fence (Prisma)
+        expect(all).toHaveBeenCalledTimes(1);
+      } finally {
+        all.mockRestore();
+      }
+      expect(await store.loadRun(a!.run.id)).toMatchObject({ stepCount: 2, lastSeq: 2 });
+      expect(await store.loadRun(b!.run.id)).toMatchObject({ stepCount: 0, lastSeq: 1, leaseOwner: "thief" });
+      expect(await store.listSteps(b!.run.id)).toEqual([]);
+      expect((await store.listSteps(c!.run.id)).map((s) => s.nodeId).sort()).toEqual(["x", "y"]);
+      expect((await store.listEvents(c!.run.id, 0, 10)).map((e) => [e.seq, e.type])).toEqual([
+        [1, "run.started"],
+        [2, "usage"],
+      ]);
+    },
+  );
+
+  it.runIf(backend === "pg-direct")(
+    "a group commit whose statement fails is retried commit by commit: only the faulty commit fails",
+    async () => {
+      const [a, b] = await Promise.all([1, 2].map(() => store.createRun(runInput())));
+      const results = await Promise.allSettled([
+        // a step of a run that does not exist: the foreign key fails the whole statement
+        store.commit(a!.lease!, () => ({ steps: [step(`run_${randomUUID()}`)], run: { stepCount: 1 } }), at(2)),
+        store.commit(b!.lease!, () => ({ steps: [step(b!.run.id)], run: { stepCount: 1 } }), at(2)),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(["rejected", "fulfilled"]);
+      expect((results[0] as PromiseRejectedResult).reason).not.toBeInstanceOf(FencedError);
+      expect(await store.loadRun(a!.run.id)).toMatchObject({ stepCount: 0 });
+      expect(await store.loadRun(b!.run.id)).toMatchObject({ stepCount: 1 });
+      expect(await store.listSteps(b!.run.id)).toHaveLength(1);
+    },
+  );
+
+  it.runIf(backend === "pg-direct")(
+    "claims several runs in one statement, each as claimRun would: free or expired and unfinished only",
+    async () => {
+      const queued = await store.createRun(runInput({ lease: undefined, status: "queued" }));
+      const held = await store.createRun(runInput({ lease: { owner: "other", ttlMs: 30_000 } }));
+      const expired = await store.createRun(runInput({ lease: { owner: "dead", ttlMs: 1000 } }));
+      const withStep = await store.createRun(runInput());
+      await store.commit(withStep.lease!, { steps: [step(withStep.run.id)], releaseLease: true }, at(2));
+      const done = await store.createRun(runInput());
+      await store.commit(done.lease!, { run: { status: "succeeded" }, releaseLease: true }, at(2));
+      const ids = [queued, held, expired, withStep, done].map((r) => r.run.id);
+      const claimed = await store.claimRuns([...ids, queued.run.id, "run_missing"], "W", 30_000, at(5000));
+      expect([...claimed.keys()].sort()).toEqual([queued.run.id, expired.run.id, withStep.run.id].sort());
+      expect(claimed.get(queued.run.id)).toMatchObject({
+        lease: { runId: queued.run.id, owner: "W", fence: 1 },
+        run: { id: queued.run.id, status: "queued", leaseOwner: "W" },
+        hasSteps: false,
+        hasApprovals: false,
+      });
+      expect(claimed.get(expired.run.id)?.lease).toEqual({ runId: expired.run.id, owner: "W", fence: 2 });
+      expect(claimed.get(withStep.run.id)).toMatchObject({ hasSteps: true, lease: { fence: 2 } });
+      // the ones not claimed are untouched; the claimed ones are held until their lease expires
+      expect(await store.loadRun(held.run.id)).toMatchObject({ leaseOwner: "other", fence: 1 });
+      expect(await store.loadRun(done.run.id)).toMatchObject({ leaseOwner: null, fence: 1 });
+      expect((await store.claimRuns(ids, "V", 30_000, at(6000))).size).toBe(0);
+      expect(await store.claimRun(queued.run.id, "V", 30_000, at(36_000))).toMatchObject({ lease: { fence: 2 } });
+    },
+  );
 
   it.runIf(backend === "sqlite-direct")(
     "takes a commit source at the group commit, so what happened meanwhile rides along",

@@ -23,6 +23,7 @@ import type {
   AcquireLeaseOptions,
   ApprovalFilter,
   ApprovalRecord,
+  CommitInput,
   CommitResult,
   CommitSource,
   CreateRunInput,
@@ -41,7 +42,13 @@ import type { Db } from "./client";
 import { jobsSchemaOf } from "./jobs";
 import { decideApproval, findApprovalsPastDeadline, getApproval, listApprovals } from "./run-store/approvals";
 import { RUN_COLUMNS } from "./run-store/columns";
-import { commitInOneStatement, commitInTransaction, fitsOneStatement } from "./run-store/commit";
+import {
+  commitInOneStatement,
+  commitInTransaction,
+  commitManyInOneStatement,
+  fitsOneStatement,
+  type OneStatementCommit,
+} from "./run-store/commit";
 import type { RunEventsListener, RunStoreContext } from "./run-store/context";
 import { eventRecordOf, rowDecoder, runRecordOf, stepRecordOf } from "./run-store/decode";
 import { eventRecordsOf, runRow } from "./run-store/rows";
@@ -179,27 +186,47 @@ export class PrismaRunStore implements RunStore {
     ttlMs: number,
     now: Date,
   ): Promise<{ lease: Lease; run: RunRecord; hasSteps: boolean; hasApprovals: boolean } | null> {
+    return (await this.claimRuns([runId], owner, ttlMs, now)).get(runId) ?? null;
+  }
+
+  /**
+   * `claimRun` for several runs in ONE statement (a worker's jobs that arrived together): each run
+   * is claimed or not exactly as `claimRun` would (the same conditions, checked row by row; each
+   * claimed run's fence + 1). Returns the runs claimed; the others are finished, missing or held.
+   */
+  async claimRuns(
+    runIds: readonly string[],
+    owner: string,
+    ttlMs: number,
+    now: Date,
+  ): Promise<Map<string, { lease: Lease; run: RunRecord; hasSteps: boolean; hasApprovals: boolean }>> {
     if (this.sql.dialect !== "postgresql") throw new Error("claimRun is for workers on PostgreSQL.");
+    const ids = [...new Set(runIds)];
+    const claimed = new Map<string, { lease: Lease; run: RunRecord; hasSteps: boolean; hasApprovals: boolean }>();
+    if (ids.length === 0) return claimed;
     const t = (name: string) => this.statements.t(name);
     const rows = await this.sql.all({
       sql: `WITH c AS (UPDATE ${t("Run")} SET "leaseOwner" = ?, "leaseUntil" = ?, "fence" = "fence" + 1
-              WHERE "id" = ? AND "status" NOT IN ('succeeded', 'failed', 'cancelled')
+              WHERE ${ids.length === 1 ? `"id" = ?` : `"id" IN (${ids.map(() => "?").join(", ")})`}
+                AND "status" NOT IN ('succeeded', 'failed', 'cancelled')
                 AND ("leaseOwner" IS NULL OR "leaseUntil" IS NULL OR "leaseUntil" < ?) RETURNING *)
             SELECT c.*, v."document" AS "document",
               EXISTS (SELECT 1 FROM ${t("Step")} s WHERE s."runId" = c."id") AS "hasSteps",
               EXISTS (SELECT 1 FROM ${t("Approval")} a WHERE a."runId" = c."id") AS "hasApprovals"
             FROM c JOIN ${t("WorkflowVersion")} v ON v."id" = c."workflowVersionId"`,
-      params: [owner, new Date(now.getTime() + ttlMs), runId, now],
+      params: [owner, new Date(now.getTime() + ttlMs), ...ids, now],
+      batched: ids.length > 1,
     });
-    if (rows.length === 0) return null;
-    const row = rows[0];
-    const run = runRecordOf(this.ctx.decode, row);
-    return {
-      lease: { runId, owner, fence: run.fence },
-      run,
-      hasSteps: this.ctx.decode.bool(row.hasSteps),
-      hasApprovals: this.ctx.decode.bool(row.hasApprovals),
-    };
+    for (const row of rows) {
+      const run = runRecordOf(this.ctx.decode, row);
+      claimed.set(run.id, {
+        lease: { runId: run.id, owner, fence: run.fence },
+        run,
+        hasSteps: this.ctx.decode.bool(row.hasSteps),
+        hasApprovals: this.ctx.decode.bool(row.hasApprovals),
+      });
+    }
+    return claimed;
   }
 
   async renewLease(lease: Lease, ttlMs: number, now: Date): Promise<boolean> {
@@ -221,16 +248,23 @@ export class PrismaRunStore implements RunStore {
     // PostgreSQL decides between one statement and a transaction by what the input holds, so it
     // takes the input before it starts — one event-loop turn after the request, as the SQLite
     // group commit does, so what the run did meanwhile rides along (a resumed run of zero-latency
-    // steps: one commit instead of two). Elsewhere the transaction body takes it when the
+    // steps: one commit instead of two). On the direct path that turn also gathers the commits of
+    // other runs asked for meanwhile: those that fit one statement share ONE (group commit,
+    // commitManyInOneStatement). Elsewhere the transaction body takes the input when the
     // transaction starts (SQLite: at the group commit).
-    if (this.db.provider === "postgresql" && typeof source === "function")
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    let input = this.db.provider === "postgresql" ? takeCommitInput(source) : null;
+    let input: CommitInput | null = null;
     let lastSeq: number;
-    if (input && fitsOneStatement(input)) {
-      lastSeq = await commitInOneStatement(this.ctx, lease, input, now);
+    if (this.sql.kind === "pg-direct" && typeof source === "function") {
+      ({ input, lastSeq } = await this.groupCommit(lease, source, now));
     } else {
-      lastSeq = await commitInTransaction(this.ctx, lease, () => (input ??= takeCommitInput(source)), now);
+      if (this.db.provider === "postgresql" && typeof source === "function")
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      input = this.db.provider === "postgresql" ? takeCommitInput(source) : null;
+      if (input && fitsOneStatement(input)) {
+        lastSeq = await commitInOneStatement(this.ctx, lease, input, now);
+      } else {
+        lastSeq = await commitInTransaction(this.ctx, lease, () => (input ??= takeCommitInput(source)), now);
+      }
     }
     const events = input?.events ?? [];
     const created = input?.create;
@@ -240,6 +274,72 @@ export class PrismaRunStore implements RunStore {
     ];
     if (records.length) this.options.onEvents?.(lease.runId, records, "commit");
     return { lastSeq, events: records };
+  }
+
+  /** Commits asked for during this event-loop turn (PostgreSQL, direct path): flushed together on the next. */
+  private readonly commitQueue: {
+    lease: Lease;
+    source: () => CommitInput;
+    now: Date;
+    resolve: (value: { input: CommitInput; lastSeq: number }) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  private commitScheduled = false;
+
+  private groupCommit(
+    lease: Lease,
+    source: () => CommitInput,
+    now: Date,
+  ): Promise<{ input: CommitInput; lastSeq: number }> {
+    return new Promise((resolve, reject) => {
+      this.commitQueue.push({ lease, source, now, resolve, reject });
+      if (!this.commitScheduled) {
+        this.commitScheduled = true;
+        setImmediate(() => this.flushCommits());
+      }
+    });
+  }
+
+  /**
+   * Takes each queued commit's input; those that fit one statement (one per run) go out together
+   * as ONE statement, the others as before (a transaction each). Each caller settles with its own
+   * commit's outcome (a fenced commit does not affect the others).
+   */
+  private flushCommits(): void {
+    this.commitScheduled = false;
+    const group: (OneStatementCommit & { settle: (p: Promise<number>) => void })[] = [];
+    const runs = new Set<string>();
+    for (const item of this.commitQueue.splice(0)) {
+      let input: CommitInput;
+      try {
+        input = item.source();
+      } catch (error) {
+        item.reject(error);
+        continue;
+      }
+      const taken = input;
+      const settle = (p: Promise<number>) => p.then((lastSeq) => item.resolve({ input: taken, lastSeq }), item.reject);
+      if (!fitsOneStatement(input)) settle(commitInTransaction(this.ctx, item.lease, () => taken, item.now));
+      else if (runs.has(item.lease.runId)) settle(commitInOneStatement(this.ctx, item.lease, input, item.now));
+      else {
+        runs.add(item.lease.runId);
+        group.push({ lease: item.lease, input, now: item.now, settle });
+      }
+    }
+    if (group.length === 1) {
+      const [c] = group;
+      c!.settle(commitInOneStatement(this.ctx, c!.lease, c!.input, c!.now));
+    } else if (group.length > 1) {
+      const all = commitManyInOneStatement(this.ctx, group);
+      for (const [i, c] of group.entries())
+        c.settle(
+          all.then((results) => {
+            const r = results[i]!;
+            if (r.status === "rejected") throw r.reason;
+            return r.value;
+          }),
+        );
+    }
   }
 
   async listSteps(runId: string): Promise<StepRecord[]> {

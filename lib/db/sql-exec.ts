@@ -20,6 +20,11 @@ export type Param = string | number | boolean | Date | null;
 export interface Stmt {
   sql: string;
   params: Param[];
+  /**
+   * A statement that carries several requests at once (a group commit, a batched claim): its text
+   * varies with how many and which shapes, so such texts get names from a budget of their own.
+   */
+  batched?: boolean;
 }
 export type Row = Record<string, unknown>;
 
@@ -283,12 +288,15 @@ function pgParam(value: Param): Param {
  * Named (server-side prepared) statements: PostgreSQL parses and analyses a statement's text once
  * per connection instead of on every execution — the run store sends the same few texts over and
  * over (a commit's CTE, the claim, a lease renewal), and parsing a commit's CTE cost about as
- * much as executing it. At most PREPARED_LIMIT distinct texts get a name (each connection keeps
- * the ones it has seen); the rest run unnamed. Turned off with SWITCHBOARD_PG_PREPARED=0 (e.g.
+ * much as executing it. At most PREPARED_LIMIT distinct texts, plus PREPARED_BATCHED_LIMIT texts of
+ * batched statements, get a name (each connection keeps the ones it has seen); the rest run unnamed. Turned off with SWITCHBOARD_PG_PREPARED=0 (e.g.
  * behind a pooler in transaction mode, which cannot keep prepared statements).
  */
 const PREPARED_LIMIT = 400;
+/** Texts of batched statements (Stmt.batched) have a budget of their own: they cannot use up the others' names. */
+const PREPARED_BATCHED_LIMIT = 100;
 const preparedNames = new Map<string, string>();
+let preparedBatched = 0;
 let preparedOn = true;
 
 /** Turns named statements on or off for the process (lib/db/client.ts reads the environment). */
@@ -299,9 +307,14 @@ export function setPgPreparedStatements(on: boolean): void {
 function pgQuery(s: Stmt): pg.QueryConfig {
   const text = toPgPlaceholders(s.sql);
   let name = preparedOn ? preparedNames.get(text) : undefined;
-  if (preparedOn && name === undefined && preparedNames.size < PREPARED_LIMIT) {
+  if (
+    preparedOn &&
+    name === undefined &&
+    (s.batched ? preparedBatched < PREPARED_BATCHED_LIMIT : preparedNames.size - preparedBatched < PREPARED_LIMIT)
+  ) {
     name = `sb${preparedNames.size}`;
     preparedNames.set(text, name);
+    if (s.batched) preparedBatched++;
   }
   return { text, values: s.params.map(pgParam), types: pgTypes, ...(name ? { name } : {}) };
 }

@@ -37,6 +37,7 @@ import {
   RUN_TASK,
 } from "../db/jobs";
 import type { PrismaRunStore } from "../db/run-store";
+import { isStatementError } from "../db/run-store/commit";
 import type { RunResult } from "../engine/types";
 import { createHost, type Host, type HostOptions } from "../host";
 import { expireDeadExecutorLeases } from "../runtime/recovery";
@@ -100,12 +101,74 @@ class WorkerStore implements RunStore {
     private readonly own: PrismaRunStore,
   ) {}
 
-  /** Claims the run for `owner` (PostgreSQL); false when it is finished or held by someone else. */
-  async claim(runId: string, owner: string, ttlMs: number): Promise<boolean> {
-    const c = await this.own.claimRun(runId, owner, ttlMs, new Date());
-    if (!c) return false;
-    this.claims.set(runId, c);
-    return true;
+  /**
+   * Claims the run for `owner` (PostgreSQL); false when it is finished or held by someone else.
+   * The claims asked for during one event-loop turn (graphile-worker hands a fetched batch of jobs
+   * out together) go out on the next as ONE statement (PrismaRunStore.claimRuns); a run asked for
+   * twice in one batch is claimed once (the second ask gets false, as its own claim would).
+   */
+  claim(runId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.pendingClaims.push({ runId, owner, ttlMs, resolve, reject });
+      if (this.pendingClaims.length === 1) setImmediate(() => void this.flushClaims());
+    });
+  }
+
+  private pendingClaims: {
+    runId: string;
+    owner: string;
+    ttlMs: number;
+    resolve: (claimed: boolean) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+
+  private async flushClaims(): Promise<void> {
+    const asked = this.pendingClaims.splice(0);
+    // one statement per (owner, ttl): in practice one
+    const groups = new Map<string, typeof asked>();
+    for (const a of asked) {
+      const key = `${a.owner}\u0000${a.ttlMs}`;
+      const g = groups.get(key);
+      if (g) g.push(a);
+      else groups.set(key, [a]);
+    }
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const { owner, ttlMs } = group[0]!;
+        let claimed: Awaited<ReturnType<PrismaRunStore["claimRuns"]>>;
+        try {
+          claimed = await this.own.claimRuns(
+            group.map((a) => a.runId),
+            owner,
+            ttlMs,
+            new Date(),
+          );
+        } catch (error) {
+          if (group.length === 1 || !isStatementError(error)) {
+            for (const a of group) a.reject(error);
+            return;
+          }
+          // nothing was claimed (e.g. a deadlock with another worker's statement): each on its own
+          claimed = new Map();
+          await Promise.all(
+            [...new Set(group.map((a) => a.runId))].map(async (runId) => {
+              try {
+                const c = await this.own.claimRun(runId, owner, ttlMs, new Date());
+                if (c) claimed.set(runId, c);
+              } catch (e) {
+                for (const a of group) if (a.runId === runId) a.reject(e);
+              }
+            }),
+          );
+        }
+        for (const a of group) {
+          const c = claimed.get(a.runId);
+          claimed.delete(a.runId); // a second ask for the same run gets false
+          if (c) this.claims.set(a.runId, c);
+          a.resolve(c !== undefined);
+        }
+      }),
+    );
   }
 
   /** Forgets what the engine did not use; returns a claimed lease it never asked for (to be released). */
@@ -306,13 +369,16 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
     // it hears of a "breaking migration" — also one of ANOTHER schema on the same server (its
     // notification channel is not per schema; every new test schema sends one). Start it again:
     // it re-checks its schema, and refuses to start when that is really newer than it supports.
-    // Five stops within a minute: give up, exit non-zero, and let the supervisor start afresh.
+    // Five other stops within a minute: give up, exit non-zero, and let the supervisor start
+    // afresh. A migration notice does not count towards those five (the restart's schema check
+    // is what decides), so a server where other schemas are being created keeps its workers.
     const stops: number[] = [];
     const queueStopped = (runner: GraphileRunner, error: unknown) => {
       if (stopping || graphile !== runner) return;
-      if (process.exitCode === 57) process.exitCode = undefined; // graphile-worker's "breaking migration" exit code
+      const migrationNotice = process.exitCode === 57; // graphile-worker's "breaking migration" exit code
+      if (migrationNotice) process.exitCode = undefined;
       const now = Date.now();
-      stops.push(now);
+      if (!migrationNotice) stops.push(now);
       while (stops.length && stops[0]! < now - 60_000) stops.shift();
       if (stops.length >= 5) {
         failure = error ?? new Error("the job queue kept stopping");
@@ -321,14 +387,17 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
         return;
       }
       log(`[worker] the job queue stopped${error ? ` (${message(error)})` : ""}; starting it again`);
-      const t = setTimeout(() => {
-        if (stopping) return;
-        startQueue().catch((e: unknown) => {
-          failure = e;
-          log(`[worker] the job queue could not start again: ${message(e)}`);
-          void stop();
-        });
-      }, 500);
+      const t = setTimeout(
+        () => {
+          if (stopping) return;
+          startQueue().catch((e: unknown) => {
+            failure = e;
+            log(`[worker] the job queue could not start again: ${message(e)}`);
+            void stop();
+          });
+        },
+        migrationNotice ? 20 : 500,
+      );
       t.unref?.();
     };
     await startQueue();
