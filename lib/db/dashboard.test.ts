@@ -139,10 +139,10 @@ describe.each(TEST_DATABASES)("dashboard aggregations on $name", ({ open }) => {
     const from = new Date(fx.start.getTime() + 86400000 + 3 * 3600000);
     const to = new Date(fx.end.getTime() - 86400000 - 5 * 3600000);
     const run = fx.runs.find(
-      (r) => r.status === "running" && r.createdAt >= new Date(from.getTime() + 86400000) && r.createdAt < to,
+      (r) => r.status === "waiting" && r.createdAt >= new Date(from.getTime() + 86400000) && r.createdAt < to,
     );
     expect(run).toBeDefined();
-    const step = fx.steps.find((s) => s.runId === run!.id && s.status === "running")!;
+    const step = fx.steps.find((s) => s.runId === run!.id && s.status === "waiting")!;
     // The run fails now, after the rollup pass of beforeAll.
     const endedAt = new Date(run!.createdAt.getTime() + 1000);
     await db.prisma.step.update({

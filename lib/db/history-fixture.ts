@@ -76,7 +76,11 @@ export interface HistoryFixture {
   end: Date;
 }
 
-const STATUSES = ["succeeded", "succeeded", "succeeded", "failed", "cancelled", "running", "waiting"];
+// Unfinished runs are `waiting` (on a person), never `queued` or `running`: such a run with no
+// live lease is one a crash left behind, which the runner of a server on the same database (the
+// e2e server's) carries on at once; the fixture's documents cannot be executed, so it would end
+// failed under the test that computed its figures from these rows.
+const STATUSES = ["succeeded", "succeeded", "succeeded", "failed", "cancelled", "waiting", "waiting"];
 const TRIGGERS = ["manual", "api", "schedule", "webhook"];
 const WORDS = ["refund", "invoice", "shipping", "password", "cancel order", "upgrade plan"];
 const NODES = [
@@ -158,7 +162,7 @@ export async function insertHistoryFixture(
     for (let k = 0; k < nSteps; k++) {
       const node = NODES[k]!;
       const isLast = k === nSteps - 1;
-      const stepStatus = isLast && status === "failed" ? "failed" : isLast && !finished ? "running" : "succeeded";
+      const stepStatus = isLast && status === "failed" ? "failed" : isLast && !finished ? "waiting" : "succeeded";
       const it = node.model ? 100 + Math.floor(rnd() * 900) : 0;
       const ot = node.model ? 50 + Math.floor(rnd() * 400) : 0;
       const c = node.model ? Math.round(rnd() * 10000) / 1e6 : 0;
@@ -181,8 +185,8 @@ export async function insertHistoryFixture(
         outputTokens: ot,
         costUsd: c,
         startedAt: sAt,
-        endedAt: stepStatus === "running" ? null : new Date(sAt.getTime() + 8),
-        durationMs: stepStatus === "running" ? null : 8,
+        endedAt: stepStatus === "waiting" ? null : new Date(sAt.getTime() + 8),
+        durationMs: stepStatus === "waiting" ? null : 8,
         error: stepStatus === "failed" ? { message: `HTTP 503 from ${node.id}`, code: "server_error" } : null,
         output: stepStatus === "succeeded" ? { text: `${node.id} done` } : null,
       });

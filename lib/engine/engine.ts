@@ -9,12 +9,15 @@ import {
   CancelledError,
   InputValidationError,
   isApprovalNotPendingError,
+  isInvalidWorkflowError,
+  isNonRetryableError,
   NonRetryableError,
   NotFoundError,
   RunTimeoutError,
+  serializeError,
 } from "@/lib/contracts/errors";
 import type { ChildRunOutcome } from "@/lib/contracts/node";
-import type { CreateRunInput, Lease, RunRecord } from "@/lib/contracts/ports";
+import type { CreateRunInput, Lease, RunEventInput, RunRecord } from "@/lib/contracts/ports";
 import { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from "@/lib/expressions";
 import { secretLiteralValues } from "@/lib/workflow/secret-literals";
 import { validateRunInput } from "@/lib/workflow/validate-document";
@@ -28,7 +31,7 @@ import { createPriceTable } from "./prices";
 import { resultFromRecords } from "./result";
 import { createRetryRun } from "./retry";
 import { newRunRecord } from "./run-record";
-import { initialState } from "./state";
+import { initialState, parseState } from "./state";
 import { testStep } from "./test-step";
 import type { DecideInput, Engine, EngineOptions, RunResult, RunSource, StartRunOptions } from "./types";
 
@@ -54,6 +57,8 @@ function contentHash(doc: object): string {
   return out;
 }
 const DEFAULT_MAX_DEPTH = 5;
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The literal secrets of a document's node configs (computed once per compiled document). */
 const literalSecrets = new WeakMap<object, string[]>();
@@ -256,17 +261,21 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
       if (!snapshot) throw new NotFoundError(`There is no run with id ${runId}.`);
       return snapshot;
     }
-    const loaded = await loadUnfinished(runId, lease);
+    // What stops carrying the run on before it executes tells whether another attempt can help.
+    // Passing trouble (the database, a lost lease): the lease is given back, the next recovery
+    // sweep tries again. A run that can never be executed (NonRetryableError from
+    // executableGraph) ends failed, saying why, so that no sweep picks it up again.
+    const loaded = await loadUnfinished(runId, lease).catch(giveBack(lease));
     if (!("run" in loaded)) return loaded.result;
     const { run } = loaded;
     let compiled: CompiledWorkflow;
     try {
-      compiled = compileFor(run.workflowVersionId, run.document);
+      compiled = executableGraph(run);
     } catch (e) {
-      await store.releaseLease(lease);
-      throw e;
+      if (isNonRetryableError(e)) return endUnexecutable(run, lease, "failed", e);
+      return giveBack(lease)(e);
     }
-    const exec = await RunExecution.load(deps, compiled, run, lease);
+    const exec = await RunExecution.load(deps, compiled, run, lease).catch(giveBack(lease));
     if (!exec) {
       // Still waiting on a person or a child: nothing to do.
       await store.releaseLease(lease);
@@ -304,12 +313,135 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
     status: "failed" | "cancelled",
     error: unknown,
   ): Promise<RunResult> {
-    const loaded = await loadUnfinished(runId, lease);
+    const loaded = await loadUnfinished(runId, lease).catch(giveBack(lease));
     if (!("run" in loaded)) return loaded.result;
     const { run } = loaded;
-    const compiled = compileFor(run.workflowVersionId, run.document);
-    const exec = (await RunExecution.load(deps, compiled, run, lease, { status, error }))!;
+    let compiled: CompiledWorkflow;
+    try {
+      compiled = executableGraph(run);
+    } catch (e) {
+      // stopped all the same, with the reason it was stopped for
+      if (isNonRetryableError(e)) return endUnexecutable(run, lease, status, error);
+      return giveBack(lease)(e);
+    }
+    const exec = (await RunExecution.load(deps, compiled, run, lease, { status, error }).catch(giveBack(lease)))!;
     return exec.execute();
+  }
+
+  /** A rejection handler: gives the lease back (best effort), then rethrows. */
+  function giveBack(lease: Lease) {
+    return async (e: unknown): Promise<never> => {
+      await store.releaseLease(lease).catch(() => {});
+      throw e;
+    };
+  }
+
+  /**
+   * What carrying a stored run on needs: its workflow version compiled (valid for this engine's
+   * node types) and its engine state readable. Both depend on the stored rows only, so a failure
+   * here is permanent: a NonRetryableError saying why (another attempt could never do better).
+   */
+  function executableGraph(run: RunRecord): CompiledWorkflow {
+    let compiled: CompiledWorkflow;
+    try {
+      compiled = compileFor(run.workflowVersionId, run.document);
+    } catch (e) {
+      throw new NonRetryableError(`This run's workflow version cannot be executed: ${messageOf(e)}`, {
+        cause: e,
+        data: {
+          workflowVersionId: run.workflowVersionId,
+          ...(isInvalidWorkflowError(e) ? { issues: e.issues } : {}),
+        },
+      });
+    }
+    try {
+      parseState(run.state);
+    } catch (e) {
+      throw new NonRetryableError(`This run cannot be carried on: ${messageOf(e)}`, { cause: e });
+    }
+    return compiled;
+  }
+
+  /**
+   * Ends a run that cannot be executed (executableGraph() refused it), under its lease, without a
+   * compiled graph: what finish() does for a failed or cancelled run, from the stored rows. Its
+   * open steps and pending approvals are cancelled, the run gets `status`, the error and its
+   * `run.<status>` event, and the lease is given back: one commit, so the run is never half ended
+   * and no sweep picks it up again.
+   */
+  async function endUnexecutable(
+    run: RunRecord,
+    lease: Lease,
+    status: "failed" | "cancelled",
+    reason: unknown,
+  ): Promise<RunResult> {
+    const now = clock.now();
+    const error = serializeError(reason);
+    const events: RunEventInput[] = [];
+    let commit: Awaited<ReturnType<typeof store.commit>>;
+    try {
+      const [steps, approvals] = await Promise.all([store.listSteps(run.id), store.listApprovals({ runId: run.id })]);
+      const open = steps.filter((s) => s.status === "running" || s.status === "waiting" || s.status === "pending");
+      for (const s of open)
+        events.push({ type: "step.cancelled", data: { nodeId: s.nodeId, visit: s.visit, attempt: s.attempt } });
+      events.push({ type: `run.${status}`, data: { usage: { ...run.usage }, stepCount: run.stepCount, error } });
+      const why = status === "cancelled" ? "The run was cancelled." : "The run failed.";
+      commit = await store.commit(
+        lease,
+        {
+          run: {
+            status,
+            output: null,
+            error,
+            waitingOnPerson: false,
+            endedAt: now,
+            durationMs: Math.max(0, now.getTime() - (run.startedAt ?? run.createdAt).getTime()),
+          },
+          steps: open.map((s) => ({
+            ...s,
+            status: "cancelled" as const,
+            endedAt: now,
+            durationMs: Math.max(0, now.getTime() - s.startedAt.getTime()),
+          })),
+          approvals: {
+            update: approvals
+              .filter((a) => a.status === "pending")
+              .map((a) => ({
+                id: a.id,
+                ifPending: "skip" as const,
+                set: {
+                  status: "cancelled" as const,
+                  decidedAt: now,
+                  decision: { reason: why, via: "system" as const },
+                },
+              })),
+          },
+          events,
+          releaseLease: true,
+        },
+        now,
+      );
+    } catch (e) {
+      await store.releaseLease(lease).catch(() => {});
+      throw e;
+    }
+    if (commit.events.length > 0) options.notifier?.publish(run.id, commit.events);
+    // Subworkflows it started, when its state says which (best effort, as finish() does).
+    let children: string[] = [];
+    try {
+      children = parseState(run.state).tokens.flatMap((t) => (t.childRunId ? [t.childRunId] : []));
+    } catch {
+      // no readable state: no known children
+    }
+    for (const child of children) await deps.cancelRun(child, "parent run ended").catch(() => {});
+    if (run.parentRunId) {
+      try {
+        await deps.resumeParent(run.parentRunId);
+      } catch {
+        // the parent is recovered later
+      }
+    }
+    return (await engine.getResult(run.id))!;
   }
 
   async function runChild(

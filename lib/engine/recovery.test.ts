@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isFencedError } from "@/lib/contracts/errors";
+import type { NodeRegistry } from "@/lib/contracts/node-registry";
 import type { ModelGateway } from "@/lib/contracts/ports";
 import { builtinNodes as nodes } from "@/lib/nodes/builtin";
 import { createSequentialIds, createTestEngine } from "@/lib/testing/test-engine";
@@ -284,5 +285,120 @@ describe("crash recovery", () => {
     const subSteps = parentResult.steps.filter((s) => s.nodeId === "sub");
     expect(subSteps.map((s) => s.status)).toContain("succeeded");
     expect(t.store.dump().runs.filter((r) => r.parentRunId)).toHaveLength(1);
+  });
+});
+
+describe("runs that can never be carried on", () => {
+  /** The built-in node types but one: a stored version using it can no longer be executed here. */
+  const without = (type: string): NodeRegistry => ({
+    definitions: nodes.definitions.filter((d) => d.type !== type),
+    definition: (t) => (t === type ? undefined : nodes.definition(t)),
+    executor: (t) => (t === type ? undefined : nodes.executor(t)),
+  });
+  const hitl = workflow(
+    [
+      trigger(),
+      node("approve", "approval", { title: "Send it?", timeoutMs: null }),
+      node("send", "agent", { prompt: "send", simulate: { output: "Sent" } }),
+    ],
+    [edge("start", "approve"), edge("approve", "send", "approved")],
+  );
+
+  /** A run waiting on a person, whose approval is then decided outside any execution (queued, recoverable). */
+  async function decidedWhileAway(t: ReturnType<typeof createTestEngine>) {
+    const paused = await t.engine.execute({ document: hitl }, {});
+    expect(paused.status).toBe("waiting");
+    await t.store.decideApproval(paused.approvals[0]!.id, {
+      status: "approved",
+      by: "someone",
+      at: t.clock.now(),
+      decision: { via: "person" },
+    });
+    expect((await t.store.findRunsToRecover(t.clock.now())).includes(paused.runId)).toBe(true);
+    return paused.runId;
+  }
+
+  it("ends failed, saying why, recorded like any failure; recovery does not pick it up again", async () => {
+    const t = createTestEngine();
+    const runId = await decidedWhileAway(t);
+    const run0 = (await t.store.loadRun(runId))!;
+    const later = t.restart({ nodes: without("approval") });
+    const [result] = await later.recover(t.clock.now());
+    expect(result).toMatchObject({ runId, status: "failed", error: { code: "non_retryable", retryable: false } });
+    expect(result!.error!.message).toMatch(
+      /^This run's workflow version cannot be executed: The workflow is not valid/,
+    );
+    // the validation issues, for the run page: the node type this installation does not have
+    expect(result!.error!.details).toMatchObject({ workflowVersionId: run0.workflowVersionId });
+    expect(result!.error!.details?.issues).toEqual([
+      expect.objectContaining({
+        path: "nodes[1].type",
+        message: expect.stringContaining('"approval" is not a known node type'),
+      }),
+    ]);
+    const run = (await t.store.loadRun(runId))!;
+    expect(run).toMatchObject({ status: "failed", leaseOwner: null, waitingOnPerson: false });
+    expect(run.endedAt).not.toBeNull();
+    const events = await t.store.listEvents(runId, 0, 1000);
+    expect(events.at(-1)).toMatchObject({ type: "run.failed", data: { error: { message: result!.error!.message } } });
+    expect(t.published.at(-1)).toMatchObject({ runId, type: "run.failed" });
+    expect(await t.store.findRunsToRecover(t.clock.now())).toEqual([]);
+    expect(await later.recover(t.clock.now())).toEqual([]);
+  });
+
+  it("cancels its open steps and pending approvals, and can be cancelled by a person", async () => {
+    const t = createTestEngine();
+    const paused = await t.engine.execute({ document: hitl }, {});
+    expect(paused.status).toBe("waiting");
+    const later = t.restart({ nodes: without("approval") });
+    const cancelled = await later.cancel(paused.runId, "ada");
+    expect(cancelled).toMatchObject({ status: "cancelled", error: { code: "cancelled" } });
+    expect((await t.store.listApprovals({ runId: paused.runId })).map((a) => a.status)).toEqual(["cancelled"]);
+    expect((await t.store.listSteps(paused.runId)).find((s) => s.nodeId === "approve")?.status).toBe("cancelled");
+    expect((await t.store.loadRun(paused.runId))!.leaseOwner).toBeNull();
+  });
+
+  it("a run whose engine state cannot be read ends failed too", async () => {
+    const t = createTestEngine();
+    const runId = await decidedWhileAway(t);
+    // what an older or damaged row holds
+    const { lease } = await t.store.createRun({
+      id: "r-no-state",
+      workspaceId: "w",
+      workflowId: "wf",
+      workflowVersionId: "wf@1",
+      document: hitl,
+      input: {},
+      trigger: "api",
+      status: "running",
+      state: {},
+      createdAt: t.clock.now(),
+      startedAt: t.clock.now(),
+      lease: { owner: "gone", ttlMs: 1 },
+    });
+    expect(lease).not.toBeNull();
+    t.clock.set(t.clock.now().getTime() + 1000);
+    const results = await t.restart().recover(t.clock.now());
+    expect(results.map((r) => [r.runId, r.status])).toEqual([
+      [runId, "succeeded"],
+      ["r-no-state", "failed"],
+    ]);
+    expect(results[1]!.error!.message).toMatch(/^This run cannot be carried on: The run's engine state is missing/);
+  });
+
+  it("a passing store failure while loading it is not permanent: the lease is given back and it is retried", async () => {
+    const t = createTestEngine();
+    const runId = await decidedWhileAway(t);
+    const later = t.restart();
+    const listSteps = t.store.listSteps;
+    t.store.listSteps = async () => {
+      throw new InjectedFault();
+    };
+    await expect(later.runUntilPauseOrEnd(runId)).rejects.toBeInstanceOf(InjectedFault);
+    t.store.listSteps = listSteps;
+    expect((await t.store.loadRun(runId))!).toMatchObject({ status: "queued", leaseOwner: null });
+    expect(await t.store.findRunsToRecover(t.clock.now())).toEqual([runId]);
+    const [result] = await later.recover(t.clock.now());
+    expect(result).toMatchObject({ runId, status: "succeeded" });
   });
 });

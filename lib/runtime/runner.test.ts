@@ -6,6 +6,7 @@ import type { WorkflowDocument } from "@/lib/contracts/workflow-document";
 import { HITL_DOCUMENT } from "../cli/fixtures";
 import type { Db } from "../db/client";
 import { seedWorkflowVersion } from "../db/fixtures";
+import { insertHistoryFixture } from "../db/history-fixture";
 import { PrismaRunStore } from "../db/run-store";
 import { TEST_DATABASES } from "../db/testing";
 import { systemClock } from "../engine/clock";
@@ -142,6 +143,80 @@ describe.each(TEST_DATABASES)("runner on $name", ({ open }) => {
     expect(recovering).toEqual([paused.runId]);
     const [done] = await runner.idle();
     expect(done).toMatchObject({ runId: paused.runId, status: "succeeded", output: "Sent" });
+  });
+
+  it("fails a run whose workflow version cannot be executed, once, saying why; no later sweep picks it up", async () => {
+    const { db, rt } = await setup();
+    // a stored version the engine refuses: a node type this installation does not have
+    const doc = workflow(
+      [trigger(), node("gone", "no-such-node-type", {}), node("done", "end", {})],
+      [edge("start", "gone"), edge("gone", "done")],
+    );
+    const runId = await orphanedRun(db, doc, "web:gone:1");
+    await new Promise((r) => setTimeout(r, 20)); // the 1 ms lease has expired
+    const lines: string[] = [];
+    const runner = startRunner(rt, { sweepIntervalMs: 0, recoverIntervalMs: 0, log: (l) => lines.push(l) });
+    cleanups.push(() => runner.stop());
+    const [result] = await runner.ready;
+    expect(result).toMatchObject({ runId, status: "failed", error: { code: "non_retryable", retryable: false } });
+    expect(result!.error!.message).toMatch(
+      /^This run's workflow version cannot be executed: The workflow is not valid/,
+    );
+    expect(result!.error!.message).toContain("no-such-node-type");
+    const row = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(row).toMatchObject({ status: "failed", leaseOwner: null });
+    expect(row.endedAt).not.toBeNull();
+    const events = await rt.store.listEvents(runId, 0, 100);
+    expect(events.map((e) => e.type)).toEqual(["run.started", "run.failed"]);
+    expect(events[1]!.data.error).toMatchObject({ message: result!.error!.message });
+    // Later sweeps have nothing to carry on: the run is not tried again.
+    for (let i = 0; i < 3; i++) expect((await runner.sweep()).recovering).toEqual([]);
+    expect(lines.filter((l) => l.includes(runId))).toEqual([`[runner] carried on run ${runId}: failed`]);
+  });
+
+  it("retries later a run whose carrying on failed for a passing reason (the database)", async () => {
+    const { db, rt } = await setup();
+    const runId = await orphanedRun(db, agentChain(1), "web:gone:1");
+    await new Promise((r) => setTimeout(r, 20));
+    const lines: string[] = [];
+    const loadRun = rt.store.loadRun.bind(rt.store);
+    let outage = true;
+    // the database is unavailable while the run is loaded (after its lease was taken)
+    rt.store.loadRun = async (id) => {
+      if (outage && id === runId) throw new Error("connection refused");
+      return loadRun(id);
+    };
+    const runner = startRunner(rt, {
+      recoverOnStart: false,
+      sweepIntervalMs: 0,
+      recoverIntervalMs: 0,
+      log: (l) => lines.push(l),
+    });
+    cleanups.push(() => runner.stop());
+    expect((await runner.sweep()).recovering).toEqual([runId]);
+    expect(await runner.idle()).toEqual([]);
+    expect(lines).toContain(`[runner] carrying on run ${runId} failed: connection refused`);
+    expect(await db.prisma.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "running" });
+    outage = false;
+    expect((await runner.sweep()).recovering).toEqual([runId]);
+    expect((await runner.idle()).map((r) => [r.runId, r.status])).toEqual([[runId, "succeeded"]]);
+  });
+
+  it("finds nothing to carry on in a seeded run history (the e2e server's database)", async () => {
+    const { db, rt } = await setup();
+    const fx = await insertHistoryFixture(db, { count: 60, seed: 2026 });
+    expect(fx.runs.some((r) => !["succeeded", "failed", "cancelled"].includes(r.status))).toBe(true);
+    const lines: string[] = [];
+    const runner = startRunner(rt, { sweepIntervalMs: 0, recoverIntervalMs: 0, log: (l) => lines.push(l) });
+    cleanups.push(() => runner.stop());
+    expect(await runner.ready).toEqual([]);
+    expect((await runner.sweep()).recovering).toEqual([]);
+    expect(lines).toEqual([]);
+    const rows = await db.prisma.run.findMany({
+      where: { workspaceId: fx.workspaceId },
+      select: { id: true, status: true },
+    });
+    expect(new Map(rows.map((r) => [r.id, r.status]))).toEqual(new Map(fx.runs.map((r) => [r.id, r.status])));
   });
 
   it("takes over at once a run whose executor on this machine is gone", async () => {
