@@ -1,18 +1,29 @@
 // w6-agents: agent steps through the real provider path (the AI SDK gateway over HTTP, the egress
-// fetch, an OpenAI-compatible provider) against the fake provider on 127.0.0.1 at zero latency,
-// next to the same chain on the simulated model, with persistence on. Two figures:
+// fetch, an OpenAI-compatible provider) against the fake provider at zero latency, next to the same
+// chain on the simulated model, with persistence on.
+//
+// The fake provider runs in a CHILD PROCESS (tests/fake-provider/process.ts; HTTP on 127.0.0.1,
+// control over IPC): a real provider's work happens on another machine, so the fake's own CPU
+// (parsing the request, building the reply and its SSE frames, its HTTP server) is not counted as
+// Switchboard's. It is reported on its own (`fake_cpu_ms_per_step`). Wall-clock figures still
+// include the fake's time to answer (it is on the critical path of each step, as a provider's is).
+//
+// Figures:
 //
 // - overhead per agent step: median ms/step of a 10-agent chain on the provider minus the same on
 //   the simulated model, not streamed and streamed (a runtime whose notifier takes live events:
-//   every call streams its tokens to it). `async_step_ms` splits it: the same chain on a model that
-//   answers one event-loop turn later, i.e. the engine's cost for a step that waits for I/O (each
-//   such step commits on its own; zero-latency simulated steps share group commits);
+//   every call streams its tokens to it), in wall-clock and in CPU of this process. Nothing else is
+//   subtracted. `async_step_ms` splits it: the same chain on a model that answers one event-loop
+//   turn later, i.e. the engine's cost for a step that waits for I/O (each such step commits on its
+//   own; zero-latency simulated steps share group commits);
 // - chunk → SSE client latency: from the fake provider writing a streamed chunk to its socket
-//   (timestamp taken right after `res.write`) to an SSE client receiving the `event: live` frame
-//   that carries that chunk's text, over a real HTTP connection on 127.0.0.1. The SSE server here
-//   writes what the run event route (app/api/runs/[id]/events) writes for live events, from the
-//   same runtime notifier subscription; it is not the Next route itself (no Next server, session
-//   or auth check in the bench), so Next's own response streaming is not in the figure.
+//   (timestamp taken in the child right after `res.write`) to an SSE client in this process
+//   receiving the `event: live` frame that carries that chunk's text, over a real HTTP connection
+//   on 127.0.0.1. Both timestamps are on the machine's monotonic clock (`process.hrtime`, shared by
+//   all processes on one machine); the child hands its frames over IPC after each run. The SSE
+//   server here writes what the run event route (app/api/runs/[id]/events) writes for live events,
+//   from the same runtime notifier subscription; it is not the Next route itself (no Next server,
+//   session or auth check in the bench), so Next's own response streaming is not in the figure.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { LiveRunEvent, ModelGateway } from "@/lib/contracts/ports";
@@ -39,13 +50,16 @@ export interface AgentsBenchResult {
   overhead_ms_per_step: number;
   overhead_streamed_ms_per_step: number;
   /**
-   * CPU ms per step (process.cpuUsage over the measured runs, all threads, the in-process fake
-   * provider included): steadier than wall-clock on a loaded machine, where a step mostly waits
-   * for a core. Same four chains; `overhead` = provider − simulated.
+   * CPU ms per step of this process (process.cpuUsage over the measured runs, all its threads; the
+   * fake provider runs in a child process and is not included): steadier than wall-clock on a
+   * loaded machine, where a step mostly waits for a core. Same four chains; `overhead` = provider −
+   * simulated.
    */
   cpu_ms_per_step: { simulated: number; async: number; provider: number; provider_streamed: number };
   overhead_cpu_ms_per_step: number;
   overhead_streamed_cpu_ms_per_step: number;
+  /** The fake provider's own CPU per step (its child process, same runs): what moved out of the figures above. */
+  fake_cpu_ms_per_step: { provider: number; provider_streamed: number };
   /** fake chunk written → SSE client received, ms */
   stream_latency_ms: { p50: number; p95: number; max: number; samples: number };
 }
@@ -64,15 +78,9 @@ const expectOk = (r: RunResult) => {
 };
 
 export async function benchAgents(db: Db, options: { quick?: boolean } = {}): Promise<AgentsBenchResult> {
-  const { startFakeProvider } = await import("@/tests/fake-provider/server");
+  const { forkFakeProvider, monotonicMs } = await import("@/tests/fake-provider/process");
   (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
-  const frames: { request: number; text: string; at: number }[] = [];
-  let recordFrames = false;
-  const fake = await startFakeProvider({
-    onFrame: (f) => {
-      if (recordFrames) frames.push(f);
-    },
-  });
+  const fake = await forkFakeProvider();
   const providers: ProviderConfig[] = [
     { name: "fake", kind: "openai-compatible", baseUrl: fake.baseUrls.openaiCompatible, allowPrivateNetwork: true },
   ];
@@ -103,7 +111,7 @@ export async function benchAgents(db: Db, options: { quick?: boolean } = {}): Pr
   };
   const quiet = runtime(false);
   const streamed = runtime(true);
-  const sse = await liveSseServer(notifier);
+  const sse = await liveSseServer(notifier, monotonicMs);
   try {
     const steps = 10;
     const simulatedDoc = agentChain(steps, { output: "Echo: the simulated answer" });
@@ -137,12 +145,14 @@ export async function benchAgents(db: Db, options: { quick?: boolean } = {}): Pr
       { rt: quiet, source: asyncSource },
       { rt: quiet, source: provider },
       { rt: streamed, source: provider },
-    ].map((c) => ({ ...c, times: [] as number[], cpuUs: 0 }));
+    ].map((c) => ({ ...c, times: [] as number[], cpuUs: 0, fakeCpuUs: 0 }));
     for (const c of chains)
       for (let i = 0; i < (options.quick ? 2 : 20); i++) expectOk(await c.rt.engine.execute(c.source, {}));
     const rounds = options.quick ? 1 : 3;
     for (let round = 0; round < rounds; round++)
       for (const c of chains) {
+        // the child's CPU is read over IPC outside this process's measured window
+        const fakeCpu = await fake.cpu();
         const cpu = process.cpuUsage();
         for (let i = 0; i < reps / rounds; i++) {
           const t = performance.now();
@@ -150,16 +160,21 @@ export async function benchAgents(db: Db, options: { quick?: boolean } = {}): Pr
           c.times.push(performance.now() - t);
         }
         const used = process.cpuUsage(cpu);
+        const fakeUsed = await fake.cpu();
         c.cpuUs += used.user + used.system;
+        c.fakeCpuUs += fakeUsed.user + fakeUsed.system - fakeCpu.user - fakeCpu.system;
       }
     const [simulatedMs = 0, asyncMs = 0, providerMs = 0, streamedMs = 0] = chains.map(
       (c) => quantile(c.times, 0.5) / steps,
     );
     const cpuMs = chains.map((c) => c.cpuUs / 1000 / (c.times.length * steps));
     const [simulatedCpu = 0, asyncCpu = 0, providerCpu = 0, streamedCpu = 0] = cpuMs;
+    const [, , fakeProviderCpu = 0, fakeStreamedCpu = 0] = chains.map(
+      (c) => c.fakeCpuUs / 1000 / (c.times.length * steps),
+    );
 
     // chunk → SSE client: one agent streaming 20 pieces, 10 ms apart, per run
-    fake.configure({ chunks: 20, chunkDelayMs: 10 });
+    await fake.configure({ chunks: 20, chunkDelayMs: 10 });
     const one = agentChain(1);
     const streamDoc = {
       ...one,
@@ -176,11 +191,11 @@ export async function benchAgents(db: Db, options: { quick?: boolean } = {}): Pr
     for (let i = 0; i < streamRuns + 2; i++) {
       const runId = `bench-stream-${Date.now().toString(36)}-${i}`;
       const client = await sse.connect(runId);
-      frames.length = 0;
-      recordFrames = true;
+      await fake.record(true);
       expectOk(await streamed.engine.execute(streamSource, {}, { runId }));
-      recordFrames = false;
+      await fake.record(false);
       const got = await client.close();
+      const frames = await fake.frames();
       if (i < 2) continue; // warm-up
       // The k-th frame that carries text is the k-th live piece (one connection, in order).
       const textFrames = frames.filter((f) => /"content":"[^"]/.test(f.text));
@@ -203,6 +218,7 @@ export async function benchAgents(db: Db, options: { quick?: boolean } = {}): Pr
       },
       overhead_cpu_ms_per_step: round(providerCpu - simulatedCpu, 4),
       overhead_streamed_cpu_ms_per_step: round(streamedCpu - simulatedCpu, 4),
+      fake_cpu_ms_per_step: { provider: round(fakeProviderCpu, 4), provider_streamed: round(fakeStreamedCpu, 4) },
       stream_latency_ms: {
         p50: round(quantile(latencies, 0.5)),
         p95: round(quantile(latencies, 0.95)),
@@ -221,9 +237,9 @@ export async function benchAgents(db: Db, options: { quick?: boolean } = {}): Pr
 /**
  * An HTTP server that streams a run's live events as the run event route does (`event: live`,
  * no id, one JSON object per frame), and a client that reads them over 127.0.0.1 with fetch,
- * noting when each frame arrived.
+ * noting when each frame arrived (`now`: the clock the fake's frame times are on).
  */
-async function liveSseServer(notifier: RuntimeNotifier) {
+async function liveSseServer(notifier: RuntimeNotifier, now: () => number) {
   const server: Server = createServer((req, res) => {
     const runId = decodeURIComponent((req.url ?? "/").slice(1));
     res.writeHead(200, {
@@ -251,7 +267,7 @@ async function liveSseServer(notifier: RuntimeNotifier) {
           for (;;) {
             const { value, done } = await reader.read();
             if (done) return;
-            const at = performance.now();
+            const at = now();
             buf += decoder.decode(value, { stream: true });
             let i = buf.indexOf("\n\n");
             while (i >= 0) {

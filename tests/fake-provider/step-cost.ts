@@ -11,10 +11,9 @@
  *
  *   node --import tsx tests/fake-provider/step-cost.ts [--rounds 4] [--out-of-process]
  *
- * With --out-of-process the fake provider runs in a child process, so its CPU is not counted
- * (a real provider's work is not in our process either); without, it is (as in `w6-agents`).
+ * With --out-of-process the fake provider runs in a child process (./process.ts, as in `w6-agents`),
+ * so its CPU is not counted (a real provider's work is not in our process either); without, it is.
  */
-import { spawn } from "node:child_process";
 import http from "node:http";
 import { parseArgs } from "node:util";
 import type { ModelGateway, ModelRequest } from "@/lib/contracts/ports";
@@ -28,6 +27,7 @@ import { createProviderGateway, createProviderPriceTable, type ProviderConfig } 
 import { createEgressFetch } from "@/lib/providers/egress-fetch";
 import { createRuntime } from "@/lib/runtime/engine";
 import { createRuntimeNotifier } from "@/lib/runtime/notifier";
+import { forkFakeProvider } from "./process";
 import { startFakeProvider } from "./server";
 
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
@@ -38,14 +38,9 @@ const { values } = parseArgs({
 let baseUrl: string;
 let stop: () => Promise<void>;
 if (values["out-of-process"]) {
-  const child = spawn(process.execPath, ["--import", "tsx", "tests/fake-provider/main.ts"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const line = await new Promise<string>((resolve) => child.stdout.once("data", (d: Buffer) => resolve(String(d))));
-  baseUrl = (JSON.parse(line) as { baseUrls: { openaiCompatible: string } }).baseUrls.openaiCompatible;
-  stop = async () => {
-    child.kill();
-  };
+  const child = await forkFakeProvider();
+  baseUrl = child.baseUrls.openaiCompatible;
+  stop = () => child.stop();
 } else {
   const fake = await startFakeProvider();
   baseUrl = fake.baseUrls.openaiCompatible;
