@@ -12,7 +12,9 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  workers: 1,
+  // One spec file at a time. E2E_WORKERS=2 runs two files side by side (they share the server and
+  // its database, each spec creating its own data); on a busy two-core machine it was no faster.
+  workers: Number(process.env.E2E_WORKERS ?? 1),
   retries: 0,
   reporter: [["list"]],
   globalSetup: "./e2e/support/global-setup.ts",
@@ -33,7 +35,15 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  projects: [
+    // Signs each role in through the form once and stores the sessions (e2e/auth.setup.ts).
+    { name: "setup", testMatch: /auth\.setup\.ts$/, use: { ...devices["Desktop Chrome"], channel: undefined } },
+    {
+      name: "chromium",
+      use: { ...devices["Desktop Chrome"], channel: undefined },
+      dependencies: ["setup"],
+    },
+  ],
   webServer: {
     command: `node bin/start.mjs --fresh`,
     url: `http://127.0.0.1:${PORT}/signin`,

@@ -172,6 +172,7 @@ function sourceFingerprint() {
     "components",
     "lib",
     "public",
+    "instrumentation.ts",
     "next.config.js",
     "postcss.config.mjs",
     "tsconfig.json",

@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { expect, type Page, test } from "@playwright/test";
 import { type FakeProvider, startFakeProvider } from "../tests/fake-provider/server";
-import { e2eDataDir, signInAs } from "./support/auth";
+import { e2eDataDir, signedInAs } from "./support/auth";
 
 const FIXTURE = resolve("e2e/fixtures/workflows/agent-reply.json");
 const SHOTS = process.env.E2E_SCREENSHOTS_DIR;
@@ -42,7 +42,7 @@ async function importWorkflow(page: Page) {
 }
 
 test("pick the provider's model, run, watch tokens stream on the canvas, see the cost", async ({ page }) => {
-  await signInAs(page, "editor");
+  await signedInAs(page, "editor");
   await importWorkflow(page);
 
   // The agent panel: provider and model from the workspace's lists; the simulated model is labelled.

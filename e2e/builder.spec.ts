@@ -1,7 +1,7 @@
 // The workflow builder, as a person uses it: by roles, labels and visible text only.
 import { readFileSync } from "node:fs";
 import { expect, type Locator, type Page, test } from "@playwright/test";
-import { signInAs } from "./support/auth";
+import { signedInAs } from "./support/auth";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/workflows/${name}`, import.meta.url), "utf8");
 
@@ -68,18 +68,8 @@ class EditorPage {
   }
 }
 
-test.beforeAll(async ({ request }) => {
-  // warm the server up (first requests after start are slow on a busy 2-core machine)
-  await request.get("/signin");
-});
-
 test.beforeEach(async ({ page }) => {
-  try {
-    await signInAs(page, "editor");
-  } catch {
-    // a cold or busy server can miss the first attempt; a person would simply try again
-    await signInAs(page, "editor");
-  }
+  await signedInAs(page, "editor", { next: "/workflows" });
 });
 
 test("build agent → approval → agent with the keyboard, run it, and it waits for a person", async ({ page }) => {

@@ -2,22 +2,13 @@
 // each message is a turn through POST /api/v1/workflows/<id>/chat (server-sent events), the reply
 // shown when the run ends. Roles, labels and visible text only.
 import { expect, type Page, test } from "@playwright/test";
-import { signInAs } from "./support/auth";
+import { signedInAs } from "./support/auth";
 
 const node = (page: Page, name: string) => page.getByRole("article", { name: `${name}, ` });
 
-test.beforeAll(async ({ request }) => {
-  await request.get("/signin");
-});
-
 test("a published chat workflow answers on its chat page", async ({ page }) => {
   test.slow();
-  try {
-    await signInAs(page, "editor");
-  } catch {
-    await signInAs(page, "editor");
-  }
-  await page.goto("/workflows");
+  await signedInAs(page, "editor", { next: "/workflows" });
   await page.getByRole("button", { name: "New workflow" }).click();
   const dialog = page.getByRole("dialog", { name: "New workflow" });
   await dialog.getByLabel("Name").fill("Support chat page");

@@ -2,7 +2,7 @@
 // seed inserted, and compared with what the page renders (tiles, chart tables, click-through).
 import { expect, test } from "@playwright/test";
 import { type HistorySeed, seedHistory } from "./history-seed";
-import { signInAs } from "./support/auth";
+import { signedInAs } from "./support/auth";
 
 let seed: HistorySeed;
 
@@ -34,8 +34,7 @@ test("the dashboard shows the seeded figures and links to the runs it counts", a
   const durationText = (ms: number) =>
     ms < 60_000 ? seconds(ms) : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 
-  await signInAs(page, "viewer", { next: "/dashboard" });
-  await page.goto(`/dashboard?from=${seed.window.from}&to=2025-12-09`);
+  await signedInAs(page, "viewer", { next: `/dashboard?from=${seed.window.from}&to=2025-12-09` });
   const summary = page.getByRole("list", { name: "Summary" });
   const esc = (v: string) => v.replace(/[.$()]/g, (c) => `\\${c}`);
   const tile = (label: string, value: string) =>

@@ -2,7 +2,7 @@
 // after Delete, palette words, a tablet-portrait window, and the app pages around the editor
 // (the workflows list hydrates cleanly, titles, an approver's landing page).
 import { expect, type Page, test } from "@playwright/test";
-import { signInAs } from "./support/auth";
+import { signedInAs, signInAs } from "./support/auth";
 
 const unique = (name: string) => `${name} ${Date.now().toString(36)}`;
 
@@ -41,11 +41,7 @@ test.beforeAll(async ({ request }) => {
 
 test.describe("as an editor", () => {
   test.beforeEach(async ({ page }) => {
-    try {
-      await signInAs(page, "editor", { next: "/workflows" });
-    } catch {
-      await signInAs(page, "editor", { next: "/workflows" });
-    }
+    await signedInAs(page, "editor", { next: "/workflows" });
   });
 
   test("adds steps by the words people type, connects two existing steps and deletes one without a mouse", async ({
@@ -188,7 +184,7 @@ test("an approver signs in and lands on the Inbox", async ({ page }) => {
 });
 
 test("the settings tab bar reaches Budgets and MCP servers", async ({ page }) => {
-  await signInAs(page, "admin", { next: "/settings" });
+  await signedInAs(page, "admin", { next: "/settings" });
   const nav = page.getByRole("navigation", { name: "Settings sections" });
   await nav.getByRole("link", { name: "Budgets" }).click();
   await expect(page).toHaveURL(/\/settings\/budgets$/);

@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { expect, type Page, test } from "@playwright/test";
 import { type FakeProvider, startFakeProvider } from "../tests/fake-provider/server";
-import { e2eDataDir, signInAs } from "./support/auth";
+import { e2eDataDir, signedInAs } from "./support/auth";
 
 const PROVIDER = "helpdesk";
 const EDITED = "Hi Ann, your refund of $20 is on its way. Sorry for the wait!";
@@ -48,8 +48,7 @@ test("first workflow: build with forms only, run, approve with an edit, the edit
 }) => {
   test.slow(); // builds, runs, and decides in a second browser
 
-  await signInAs(page, "editor");
-  await page.goto("/workflows");
+  await signedInAs(page, "editor", { next: "/workflows" });
   await page.getByRole("button", { name: "New workflow" }).click();
   const create = page.getByRole("dialog", { name: "New workflow" });
   await create.getByLabel("Name").fill("Refund reply");
@@ -126,8 +125,7 @@ test("first workflow: build with forms only, run, approve with an edit, the edit
   const approverContext = await browser.newContext({ baseURL: test.info().project.use.baseURL });
   const approver = await approverContext.newPage();
   try {
-    await signInAs(approver, "approver");
-    await approver.goto("/inbox");
+    await signedInAs(approver, "approver", { next: "/inbox" });
     await approver.getByRole("link", { name: "Send the reply to Ann?" }).first().click();
     const shown = approver.getByRole("region", { name: "Data to approve" }).first();
     await expect(shown).toContainText("Echo");

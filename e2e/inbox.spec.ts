@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { createApprovalLinkToken } from "../lib/use-cases/approvals/link-token";
-import { e2eDataDir, signInAs } from "./support/auth";
+import { e2eDataDir, signedInAs } from "./support/auth";
 
 type Seeded = {
   runId: string;
@@ -49,10 +49,9 @@ test("an approver approves in the inbox while the run's canvas watches it contin
   const [seeded] = seedRuns([{ customer: unique("Canvas"), amount: 80 }]);
   const inbox = await browser.newPage();
   const canvas = await browser.newPage();
-  await signInAs(inbox, "approver");
+  await signedInAs(inbox, "approver");
   // Same browser context? No: separate pages share nothing, so sign the canvas page in too.
-  await signInAs(canvas, "approver");
-  await canvas.goto(`/workflows/${seeded.workflowId}?run=${seeded.runId}`);
+  await signedInAs(canvas, "approver", { next: `/workflows/${seeded.workflowId}?run=${seeded.runId}` });
   await expect(canvas.getByRole("status", { name: "Run Waiting" })).toBeVisible();
 
   await openApproval(inbox, seeded);
@@ -72,7 +71,7 @@ test("an approver approves in the inbox while the run's canvas watches it contin
 
 test("reject needs a reason, then rejects with it", async ({ page }) => {
   const [seeded] = seedRuns([{ customer: unique("Reject"), amount: 300 }]);
-  await signInAs(page, "approver");
+  await signedInAs(page, "approver");
   await openApproval(page, seeded);
   await page.getByRole("button", { name: "Reject…" }).click();
   await page.getByRole("button", { name: "Confirm rejection" }).click();
@@ -87,7 +86,7 @@ test("reject needs a reason, then rejects with it", async ({ page }) => {
 
 test("edit then approve: an invalid edit is refused by field, a valid one is accepted", async ({ page }) => {
   const [seeded] = seedRuns([{ customer: unique("Edit"), amount: 150 }]);
-  await signInAs(page, "approver");
+  await signedInAs(page, "approver");
   await openApproval(page, seeded);
   await page.getByRole("button", { name: "Edit then approve…" }).click();
   const form = page.getByRole("form", { name: "Edit then approve" });
@@ -107,8 +106,7 @@ test("edit then approve: an invalid edit is refused by field, a valid one is acc
 
 test("a viewer sees no actions, and a direct call is refused", async ({ page, baseURL }) => {
   const [seeded] = seedRuns([{ customer: unique("Viewer"), amount: 10 }]);
-  await signInAs(page, "viewer");
-  await page.goto(`/inbox/${seeded.approvalId}`);
+  await signedInAs(page, "viewer", { next: `/inbox/${seeded.approvalId}` });
   await expect(page.getByRole("heading", { level: 1, name: seeded.title })).toBeVisible();
   await expect(page.getByText("You can read this approval; viewers cannot decide.")).toBeVisible();
   await expect(page.getByRole("button", { name: "Approve", exact: true })).toHaveCount(0);
@@ -127,7 +125,7 @@ test("a viewer sees no actions, and a direct call is refused", async ({ page, ba
 test("reassign to another person: they get it, the former assignee no longer can decide", async ({ browser }) => {
   const [seeded] = seedRuns([{ customer: unique("Reassign"), amount: 40 }]);
   const approver = await browser.newPage();
-  await signInAs(approver, "approver");
+  await signedInAs(approver, "approver");
   await openApproval(approver, seeded);
   const form = approver.getByRole("form", { name: "Reassign" });
   const select = form.getByLabel("Reassign to");
@@ -141,8 +139,7 @@ test("reassign to another person: they get it, the former assignee no longer can
   await expect(approver.getByRole("button", { name: "Approve", exact: true })).toHaveCount(0);
 
   const editor = await browser.newPage();
-  await signInAs(editor, "editor");
-  await editor.goto("/inbox");
+  await signedInAs(editor, "editor", { next: "/inbox" });
   await expect(editor.getByRole("link", { name: seeded.title })).toBeVisible();
   await editor.getByRole("link", { name: seeded.title }).click();
   await editor.getByRole("button", { name: "Approve", exact: true }).click();
@@ -156,8 +153,7 @@ test("bulk approve asks for confirmation listing the selected approvals", async 
     { customer: `${tag}-b`, amount: 12 },
     { customer: `${tag}-c`, amount: 13 },
   ]);
-  await signInAs(page, "approver");
-  await page.goto("/inbox");
+  await signedInAs(page, "approver", { next: "/inbox" });
   await page.getByRole("checkbox", { name: `Select ${seeded[0].title}` }).check();
   await page.getByRole("checkbox", { name: `Select ${seeded[1].title}` }).check();
   await page.getByRole("button", { name: "Approve selected (2)" }).click();

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { signInAs, signOut } from "./support/auth";
+import { signedInAs, signInAs, signOut } from "./support/auth";
 
 // serial: the later tests use the server the first one registers; generous time on a busy machine
 test.describe.configure({ mode: "serial", timeout: 120_000 });
@@ -18,6 +18,7 @@ test.beforeAll(async ({ request }) => {
   await request.get("/signin");
 });
 
+/** Through the form: for a test that signs out again (the stored sessions must stay valid). */
 async function signIn(page: Page, role: "admin" | "editor" | "approver") {
   try {
     await signInAs(page, role);
@@ -27,8 +28,7 @@ async function signIn(page: Page, role: "admin" | "editor" | "approver") {
 }
 
 test("an admin registers the test MCP server and marks a tool as needing approval", async ({ page }) => {
-  await signIn(page, "admin");
-  await page.goto("/settings");
+  await signedInAs(page, "admin", { next: "/settings" });
   await page.getByRole("link", { name: "Manage MCP servers" }).click();
   await expect(page.getByRole("heading", { name: "MCP servers", level: 1 })).toBeVisible();
 
@@ -53,8 +53,7 @@ test("an admin registers the test MCP server and marks a tool as needing approva
 });
 
 test("an editor adds a tool step, picks a discovered tool, fills its form and runs it", async ({ page }) => {
-  await signIn(page, "editor");
-  await page.goto("/workflows");
+  await signedInAs(page, "editor", { next: "/workflows" });
   await page.getByRole("button", { name: "New workflow" }).click();
   const dialog = page.getByRole("dialog", { name: "New workflow" });
   await dialog.getByLabel("Name").fill("Add with MCP");
@@ -103,8 +102,7 @@ test("an agent's tool that needs approval pauses; the approver edits the argumen
   await expect(page.getByRole("status", { name: "Ticket agent: waiting" })).toBeVisible({ timeout: 30_000 });
   await signOut(page);
 
-  await signIn(page, "approver");
-  await page.goto("/inbox");
+  await signedInAs(page, "approver", { next: "/inbox" });
   await page
     .getByRole("link", { name: `Call create_ticket on ${SERVER}` })
     .first()

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { expect, type Page, test } from "@playwright/test";
 import { type FakeProvider, startFakeProvider } from "../tests/fake-provider/server";
-import { e2eDataDir, signInAs, signOut } from "./support/auth";
+import { e2eDataDir, signedInAs, signInAs, signOut } from "./support/auth";
 
 const KEY = "sk-e2e-provider-KEY-4f1c9a2b7d";
 const CRM = "crm-e2e-credential-VALUE-8e3d";
@@ -47,7 +47,7 @@ test("an admin allows the provider's host, adds an OpenAI-compatible provider, t
   page,
 }) => {
   const hostPort = new URL(fake.url).host;
-  await signInAs(page, "admin", { next: "/settings" });
+  await signedInAs(page, "admin", { next: "/settings" });
   await page.getByRole("link", { name: "Network egress" }).click();
   await expect(page).toHaveURL(/\/settings\/egress/);
   await page.getByLabel("Host", { exact: true }).fill(hostPort);
@@ -143,7 +143,7 @@ test("a run that sends the credential and reads back what was sent stores no sec
   await page.screenshot({ path: shots("checklist"), fullPage: true });
   await signOut(page);
 
-  await signInAs(page, "viewer");
+  await signedInAs(page, "viewer");
   expect(await expectNoSecret(page, "/settings/models")).toBe(404);
   expect(await expectNoSecret(page, "/settings/credentials")).toBe(404);
   expect(await expectNoSecret(page, "/settings/egress")).toBe(404);

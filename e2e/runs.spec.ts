@@ -2,7 +2,7 @@
 // (earlier steps reused, usage not counted twice), and comparing two runs.
 import { expect, type Page, test } from "@playwright/test";
 import { type HistorySeed, seedHistory } from "./history-seed";
-import { signInAs } from "./support/auth";
+import { signedInAs } from "./support/auth";
 
 let seed: HistorySeed;
 
@@ -15,7 +15,7 @@ function runRows(page: Page) {
 }
 
 test("filtering the runs list is kept in the URL and survives a reload", async ({ page }) => {
-  await signInAs(page, "editor", { next: "/runs" });
+  await signedInAs(page, "editor", { next: "/runs" });
   const wf = seed.workflows[0]!;
   const from = Date.parse(`${seed.window.from}T00:00:00Z`);
   const to = Date.parse(`${seed.window.to}T00:00:00Z`); // the To field is inclusive of 01-09
@@ -58,8 +58,7 @@ test("filtering the runs list is kept in the URL and survives a reload", async (
 test("a failed run shows which step failed and why; retry re-runs only that step", async ({ page }) => {
   const flaky = seed.flaky!;
   expect(flaky.failedStatus).toBe("failed");
-  await signInAs(page, "editor", { next: `/runs/${flaky.failedRunId}` });
-  await page.goto(`/runs/${flaky.failedRunId}`);
+  await signedInAs(page, "editor", { next: `/runs/${flaky.failedRunId}` });
   await expect(page.getByRole("heading", { level: 1 })).toContainText("failed");
   await expect(page.getByRole("alert").filter({ hasText: "Run failed at step “lookup”" })).toBeVisible();
   const panel = page.getByRole("region", { name: /Step lookup/ });

@@ -1,15 +1,14 @@
 // "Test this step" and pinned data, as a person uses them: by roles, labels and visible text.
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./support/auth";
+import { signedInAs } from "./support/auth";
 
 const workflowJson = readFileSync(new URL("./fixtures/workflows/test-step.json", import.meta.url), "utf8");
 
 test("an editor tests one step with a sample input, pins its output, and tests the next step with it", async ({
   page,
 }) => {
-  await signInAs(page, "editor");
-  await page.goto("/workflows");
+  await signedInAs(page, "editor", { next: "/workflows" });
   await page.getByRole("button", { name: "Import JSON" }).click();
   const dialog = page.getByRole("dialog", { name: "Import a workflow" });
   await dialog.getByLabel("Workflow JSON").fill(workflowJson);
@@ -42,8 +41,7 @@ test("an editor tests one step with a sample input, pins its output, and tests t
 
   // a viewer reads the same settings, disabled, with no test and no delete
   await page.context().clearCookies();
-  await signInAs(page, "viewer");
-  await page.goto(editorUrl);
+  await signedInAs(page, "viewer", { next: editorUrl });
   await page.getByRole("article", { name: /^Price, / }).click();
   const readOnly = page.getByRole("region", { name: "Settings for Price" });
   await expect(readOnly.getByLabel("Step name")).toBeDisabled();

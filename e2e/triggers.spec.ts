@@ -2,7 +2,7 @@
 // through the variable picker and filled in the generated run form; a webhook's test URL shown
 // live in the editor; the schedule preview; the chat panel. Roles, labels and visible text only.
 import { expect, type Page, test } from "@playwright/test";
-import { signInAs } from "./support/auth";
+import { signedInAs } from "./support/auth";
 
 async function createBlank(page: Page, name: string) {
   await page.goto("/workflows");
@@ -23,16 +23,8 @@ async function addStepAfter(page: Page, after: string, type: string) {
   await page.getByRole("button", { name: new RegExp(`^Add ${type}:`) }).click();
 }
 
-test.beforeAll(async ({ request }) => {
-  await request.get("/signin");
-});
-
 test.beforeEach(async ({ page }) => {
-  try {
-    await signInAs(page, "editor");
-  } catch {
-    await signInAs(page, "editor");
-  }
+  await signedInAs(page, "editor", { next: "/workflows" });
 });
 
 test("design two input fields, use one through the picker, run with the generated form; a missing field is a checklist problem", async ({
