@@ -22,6 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
+import { chaosOutput, chaosWorkflow } from "../tests/support/chaos-workflow";
 import {
   composeServices,
   countingServer,
@@ -43,67 +44,6 @@ const SEED = Number(process.env.SWITCHBOARD_SCALE_CHAOS_SEED ?? 20_261_207);
 const PG_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 /** How long the runs are started over; worker kills are spread over it. */
 const SUBMIT_MS = Math.max(10_000, RUNS * 110);
-
-/** lib/cli/chaos.test.ts's document: retried http, an agent, a transform, an at-most-once http, a 404 → error edge. */
-function chaosDocument(port: number) {
-  const url = (name: string) => `http://127.0.0.1:${port}/${name}/{{ input.n }}`;
-  const retry = { maxAttempts: 3, backoffMs: 20 };
-  const n = (id: string, type: string, config: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-    id,
-    type,
-    name: id,
-    position: { x: 0, y: 0 },
-    config,
-    ...extra,
-  });
-  const e = (source: string, target: string, sourceHandle?: string) => ({
-    id: `${source}-${target}`,
-    source,
-    target,
-    ...(sourceHandle ? { sourceHandle } : {}),
-  });
-  return {
-    format: "switchboard.workflow/v1",
-    name: "Scale-out chaos",
-    nodes: [
-      n("start", "trigger", { kind: "manual" }),
-      n("a", "http", { method: "POST", url: url("a"), body: { x: "{{ input.n }}" } }, { retry }),
-      n("think", "agent", { model: "simulated", prompt: "think", simulate: { output: "thought", latencyMs: 120 } }),
-      n("t", "transform", { expression: "nodes.a.output.body.double + 1" }),
-      n("b", "http", { method: "POST", url: url("b"), body: { x: "{{ nodes.t.output }}" } }, { retry }),
-      n("once", "http", { method: "POST", url: url("once"), body: {} }, { atMostOnce: true }),
-      n("onceOk", "transform", { expression: "'ok'" }),
-      n("onceErr", "transform", { expression: "nodes.once.output.error.code" }),
-      n("m", "http", { url: url("missing") }),
-      n("mOk", "transform", { expression: "'unexpected'" }),
-      n("done", "end", {
-        output: {
-          a: "{{ nodes.a.output.body.double }}",
-          think: "{{ nodes.think.output }}",
-          t: "{{ nodes.t.output }}",
-          b: "{{ nodes.b.output.body.double }}",
-          once: "{{ nodes.onceOk.status = 'succeeded' ? nodes.onceOk.output : nodes.onceErr.output }}",
-          missing: "{{ nodes.m.output.error.code & ' / ' & nodes.m.output.error.message }}",
-        },
-      }),
-    ],
-    edges: [
-      e("start", "a"),
-      e("a", "think"),
-      e("think", "t"),
-      e("t", "b"),
-      e("t", "once"),
-      e("once", "onceOk"),
-      e("once", "onceErr", "error"),
-      e("b", "m"),
-      e("onceOk", "m"),
-      e("onceErr", "m"),
-      e("m", "mOk"),
-      e("m", "done", "error"),
-      e("mOk", "done"),
-    ],
-  };
-}
 
 /** A run to follow: four slow agents, so it is still running when its web server dies. */
 const FOLLOW = {
@@ -231,7 +171,10 @@ test("scale-out: two web servers, three workers, workers and a web server killed
     const webs: (Proc | null)[] = await Promise.all([startWeb(0), startWeb(1)]);
     await Promise.all(workers.map((w) => w.ready()));
     const docsFile = join(dir, "documents.json");
-    writeFileSync(docsFile, JSON.stringify([chaosDocument(server.port), FOLLOW]));
+    writeFileSync(
+      docsFile,
+      JSON.stringify([{ ...chaosWorkflow(`http://127.0.0.1:${server.port}`), name: "Scale-out chaos" }, FOLLOW]),
+    );
     const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/scale-out-e2e.ts", docsFile], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: databaseUrl, NODE_OPTIONS: "" },
@@ -361,13 +304,7 @@ test("scale-out: two web servers, three workers, workers and a web server killed
       const n = run.input!.n!;
       const where = `run ${run.id} (input ${n})`;
       expect(run.status, `${where}: ${JSON.stringify(run.error)}`).toBe("succeeded");
-      expect(run.output, where).toMatchObject({
-        a: 2 * n,
-        think: "thought",
-        t: 2 * n + 1,
-        b: 2 * (2 * n + 1),
-        missing: 'non_retryable / The server answered 404: "not here"',
-      });
+      expect(run.output, where).toMatchObject(chaosOutput(n));
       const onceHits = hitsByKey.get(`${run.id}:once:1`) ?? [];
       expect(onceHits.length, `${where}: at-most-once step called ${onceHits.length} times`).toBeLessThanOrEqual(1);
       if (run.output?.once === "ok") expect(onceHits.length, where).toBe(1);

@@ -12,7 +12,7 @@ export function BudgetUseSection({ budgets }: { budgets: BudgetUse[] }) {
         <h2 id="budgets-heading" className="text-base font-semibold text-slate-900">
           Budgets this month
         </h2>
-        <Link href="/settings#budgets-heading" className="text-sm text-blue-700 hover:underline">
+        <Link href="/settings/budgets" className="text-sm text-blue-700 hover:underline">
           Change budgets
         </Link>
       </div>

@@ -6,21 +6,10 @@
 import { useParams } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { chatReplyAction, chatTurnAction } from "@/app/(app)/workflows/chat-actions";
+import { chatReplyText } from "@/lib/nodes/trigger/chat-reply";
 import { useEditor, useEditorApi } from "./editor-context";
 
 export type ChatMessage = { role: "user" | "assistant"; content: string };
-
-/** The reply text in a run's output: a string, or its `reply`/`text`/`answer`/`message`/`output` field, else JSON. */
-export function replyText(output: unknown): string {
-  if (typeof output === "string") return output;
-  if (output && typeof output === "object") {
-    for (const k of ["reply", "text", "answer", "message", "output", "content"]) {
-      const v = (output as Record<string, unknown>)[k];
-      if (typeof v === "string") return v;
-    }
-  }
-  return output === null || output === undefined ? "" : JSON.stringify(output, null, 2);
-}
 
 /** The input schema with a required `messages` array field (the conversation) added. */
 export function withMessagesField(schema: unknown): Record<string, unknown> {
@@ -68,7 +57,7 @@ export function ChatPanel() {
       return;
     }
     if (r.data.status === "succeeded")
-      setMessages((m) => [...m, { role: "assistant", content: replyText(r.data.output) }]);
+      setMessages((m) => [...m, { role: "assistant", content: chatReplyText(r.data.output) }]);
     else if (r.data.status === "waiting") setError("The run is waiting for a person (see the inbox); no reply yet.");
     else setError(r.data.error ?? `The run ${r.data.status}.`);
   };

@@ -33,6 +33,11 @@ const hosts = (rows: string[]) => (
   </SettingsTable>
 );
 
+const columnHeaders = (table: HTMLElement) =>
+  within(table)
+    .getAllByRole("columnheader")
+    .map((h) => h.textContent);
+
 describe("SettingsTable", () => {
   it("shows the empty state, and no table, without rows", () => {
     render(hosts([]));
@@ -43,13 +48,24 @@ describe("SettingsTable", () => {
   it("names the table, heads its columns and a screen-reader-only Actions column, one row each", () => {
     render(hosts(["127.0.0.1:11434", "ollama.internal"]));
     const table = screen.getByRole("table", { name: "Allowed private hosts" });
-    expect(
-      within(table)
-        .getAllByRole("columnheader")
-        .map((h) => h.textContent),
-    ).toEqual(["Host", "Actions"]);
+    expect(columnHeaders(table)).toEqual(["Host", "Actions"]);
     expect(within(table).getAllByRole("row")).toHaveLength(3);
     expect(within(table).getByRole("button", { name: "Remove ollama.internal" })).toBeTruthy();
+  });
+
+  it("without actions has no Actions column; without an empty state it is an empty table", () => {
+    render(
+      <SettingsTable label="Members" rows={[] as string[]} columns={["Name", "Role"]} actions={false}>
+        {(name) => (
+          <TR key={name}>
+            <TD>{name}</TD>
+          </TR>
+        )}
+      </SettingsTable>,
+    );
+    const table = screen.getByRole("table", { name: "Members" });
+    expect(columnHeaders(table)).toEqual(["Name", "Role"]);
+    expect(within(table).getAllByRole("row")).toHaveLength(1);
   });
 });
 

@@ -93,22 +93,28 @@ export function FormDialog({
   );
 }
 
-/** The empty state where there are no rows, else a table whose last column holds each row's actions. */
+/**
+ * The empty state where there are no rows (when `empty` is given), else a table whose last column
+ * holds each row's actions (unless `actions` is false: a read-only table, no such column).
+ */
 export function SettingsTable<T>({
   label,
   rows,
   empty,
   columns,
+  actions = true,
   children,
 }: {
   label: string;
   rows: T[];
-  empty: { title: string; description: ReactNode };
+  empty?: { title: string; description: ReactNode };
   columns: string[];
+  actions?: boolean;
   /** one <TR> a row, its last cell the actions */
   children: (row: T) => ReactNode;
 }) {
-  if (rows.length === 0) return <EmptyState headingLevel={3} title={empty.title} description={empty.description} />;
+  if (rows.length === 0 && empty)
+    return <EmptyState headingLevel={3} title={empty.title} description={empty.description} />;
   return (
     <Table label={label}>
       <THead>
@@ -116,9 +122,11 @@ export function SettingsTable<T>({
           {columns.map((c) => (
             <TH key={c}>{c}</TH>
           ))}
-          <TH>
-            <span className="sr-only">Actions</span>
-          </TH>
+          {actions ? (
+            <TH>
+              <span className="sr-only">Actions</span>
+            </TH>
+          ) : null}
         </TR>
       </THead>
       <TBody>{rows.map(children)}</TBody>

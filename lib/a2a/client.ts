@@ -20,25 +20,12 @@ import {
   RetryableError,
   TimeoutError,
 } from "@/lib/contracts/errors";
-import type {
-  A2aGateway,
-  A2aSendRequest,
-  A2aTaskOutcome,
-  A2aTaskState,
-  CredentialResolver,
-  EgressPolicy,
-  EgressPolicyResolver,
-} from "@/lib/contracts/ports";
-import { createEgressFetch, type FetchFunction } from "@/lib/providers/egress-fetch";
+import type { A2aGateway, A2aSendRequest, A2aTaskOutcome, A2aTaskState } from "@/lib/contracts/ports";
+import type { FetchFunction } from "@/lib/providers/egress-fetch";
+import { credentialsOf, egressFetchPerPolicy, type OutboundClientOptions } from "@/lib/providers/outbound-client";
 import { findInChain, httpStatusError } from "@/lib/providers/remote-errors";
 
-export interface A2aClientOptions {
-  egress?: EgressPolicyResolver;
-  credentials?: CredentialResolver | (() => CredentialResolver | undefined);
-  /** The fetch for a policy (tests wrap it; default: the egress guard). */
-  fetchFor?: (policy: EgressPolicy & { maxResponseBytes: number }) => FetchFunction;
-  /** Largest HTTP response (or stream) accepted, bytes. Default 8 MiB. */
-  maxResponseBytes?: number;
+export interface A2aClientOptions extends OutboundClientOptions {
   /** Most characters of reply text kept. Default 256 KiB. */
   maxTextChars?: number;
   /** Polling interval for agents without streaming. Default 1 s. */
@@ -134,23 +121,9 @@ function absorbTask(into: Collected, task: Task) {
 }
 
 export function createA2aClient(options: A2aClientOptions = {}): A2aGateway {
-  const maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
   const maxTextChars = options.maxTextChars ?? 256 * 1024;
   const pollMs = options.pollIntervalMs ?? 1_000;
-  const fetches = new Map<string, FetchFunction>();
-
-  function guardedFetch(policy: EgressPolicy): FetchFunction {
-    const full = { ...policy, maxResponseBytes };
-    if (options.fetchFor) return options.fetchFor(full);
-    const key = JSON.stringify(full);
-    let f = fetches.get(key);
-    if (!f) {
-      f = createEgressFetch({ ...full, peer: "the A2A agent" });
-      if (fetches.size > 50) fetches.delete(fetches.keys().next().value as string);
-      fetches.set(key, f);
-    }
-    return f;
-  }
+  const guardedFetch = egressFetchPerPolicy(options, "the A2A agent");
 
   /**
    * The fetch for one call: the egress guard, the step's signal (until `release()`, so a cancel
@@ -164,8 +137,7 @@ export function createA2aClient(options: A2aClientOptions = {}): A2aGateway {
     const base = guardedFetch(policy);
     let token: string | null = null;
     if (req.credential) {
-      const c = options.credentials;
-      const resolver = typeof c === "function" ? c() : c;
+      const resolver = credentialsOf(options);
       token = resolver ? await resolver.get(req.workspaceId, req.credential) : null;
       if (token === null)
         throw new NonRetryableError(`The credential "${req.credential}" does not exist in this workspace.`);

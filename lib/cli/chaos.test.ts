@@ -17,9 +17,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { chaosOutput, chaosWorkflow } from "../../tests/support/chaos-workflow";
 import { countingServer, type Hit, prng } from "../../tests/support/counting-server";
 import { seedWorkflowVersion } from "../db/fixtures";
-import { edge, node, trigger, workflow } from "../engine/testing/builders";
 import { createRuntime } from "../runtime/engine";
 import { CLI_DATABASES, type CliChild, type CliDatabase, spawnCli } from "./spawn-cli";
 
@@ -27,56 +27,6 @@ import { CLI_DATABASES, type CliChild, type CliDatabase, spawnCli } from "./spaw
 const CHAOS_MS = Number(process.env.SWITCHBOARD_CHAOS_MS ?? 18_000);
 const SEED = Number(process.env.SWITCHBOARD_CHAOS_SEED ?? 20_261_217);
 const MAX_ALIVE = 3;
-
-/**
- * trigger → a (http, retried) → think (agent) → t (transform) → b (http, retried) and once
- * (http, atMostOnce: default → onceOk, error → onceErr) → m (http that answers 404 → its error
- * edge) → done, whose output reads every one of them.
- */
-function chaosDocument(port: number) {
-  const url = (name: string) => `http://127.0.0.1:${port}/${name}/{{ input.n }}`;
-  const retry = { maxAttempts: 3, backoffMs: 20 };
-  return workflow(
-    [
-      trigger(),
-      node("a", "http", { method: "POST", url: url("a"), body: { x: "{{ input.n }}" } }, { retry }),
-      node("think", "agent", { model: "simulated", prompt: "think", simulate: { output: "thought", latencyMs: 120 } }),
-      node("t", "transform", { expression: "nodes.a.output.body.double + 1" }),
-      node("b", "http", { method: "POST", url: url("b"), body: { x: "{{ nodes.t.output }}" } }, { retry }),
-      node("once", "http", { method: "POST", url: url("once"), body: {} }, { atMostOnce: true }),
-      node("onceOk", "transform", { expression: "'ok'" }),
-      node("onceErr", "transform", { expression: "nodes.once.output.error.code" }),
-      node("m", "http", { url: url("missing") }),
-      node("mOk", "transform", { expression: "'unexpected'" }),
-      node("done", "end", {
-        output: {
-          a: "{{ nodes.a.output.body.double }}",
-          think: "{{ nodes.think.output }}",
-          t: "{{ nodes.t.output }}",
-          b: "{{ nodes.b.output.body.double }}",
-          once: "{{ nodes.onceOk.status = 'succeeded' ? nodes.onceOk.output : nodes.onceErr.output }}",
-          missing: "{{ nodes.m.output.error.code & ' / ' & nodes.m.output.error.message }}",
-        },
-      }),
-    ],
-    [
-      edge("start", "a"),
-      edge("a", "think"),
-      edge("think", "t"),
-      edge("t", "b"),
-      edge("t", "once"),
-      edge("once", "onceOk"),
-      edge("once", "onceErr", "error"),
-      edge("b", "m"),
-      edge("onceOk", "m"),
-      edge("onceErr", "m"),
-      edge("m", "mOk"),
-      edge("m", "done", "error"),
-      edge("mOk", "done"),
-    ],
-    { name: "Chaos" },
-  );
-}
 
 interface Stats {
   database: string;
@@ -111,7 +61,7 @@ describe.each(CLI_DATABASES)("chaos: SIGKILLs across run, recover and workers on
       s = await setup(dir);
       const db = s.db;
       const env = { ...s.env, SWITCHBOARD_ALLOW_PRIVATE_NETWORK: "1" };
-      const document = chaosDocument(server.port);
+      const document = chaosWorkflow(`http://127.0.0.1:${server.port}`);
       const file = join(dir, "chaos.json");
       writeFileSync(file, JSON.stringify(document));
       const ids = await seedWorkflowVersion(db, document);
@@ -259,13 +209,7 @@ describe.each(CLI_DATABASES)("chaos: SIGKILLs across run, recover and workers on
         expect(run.status, `${where}: ${JSON.stringify(run.error)}`).toBe("succeeded");
         expect(run.leaseOwner, `${where} keeps a lease`).toBeNull();
         const out = run.output as Record<string, unknown>;
-        expect(out, where).toMatchObject({
-          a: 2 * n,
-          think: "thought",
-          t: 2 * n + 1,
-          b: 2 * (2 * n + 1),
-          missing: 'non_retryable / The server answered 404: "not here"',
-        });
+        expect(out, where).toMatchObject(chaosOutput(n));
         const onceHits = hitsByKey.get(`${run.id}:once:1`) ?? [];
         expect(onceHits.length, `${where}: at-most-once step called ${onceHits.length} times`).toBeLessThanOrEqual(1);
         if (out.once === "ok") expect(onceHits.length, where).toBe(1);

@@ -1,43 +1,24 @@
 // The `switchboard` commands in-process (main() with captured output) on a fresh SQLite file per
 // test: exit codes, --json shapes, bad input that creates nothing, the approval flow, audit.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Db, openDb } from "../db/client";
+import { describe, expect, it } from "vitest";
 import type { RunResult } from "../engine/types";
-import type { DatabaseTarget } from "../env";
 import { CHAIN_3, FAILING, HITL_DOCUMENT, WITH_INPUT } from "./fixtures";
-import { runCliInProcess } from "./testing";
+import { freshSqliteCli } from "./testing";
 
-process.env.SWITCHBOARD_SEED = "0";
-
-let dir: string;
-let target: DatabaseTarget;
-let check: Db | null = null;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "switchboard-cli-"));
-  const file = join(dir, "cli.db");
-  target = { provider: "sqlite", file, url: `file:${file}` };
-});
-afterEach(async () => {
-  await check?.close();
-  check = null;
-  rmSync(dir, { recursive: true, force: true });
-});
+// Every test gets a fresh database.
+const sqlite = freshSqliteCli("switchboard-cli-");
+const { cli } = sqlite;
 
 function file(name: string, content: unknown): string {
-  const path = join(dir, name);
+  const path = join(sqlite.dir, name);
   writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content, null, 2));
   return path;
 }
 
-// `target` is read at each call: every test gets a fresh database.
-const cli = (...argv: string[]) => runCliInProcess(target, argv);
-
 async function counts() {
-  check ??= await openDb(target);
+  const check = await sqlite.db();
   const [runs, versions, workflows] = await Promise.all([
     check.prisma.run.count(),
     check.prisma.workflowVersion.count(),
@@ -81,7 +62,7 @@ describe("switchboard validate", () => {
   });
 
   it("exits 2 when the file cannot be read", async () => {
-    const r = await cli("validate", join(dir, "missing.json"));
+    const r = await cli("validate", join(sqlite.dir, "missing.json"));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing\.json: it does not exist/);
   });
@@ -114,7 +95,7 @@ describe("switchboard run", () => {
     file("chain.json", { ...CHAIN_3, description: "changed" });
     await cli("run", path);
     expect(await counts()).toEqual({ runs: 3, versions: 2, workflows: 1 });
-    const versions = await check!.prisma.workflowVersion.findMany({ orderBy: { version: "asc" } });
+    const versions = await (await sqlite.db()).prisma.workflowVersion.findMany({ orderBy: { version: "asc" } });
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
   });
 
@@ -139,7 +120,7 @@ describe("switchboard run", () => {
   });
 
   it.each([
-    ["an unreadable workflow file", () => ["run", join(dir, "nope.json")], /nope\.json: it does not exist/],
+    ["an unreadable workflow file", () => ["run", join(sqlite.dir, "nope.json")], /nope\.json: it does not exist/],
     ["a workflow that is not JSON", () => ["run", file("x.json", "{nope")], /x\.json is not valid JSON at line 1/],
     [
       "an invalid workflow",
@@ -153,7 +134,7 @@ describe("switchboard run", () => {
     ],
     [
       "an --input file that does not exist",
-      () => ["run", file("in.json", WITH_INPUT), "--input", `@${join(dir, "gone.json")}`],
+      () => ["run", file("in.json", WITH_INPUT), "--input", `@${join(sqlite.dir, "gone.json")}`],
       /--input file .*gone\.json: it does not exist/,
     ],
     [
@@ -182,7 +163,7 @@ describe("switchboard run", () => {
   it("records who started the run in the audit trail, in the Default workspace", async () => {
     const r = await cli("run", file("chain.json", CHAIN_3), "--json");
     const runId = r.json().runId;
-    check ??= await openDb(target);
+    const check = await sqlite.db();
     const entry = await check.prisma.auditEntry.findFirst({ where: { action: "run.started", targetId: runId } });
     expect(entry).toMatchObject({ actorLabel: "cli", targetType: "run" });
     const run = await check.prisma.run.findUniqueOrThrow({ where: { id: runId }, include: { workspace: true } });
@@ -232,7 +213,7 @@ describe("switchboard approvals / decide / runs show / recover", () => {
     expect(send?.status ?? "skipped").toBe("skipped");
     expect((await cli("approvals", "--json")).json()).toEqual([]);
 
-    check ??= await openDb(target);
+    const check = await sqlite.db();
     expect(await check.prisma.auditEntry.count({ where: { action: "approval.decided" } })).toBe(2);
   });
 
@@ -270,11 +251,11 @@ describe("switchboard approvals / decide / runs show / recover", () => {
 describe("CLI workspace", () => {
   it("uses the seeded demo workspace when there is one", async () => {
     process.env.SWITCHBOARD_SEED = "1";
-    process.env.SWITCHBOARD_DATA_DIR = join(dir, "data");
+    process.env.SWITCHBOARD_DATA_DIR = join(sqlite.dir, "data");
     try {
       const r = await cli("run", file("chain.json", CHAIN_3), "--json");
       expect(r.code, r.stderr).toBe(0);
-      check ??= await openDb(target);
+      const check = await sqlite.db();
       const run = await check.prisma.run.findUniqueOrThrow({
         where: { id: r.json().runId },
         include: { workspace: true },

@@ -1,35 +1,16 @@
 // `switchboard keys create` and `switchboard workflows import` in-process on a fresh SQLite file:
 // the key is printed once and works with its scopes only; bad flags store nothing (exit 2); an
 // imported workflow with a webhook trigger, published, prints its production URL.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { keyAllowsScope } from "../auth/scopes";
 import { authenticateApiKey } from "../db/api-keys";
-import { type Db, openDb } from "../db/client";
-import type { DatabaseTarget } from "../env";
-import { runCliInProcess } from "./testing";
+import { freshSqliteCli } from "./testing";
 
-process.env.SWITCHBOARD_SEED = "0";
-
-let dir: string;
-let target: DatabaseTarget;
-let check: Db | null = null;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "switchboard-keys-cli-"));
-  const file = join(dir, "cli.db");
-  target = { provider: "sqlite", file, url: `file:${file}` };
-});
-afterEach(async () => {
-  await check?.close();
-  check = null;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-// `target` is read at each call: every test gets a fresh database.
-const cli = (...argv: string[]) => runCliInProcess(target, argv);
+// Every test gets a fresh database.
+const sqlite = freshSqliteCli("switchboard-keys-cli-");
+const { cli } = sqlite;
 
 const webhookDoc = {
   format: "switchboard.workflow/v1",
@@ -59,7 +40,7 @@ describe("switchboard keys create / workflows import", () => {
     expect(out.key).toMatch(/^sb_/);
     expect(out).toMatchObject({ scopes: ["runs:read", "runs:write"], role: "editor" });
     expect(Date.parse(out.expiresAt) - Date.now()).toBeGreaterThan(29 * 86_400_000);
-    check = await openDb(target);
+    const check = await sqlite.db();
     const key = await authenticateApiKey(check, out.key);
     expect(key && keyAllowsScope(key, "runs:write")).toBe(true);
     expect(key && keyAllowsScope(key, "workflows:write")).toBe(false);
@@ -75,7 +56,7 @@ describe("switchboard keys create / workflows import", () => {
   });
 
   it("imports a workflow; with --publish and a webhook trigger it prints the production URL", async () => {
-    const file = join(dir, "orders.json");
+    const file = join(sqlite.dir, "orders.json");
     writeFileSync(file, JSON.stringify(webhookDoc));
     const draft = await cli("workflows", "import", file, "--json");
     expect(draft.code, draft.stderr).toBe(0);

@@ -70,19 +70,7 @@ function canonicalJson(value: unknown): string {
 }
 
 /** What the hash covers: everything an entry says, its place in the chain and its predecessor. */
-export type ChainedContent = {
-  seq: number;
-  prevHash: string;
-  workspaceId: string | null;
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  summary: string;
-  data: unknown;
-  createdAt: Date;
-};
+export type ChainedContent = Omit<AuditEntryView, "id"> & { seq: number; prevHash: string };
 
 export function auditEntryHash(e: ChainedContent): string {
   const content = canonicalJson([

@@ -17,40 +17,49 @@ export interface ExposedWorkflow {
 
 const flag = (via: Exposure) => (via === "mcp" ? { exposeMcp: true } : { exposeA2a: true });
 
+/** What an offered workflow is read with: the workflow and its latest published version. */
+const EXPOSED_SELECT = {
+  id: true,
+  workspaceId: true,
+  name: true,
+  description: true,
+  createdAt: true,
+  versions: {
+    where: { draft: false },
+    orderBy: { version: "desc" as const },
+    take: 1,
+    select: { id: true, version: true, document: true },
+  },
+};
+
+type ExposedRow = {
+  id: string;
+  workspaceId: string;
+  name: string;
+  description: string;
+  createdAt: Date;
+  versions: { id: string; version: number; document: unknown }[];
+};
+
+/** The row as an offered workflow, or null when it was never published. */
+function exposedOf(row: ExposedRow): (ExposedWorkflow & { workspaceId: string }) | null {
+  const v = row.versions[0];
+  if (!v) return null;
+  const { versions: _, ...workflow } = row;
+  return { ...workflow, versionId: v.id, version: v.version, document: v.document };
+}
+
 /** The workspace's workflows offered this way that have a published version (oldest first). */
 export async function listExposedWorkflows(db: DbOrTx, workspaceId: string, via: Exposure): Promise<ExposedWorkflow[]> {
   const rows = await prismaOf(db).workflow.findMany({
     where: { workspaceId, deletedAt: null, ...flag(via) },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: {
-      id: true,
-      name: true,
-      description: true,
-      createdAt: true,
-      versions: {
-        where: { draft: false },
-        orderBy: { version: "desc" },
-        take: 1,
-        select: { id: true, version: true, document: true },
-      },
-    },
+    select: EXPOSED_SELECT,
     take: 500,
   });
   return rows.flatMap((r) => {
-    const v = r.versions[0];
-    return v
-      ? [
-          {
-            id: r.id,
-            name: r.name,
-            description: r.description,
-            createdAt: r.createdAt,
-            versionId: v.id,
-            version: v.version,
-            document: v.document,
-          },
-        ]
-      : [];
+    const exposed = exposedOf(r);
+    return exposed ? [exposed] : [];
   });
 }
 
@@ -63,32 +72,9 @@ export async function findExposedWorkflow(
 ): Promise<(ExposedWorkflow & { workspaceId: string }) | null> {
   const row = await prismaOf(db).workflow.findFirst({
     where: { id, deletedAt: null, ...(workspaceId ? { workspaceId } : {}), ...flag(via) },
-    select: {
-      id: true,
-      workspaceId: true,
-      name: true,
-      description: true,
-      createdAt: true,
-      versions: {
-        where: { draft: false },
-        orderBy: { version: "desc" },
-        take: 1,
-        select: { id: true, version: true, document: true },
-      },
-    },
+    select: EXPOSED_SELECT,
   });
-  const v = row?.versions[0];
-  if (!row || !v) return null;
-  return {
-    id: row.id,
-    workspaceId: row.workspaceId,
-    name: row.name,
-    description: row.description,
-    createdAt: row.createdAt,
-    versionId: v.id,
-    version: v.version,
-    document: v.document,
-  };
+  return row ? exposedOf(row) : null;
 }
 
 export async function getExposure(

@@ -22,17 +22,8 @@ import {
   RetryableError,
   TimeoutError,
 } from "@/lib/contracts/errors";
-import type {
-  CredentialResolver,
-  EgressPolicy,
-  EgressPolicyResolver,
-  McpCallOptions,
-  McpGateway,
-  McpSession,
-  McpToolInfo,
-  McpToolResult,
-} from "@/lib/contracts/ports";
-import { createEgressFetch, type FetchFunction } from "@/lib/providers/egress-fetch";
+import type { McpCallOptions, McpGateway, McpSession, McpToolInfo, McpToolResult } from "@/lib/contracts/ports";
+import { credentialsOf, egressFetchPerPolicy, type OutboundClientOptions } from "@/lib/providers/outbound-client";
 import { findInChain, httpStatusError } from "@/lib/providers/remote-errors";
 import { type McpServerRecord, type McpToolSummary, requiresApproval } from "./config";
 import { DEFAULT_MAX_RESULT_CHARS, toToolResult } from "./results";
@@ -42,15 +33,8 @@ export interface McpServerSource {
   find(workspaceId: string, name: string): Promise<McpServerRecord | null>;
 }
 
-export interface McpClientOptions {
-  /** The workspace's egress policy (default: private addresses refused). */
-  egress?: EgressPolicyResolver;
-  /** Workspace credentials (bearer tokens for Streamable HTTP servers). */
-  credentials?: CredentialResolver | (() => CredentialResolver | undefined);
-  /** The fetch for a policy (tests wrap it; default: the egress guard). */
-  fetchFor?: (policy: EgressPolicy & { maxResponseBytes: number }) => FetchFunction;
-  /** Largest HTTP response accepted (bytes). Default 8 MiB. */
-  maxResponseBytes?: number;
+/** `credentials`: bearer tokens of Streamable HTTP servers, and stdio servers' pinned variables. */
+export interface McpClientOptions extends OutboundClientOptions {
   /** Largest message a stdio server may send (bytes). Default 8 MiB. */
   maxStdioMessageBytes?: number;
   /** Most characters of a tool result kept. Default 256 KiB. */
@@ -65,11 +49,6 @@ export interface McpClientOptions {
 
 const CLIENT_INFO = { name: "switchboard", version: "1.0.0" };
 const MAX_TOOLS = 500;
-
-function credentialsOf(options: McpClientOptions): CredentialResolver | undefined {
-  const c = options.credentials;
-  return typeof c === "function" ? c() : c;
-}
 
 const isEgressDenied = (e: unknown): e is EgressDeniedError => e instanceof EgressDeniedError;
 const isEngineError = (e: unknown): e is EngineError => e instanceof EngineError;
@@ -146,24 +125,10 @@ export function toSummaries(
  * for a record that may not be saved yet (an administrator's discovery).
  */
 export function createMcpClient(servers: McpServerSource, options: McpClientOptions = {}) {
-  const maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
   const maxResultChars = options.maxResultChars ?? DEFAULT_MAX_RESULT_CHARS;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 60_000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
-  const fetches = new Map<string, FetchFunction>();
-
-  function fetchFor(policy: EgressPolicy): FetchFunction {
-    const full = { ...policy, maxResponseBytes };
-    if (options.fetchFor) return options.fetchFor(full);
-    const key = JSON.stringify(full);
-    let f = fetches.get(key);
-    if (!f) {
-      f = createEgressFetch({ ...full, peer: "the MCP server" });
-      if (fetches.size > 50) fetches.delete(fetches.keys().next().value as string);
-      fetches.set(key, f);
-    }
-    return f;
-  }
+  const fetchFor = egressFetchPerPolicy(options, "the MCP server");
 
   async function transportFor(record: McpServerRecord, credentialName: string | null) {
     if (record.transport === "stdio") {

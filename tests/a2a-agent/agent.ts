@@ -18,7 +18,7 @@ import {
 } from "@a2a-js/sdk/server";
 import { handleA2aJsonRpc } from "@/lib/a2a/jsonrpc-http";
 import { serveFetch } from "../support/serve-fetch";
-import { agentMessage, textOf, textPart } from "./parts";
+import { agentMessage, statusUpdate, textOf, textPart } from "./parts";
 
 export interface A2aTestAgentOptions {
   token?: string;
@@ -56,18 +56,7 @@ class TestExecutor implements AgentExecutor {
     this.received.push(text);
     const { taskId, contextId } = ctx;
     const status = (state: TaskState, reply?: string) =>
-      bus.publish(
-        AgentEvent.statusUpdate({
-          taskId,
-          contextId,
-          status: {
-            state,
-            message: reply ? agentMessage(reply, contextId, taskId) : undefined,
-            timestamp: new Date().toISOString(),
-          },
-          metadata: undefined,
-        }),
-      );
+      bus.publish(statusUpdate(taskId, contextId, state, reply ? agentMessage(reply, contextId, taskId) : undefined));
     const artifact = (value: string | unknown) =>
       bus.publish(
         AgentEvent.artifactUpdate({
@@ -157,14 +146,7 @@ class TestExecutor implements AgentExecutor {
   async cancelTask(taskId: string, bus: ExecutionEventBus): Promise<void> {
     this.cancelled.push(taskId);
     this.stops.get(taskId)?.();
-    bus.publish(
-      AgentEvent.statusUpdate({
-        taskId,
-        contextId: "",
-        status: { state: TaskState.TASK_STATE_CANCELED, message: undefined, timestamp: new Date().toISOString() },
-        metadata: undefined,
-      }),
-    );
+    bus.publish(statusUpdate(taskId, "", TaskState.TASK_STATE_CANCELED));
     bus.finished();
   }
 }

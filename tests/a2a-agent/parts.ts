@@ -1,6 +1,7 @@
 // Message parts for the A2A test agents (tests/a2a-agent, tests/interop): A2A 1.0's proto-shaped
 // Part and Message, built the same way by every test server.
-import { type Message, type Part, Role } from "@a2a-js/sdk";
+import { type Message, type Part, Role, type TaskState } from "@a2a-js/sdk";
+import { AgentEvent } from "@a2a-js/sdk/server";
 
 export const textPart = (value: string): Part => ({
   content: { $case: "text", value },
@@ -9,9 +10,14 @@ export const textPart = (value: string): Part => ({
   mediaType: "text/plain",
 });
 
-export function agentMessage(text: string, contextId: string, taskId: string): Message {
+export function agentMessage(
+  text: string,
+  contextId: string,
+  taskId: string,
+  messageId = `m-${Math.random().toString(36).slice(2)}`,
+): Message {
   return {
-    messageId: `m-${Math.random().toString(36).slice(2)}`,
+    messageId,
     contextId,
     taskId,
     role: Role.ROLE_AGENT,
@@ -33,4 +39,14 @@ export function textOf(message: Message): string {
           : "",
     )
     .join("");
+}
+
+/** A task's status update event, stamped now, with `message` (the agent's reply) when there is one. */
+export function statusUpdate(taskId: string, contextId: string, state: TaskState, message?: Message) {
+  return AgentEvent.statusUpdate({
+    taskId,
+    contextId,
+    status: { state, message, timestamp: new Date().toISOString() },
+    metadata: undefined,
+  });
 }

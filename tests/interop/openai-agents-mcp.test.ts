@@ -13,10 +13,10 @@ import { type Fixture, seedWorkspace } from "@/lib/db/fixtures";
 import { openTestSqlite } from "@/lib/db/testing";
 import { edge, node, trigger, workflow } from "@/lib/engine/testing/builders";
 import { createTestHost, type TestHost } from "@/lib/host-testing";
-import { createMcpEndpoint } from "@/lib/mcp/server/handler";
 import { createTestEngine } from "@/lib/testing/test-engine";
 import { type FakeProvider, startFakeProvider } from "@/tests/fake-provider/server";
-import { type ServedFetch, serveFetch } from "@/tests/support/serve-fetch";
+import { publishOfferedWorkflow, serveMcpEndpoint } from "@/tests/support/interop";
+import type { ServedFetch } from "@/tests/support/serve-fetch";
 import { serveA2aAgent } from "./serve-a2a";
 
 type TestDb = Awaited<ReturnType<typeof openTestSqlite>>;
@@ -35,29 +35,19 @@ beforeAll(async () => {
   db = await openTestSqlite();
   fx = await seedWorkspace(db);
   host = await createTestHost({ db });
-  const doc = {
-    format: "switchboard.workflow/v1",
+  workflowId = await publishOfferedWorkflow(db, fx.workspaceId, {
     name: "Refund request",
-    input: { type: "object", properties: { amount: { type: "number", minimum: 20 } }, required: ["amount"] },
-    nodes: [
-      { id: "start", type: "trigger", config: { kind: "manual" } },
-      { id: "out", type: "end", config: { output: { refunded: "{{ input.amount }}", by: "switchboard" } } },
-    ],
-    edges: [{ source: "start", target: "out" }],
-  };
-  const wf = await db.prisma.workflow.create({
-    data: {
-      workspaceId: fx.workspaceId,
-      name: "Refund request",
-      description: "Refunds an order",
-      draft: doc,
-      exposeMcp: true,
+    description: "Refunds an order",
+    document: {
+      input: { type: "object", properties: { amount: { type: "number", minimum: 20 } }, required: ["amount"] },
+      nodes: [
+        { id: "start", type: "trigger", config: { kind: "manual" } },
+        { id: "out", type: "end", config: { output: { refunded: "{{ input.amount }}", by: "switchboard" } } },
+      ],
+      edges: [{ source: "start", target: "out" }],
     },
+    exposeMcp: true,
   });
-  await db.prisma.workflowVersion.create({
-    data: { workspaceId: fx.workspaceId, workflowId: wf.id, version: 1, document: doc, contentHash: `h-${wf.id}` },
-  });
-  workflowId = wf.id;
   key = (
     await createApiKey(db, {
       workspaceId: fx.workspaceId,
@@ -67,15 +57,7 @@ beforeAll(async () => {
       scopes: ["mcp"],
     })
   ).key;
-  const endpoint = createMcpEndpoint(async () => ({
-    db,
-    env: { PORT: 3000 },
-    engine: host.engine,
-    dispatcher: host.dispatcher,
-    store: host.store,
-    notifier: host.notifier,
-  }));
-  served = await serveFetch((request) => endpoint(request));
+  served = await serveMcpEndpoint(host);
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
 // user's text and returns the agent's reply; the executor turns that into a task that completes
 // with the reply as an artifact (or fails with the error's message).
 import type { AddressInfo } from "node:net";
-import { type AgentCard, Role, TaskState } from "@a2a-js/sdk";
+import { type AgentCard, TaskState } from "@a2a-js/sdk";
 import {
   AgentEvent,
   type AgentExecutor,
@@ -15,7 +15,7 @@ import {
 } from "@a2a-js/sdk/server";
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from "@a2a-js/sdk/server/express";
 import express from "express";
-import { textOf, textPart } from "../a2a-agent/parts";
+import { agentMessage, statusUpdate, textOf, textPart } from "../a2a-agent/parts";
 
 export interface ServedA2aAgent {
   url: string;
@@ -39,27 +39,12 @@ class FrameworkExecutor implements AgentExecutor {
     this.received.push(text);
     const status = (state: TaskState, reply?: string) =>
       bus.publish(
-        AgentEvent.statusUpdate({
+        statusUpdate(
           taskId,
           contextId,
-          status: {
-            state,
-            message: reply
-              ? {
-                  messageId: `${taskId}-${state}`,
-                  contextId,
-                  taskId,
-                  role: Role.ROLE_AGENT,
-                  parts: [textPart(reply)],
-                  metadata: undefined,
-                  extensions: [],
-                  referenceTaskIds: [],
-                }
-              : undefined,
-            timestamp: new Date().toISOString(),
-          },
-          metadata: undefined,
-        }),
+          state,
+          reply ? agentMessage(reply, contextId, taskId, `${taskId}-${state}`) : undefined,
+        ),
       );
     bus.publish(
       AgentEvent.task(
@@ -109,14 +94,7 @@ class FrameworkExecutor implements AgentExecutor {
 
   async cancelTask(taskId: string, bus: ExecutionEventBus): Promise<void> {
     this.running.get(taskId)?.abort();
-    bus.publish(
-      AgentEvent.statusUpdate({
-        taskId,
-        contextId: "",
-        status: { state: TaskState.TASK_STATE_CANCELED, message: undefined, timestamp: new Date().toISOString() },
-        metadata: undefined,
-      }),
-    );
+    bus.publish(statusUpdate(taskId, "", TaskState.TASK_STATE_CANCELED));
     bus.finished();
   }
 }

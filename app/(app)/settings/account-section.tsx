@@ -1,17 +1,17 @@
 "use client";
 // Your account: change your password. The current one is required; your other sessions (other
 // browsers, other devices) end at once, this one stays signed in.
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
+import { useFormAction } from "@/components/settings/settings-list-section";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Field, type FormError, fieldError } from "@/components/ui/field";
+import { Field, fieldError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
 import { changePasswordAction } from "./actions";
 
 export function ChangePasswordForm({ minLength }: { minLength: number }) {
-  const [error, setError] = useState<FormError | null>(null);
-  const [pending, setPending] = useState(false);
+  const { error, setError, pending, setPending, general } = useFormAction();
   const toast = useToast();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -34,7 +34,6 @@ export function ChangePasswordForm({ minLength }: { minLength: number }) {
     toast.show(`Password changed.${n > 0 ? ` ${n} other session${n === 1 ? "" : "s"} signed out.` : ""}`, "success");
   }
 
-  const general = error && !error.fieldErrors?.length ? error.message : null;
   return (
     <form onSubmit={onSubmit} className="max-w-md space-y-4" noValidate aria-label="Change password">
       {general ? <Alert>{general}</Alert> : null}

@@ -8,7 +8,7 @@ export const setBudgetAction = authedAction(
   { action: "settings.manage", input: BudgetInputSchema },
   async ({ actor, input, db }) => {
     const result = await setBudget(db, actor, input);
-    revalidatePath("/settings");
+    revalidatePath("/settings/budgets");
     revalidatePath("/dashboard");
     return result;
   },

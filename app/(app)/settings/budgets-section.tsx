@@ -3,10 +3,11 @@
 // it may cost before it is made; a call that would pass a budget pauses its run for an admin's
 // decision in the inbox, or fails it, as chosen here. Admins edit; others see the use.
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { BudgetMeter, budgetLabel } from "@/components/budgets/budget-meter";
+import { useFormAction } from "@/components/settings/settings-list-section";
 import { Button } from "@/components/ui/button";
-import { Field, type FormError, fieldError } from "@/components/ui/field";
+import { Field, fieldError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { useToast } from "@/components/ui/toast";
@@ -57,8 +58,7 @@ export function BudgetsSection({
 }
 
 function useSave() {
-  const [error, setError] = useState<FormError | null>(null);
-  const [pending, setPending] = useState(false);
+  const { error, setError, pending, setPending } = useFormAction();
   const toast = useToast();
   const router = useRouter();
   async function save(

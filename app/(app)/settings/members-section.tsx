@@ -1,15 +1,20 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { Alert } from "@/components/ui/alert";
+import {
+  FormDialog,
+  SettingsListSection,
+  SettingsTable,
+  useConfirmedAction,
+  useFormAction,
+} from "@/components/settings/settings-list-section";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
-import { Field, type FormError, fieldError } from "@/components/ui/field";
+import { Field, fieldError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { TD, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/roles";
 import { changeMemberRoleAction, inviteMemberAction, removeMemberAction, revokeInvitationAction } from "./actions";
@@ -32,8 +37,11 @@ export function MembersSection({
   const router = useRouter();
   const toast = useToast();
   const [adding, setAdding] = useState(false);
-  const [removing, setRemoving] = useState<MemberRow | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const removing = useConfirmedAction(
+    (m: MemberRow) => removeMemberAction({ userId: m.userId }),
+    (m) => `Removed ${m.email}.`,
+  );
 
   async function changeRole(member: MemberRow, role: Role) {
     setBusy(member.userId);
@@ -48,84 +56,57 @@ export function MembersSection({
     router.refresh();
   }
 
-  async function confirmRemove() {
-    if (!removing) return;
-    setBusy(removing.userId);
-    const result = await removeMemberAction({ userId: removing.userId });
-    setBusy(null);
-    setRemoving(null);
-    if (!result.ok) {
-      toast.show(result.error.message, "error");
-      return;
-    }
-    toast.show(`Removed ${result.data.email}.`, "success");
-    router.refresh();
-  }
+  const rowBusy = (m: MemberRow) => busy === m.userId || (removing.pending && removing.target === m);
 
   return (
-    <Card>
-      <CardHeader
-        title="Members"
-        description={canManage ? "People in this workspace and their roles." : "People in this workspace."}
-        actions={canManage ? <Button onClick={() => setAdding(true)}>Invite member</Button> : null}
-      />
-      <Table label="Members">
-        <THead>
-          <TR>
-            <TH>Name</TH>
-            <TH>Email</TH>
-            <TH>Role</TH>
+    <SettingsListSection
+      title="Members"
+      description={canManage ? "People in this workspace and their roles." : "People in this workspace."}
+      action={canManage ? <Button onClick={() => setAdding(true)}>Invite member</Button> : null}
+    >
+      <SettingsTable label="Members" rows={members} columns={["Name", "Email", "Role"]} actions={canManage}>
+        {(m) => (
+          <TR key={m.userId}>
+            <TD className="font-medium">
+              {m.name}
+              {m.userId === currentUserId ? <span className="ml-2 text-xs text-slate-500">(you)</span> : null}
+            </TD>
+            <TD>{m.email}</TD>
+            <TD>
+              {canManage ? (
+                <Select
+                  aria-label={`Role of ${m.email}`}
+                  value={m.role}
+                  disabled={rowBusy(m)}
+                  onChange={(e) => changeRole(m, e.target.value as Role)}
+                  className="h-8 w-36"
+                >
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {ROLE_LABELS[r]}
+                    </option>
+                  ))}
+                </Select>
+              ) : (
+                <Badge>{ROLE_LABELS[m.role]}</Badge>
+              )}
+            </TD>
             {canManage ? (
-              <TH>
-                <span className="sr-only">Actions</span>
-              </TH>
+              <TD className="text-right">
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  aria-label={`Remove ${m.email}`}
+                  disabled={rowBusy(m)}
+                  onClick={() => removing.setTarget(m)}
+                >
+                  Remove
+                </Button>
+              </TD>
             ) : null}
           </TR>
-        </THead>
-        <TBody>
-          {members.map((m) => (
-            <TR key={m.userId}>
-              <TD className="font-medium">
-                {m.name}
-                {m.userId === currentUserId ? <span className="ml-2 text-xs text-slate-500">(you)</span> : null}
-              </TD>
-              <TD>{m.email}</TD>
-              <TD>
-                {canManage ? (
-                  <Select
-                    aria-label={`Role of ${m.email}`}
-                    value={m.role}
-                    disabled={busy === m.userId}
-                    onChange={(e) => changeRole(m, e.target.value as Role)}
-                    className="h-8 w-36"
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {ROLE_LABELS[r]}
-                      </option>
-                    ))}
-                  </Select>
-                ) : (
-                  <Badge>{ROLE_LABELS[m.role]}</Badge>
-                )}
-              </TD>
-              {canManage ? (
-                <TD className="text-right">
-                  <Button
-                    variant="ghost"
-                    size="sm"
-                    aria-label={`Remove ${m.email}`}
-                    disabled={busy === m.userId}
-                    onClick={() => setRemoving(m)}
-                  >
-                    Remove
-                  </Button>
-                </TD>
-              ) : null}
-            </TR>
-          ))}
-        </TBody>
-      </Table>
+        )}
+      </SettingsTable>
 
       {canManage && invitations.length > 0 ? <InvitationsTable invitations={invitations} /> : null}
 
@@ -134,25 +115,24 @@ export function MembersSection({
       ) : null}
 
       <ConfirmDialog
-        open={removing !== null}
-        onCancel={() => setRemoving(null)}
-        onConfirm={confirmRemove}
+        open={removing.target !== null}
+        onCancel={() => removing.setTarget(null)}
+        onConfirm={removing.confirm}
         title="Remove member?"
         description={
-          removing
-            ? `${removing.email} will lose access to this workspace at once, and their open sessions end. Their past actions stay in the audit trail.`
+          removing.target
+            ? `${removing.target.email} will lose access to this workspace at once, and their open sessions end. Their past actions stay in the audit trail.`
             : null
         }
         confirmLabel="Remove"
-        pending={busy !== null}
+        pending={removing.pending}
       />
-    </Card>
+    </SettingsListSection>
   );
 }
 
 function InviteDialog({ open, onClose, onInvited }: { open: boolean; onClose: () => void; onInvited: () => void }) {
-  const [error, setError] = useState<FormError | null>(null);
-  const [pending, setPending] = useState(false);
+  const { error, setError, pending, setPending, general } = useFormAction();
   const [invited, setInvited] = useState<{ email: string; link: string | null } | null>(null);
 
   function close() {
@@ -202,30 +182,22 @@ function InviteDialog({ open, onClose, onInvited }: { open: boolean; onClose: ()
     );
   }
 
-  const general = error && !error.fieldErrors?.length ? error.message : null;
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={close}
       title="Invite member"
       description="They accept with their own account, or create one with a password only they know."
+      onSubmit={onSubmit}
+      submitLabel="Invite"
+      pending={pending}
+      general={general}
     >
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
-        {general ? <Alert>{general}</Alert> : null}
-        <Field label="Email" error={fieldError(error?.fieldErrors, "email")}>
-          <Input name="email" type="email" required autoComplete="off" />
-        </Field>
-        <RoleField defaultRole="viewer" error={error} />
-        <div className="flex justify-end gap-3 pt-2">
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={pending}>
-            Invite
-          </Button>
-        </div>
-      </form>
-    </Dialog>
+      <Field label="Email" error={fieldError(error?.fieldErrors, "email")}>
+        <Input name="email" type="email" required autoComplete="off" />
+      </Field>
+      <RoleField defaultRole="viewer" error={error} />
+    </FormDialog>
   );
 }
 
@@ -247,40 +219,28 @@ function InvitationsTable({ invitations }: { invitations: InvitationRow[] }) {
   return (
     <div className="mt-6">
       <h3 className="mb-2 text-sm font-semibold text-slate-900">Open invitations</h3>
-      <Table label="Open invitations">
-        <THead>
-          <TR>
-            <TH>Email</TH>
-            <TH>Role</TH>
-            <TH>Expires</TH>
-            <TH>
-              <span className="sr-only">Actions</span>
-            </TH>
+      <SettingsTable label="Open invitations" rows={invitations} columns={["Email", "Role", "Expires"]}>
+        {(inv) => (
+          <TR key={inv.id}>
+            <TD>{inv.email}</TD>
+            <TD>
+              <Badge>{ROLE_LABELS[inv.role]}</Badge>
+            </TD>
+            <TD>{inv.status === "expired" ? "Expired" : new Date(inv.expiresAt).toUTCString()}</TD>
+            <TD className="text-right">
+              <Button
+                variant="ghost"
+                size="sm"
+                aria-label={`Revoke the invitation of ${inv.email}`}
+                disabled={busy === inv.id}
+                onClick={() => revoke(inv)}
+              >
+                Revoke
+              </Button>
+            </TD>
           </TR>
-        </THead>
-        <TBody>
-          {invitations.map((inv) => (
-            <TR key={inv.id}>
-              <TD>{inv.email}</TD>
-              <TD>
-                <Badge>{ROLE_LABELS[inv.role]}</Badge>
-              </TD>
-              <TD>{inv.status === "expired" ? "Expired" : new Date(inv.expiresAt).toUTCString()}</TD>
-              <TD className="text-right">
-                <Button
-                  variant="ghost"
-                  size="sm"
-                  aria-label={`Revoke the invitation of ${inv.email}`}
-                  disabled={busy === inv.id}
-                  onClick={() => revoke(inv)}
-                >
-                  Revoke
-                </Button>
-              </TD>
-            </TR>
-          ))}
-        </TBody>
-      </Table>
+        )}
+      </SettingsTable>
     </div>
   );
 }

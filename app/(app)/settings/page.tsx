@@ -16,7 +16,6 @@ import { serverContext } from "@/lib/server/context";
 import { requirePageActor } from "@/lib/server/session";
 import { ChangePasswordForm } from "./account-section";
 import { ApiKeysSection } from "./api-keys-section";
-import { BudgetsCard } from "./budgets-card";
 import { MembersSection } from "./members-section";
 import { RetentionForm } from "./retention-form";
 import { SeparationOfDutiesForm } from "./separation-form";
@@ -56,8 +55,6 @@ export default async function SettingsPage() {
           <CardHeader id="workspace-heading" title="Workspace" />
           <WorkspaceNameForm name={workspace.name} canEdit={canManageSettings} />
         </Card>
-
-        <BudgetsCard actor={actor} />
 
         <Card aria-label="Run history">
           <CardHeader title="Run history" />

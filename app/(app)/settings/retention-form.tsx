@@ -2,16 +2,16 @@
 // "Keep run history for N days": empty keeps runs forever. Pruned runs leave their daily
 // aggregates behind, so the dashboard's totals and step charts for old ranges stay.
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
+import { useFormAction } from "@/components/settings/settings-list-section";
 import { Button } from "@/components/ui/button";
-import { Field, type FormError, fieldError } from "@/components/ui/field";
+import { Field, fieldError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
 import { setRetentionAction } from "./actions";
 
 export function RetentionForm({ retentionDays, canEdit }: { retentionDays: number | null; canEdit: boolean }) {
-  const [error, setError] = useState<FormError | null>(null);
-  const [pending, setPending] = useState(false);
+  const { error, setError, pending, setPending } = useFormAction();
   const toast = useToast();
   const router = useRouter();
 

@@ -1,15 +1,15 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
+import { useFormAction } from "@/components/settings/settings-list-section";
 import { Button } from "@/components/ui/button";
-import { Field, type FormError, fieldError } from "@/components/ui/field";
+import { Field, fieldError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
 import { renameWorkspaceAction } from "./actions";
 
 export function WorkspaceNameForm({ name, canEdit }: { name: string; canEdit: boolean }) {
-  const [error, setError] = useState<FormError | null>(null);
-  const [pending, setPending] = useState(false);
+  const { error, setError, pending, setPending } = useFormAction();
   const toast = useToast();
   const router = useRouter();
 

@@ -5,17 +5,9 @@ import { serverContext } from "@/lib/server/context";
 
 export const dynamic = "force-dynamic";
 
-const endpoint = createMcpEndpoint(async () => {
-  const host = await serverContext().host();
-  return {
-    db: host.db,
-    env: host.env,
-    engine: host.engine,
-    dispatcher: host.dispatcher,
-    store: host.store,
-    notifier: host.notifier,
-  };
-});
+// The process's host has everything the endpoint needs (database, environment, engine, dispatcher,
+// run store, notifier).
+const endpoint = createMcpEndpoint(() => serverContext().host());
 
 export const POST = (request: Request) => endpoint(request);
 export const GET = (request: Request) => endpoint(request);

@@ -16,6 +16,7 @@ import { openTestSqlite } from "@/lib/db/testing";
 import { edge, node, trigger, workflow } from "@/lib/engine/testing/builders";
 import { createTestHost, type TestHost } from "@/lib/host-testing";
 import { createTestEngine } from "@/lib/testing/test-engine";
+import { publishOfferedWorkflow } from "@/tests/support/interop";
 import { type ServedFetch, serveFetch } from "@/tests/support/serve-fetch";
 import { createA2aClient } from "../client";
 import { createA2aEndpoint } from "./endpoint";
@@ -29,14 +30,8 @@ const ids: Record<string, string> = {};
 const keys: Record<string, string> = {};
 
 async function offer(key: string, name: string, document: Record<string, unknown>, exposeA2a = true) {
-  const doc = { format: "switchboard.workflow/v1", name, ...document };
-  const wf = await db.prisma.workflow.create({
-    data: { workspaceId: fx.workspaceId, name, description: `${name}, described`, draft: doc, exposeA2a },
-  });
-  await db.prisma.workflowVersion.create({
-    data: { workspaceId: fx.workspaceId, workflowId: wf.id, version: 3, document: doc, contentHash: `h-${wf.id}` },
-  });
-  ids[key] = wf.id;
+  const description = `${name}, described`;
+  ids[key] = await publishOfferedWorkflow(db, fx.workspaceId, { name, description, document, version: 3, exposeA2a });
 }
 
 beforeAll(async () => {

@@ -8,8 +8,8 @@ import { createApiKey } from "@/lib/db/api-keys";
 import { type Fixture, seedWorkspace } from "@/lib/db/fixtures";
 import { openTestSqlite } from "@/lib/db/testing";
 import { createTestHost, type TestHost } from "@/lib/host-testing";
-import { type ServedFetch, serveFetch } from "@/tests/support/serve-fetch";
-import { createMcpEndpoint } from "./handler";
+import { publishOfferedWorkflow, serveMcpEndpoint } from "@/tests/support/interop";
+import type { ServedFetch } from "@/tests/support/serve-fetch";
 
 type TestDb = Awaited<ReturnType<typeof openTestSqlite>>;
 
@@ -19,16 +19,8 @@ let host: TestHost;
 let served: ServedFetch;
 const keys: Record<string, string> = {};
 
-async function offer(name: string, document: Record<string, unknown>, exposeMcp = true) {
-  const doc = { format: "switchboard.workflow/v1", name, ...document };
-  const wf = await db.prisma.workflow.create({
-    data: { workspaceId: fx.workspaceId, name, description: `${name} (described)`, draft: doc, exposeMcp },
-  });
-  await db.prisma.workflowVersion.create({
-    data: { workspaceId: fx.workspaceId, workflowId: wf.id, version: 1, document: doc, contentHash: `h-${wf.id}` },
-  });
-  return wf.id;
-}
+const offer = (name: string, document: Record<string, unknown>, exposeMcp = true) =>
+  publishOfferedWorkflow(db, fx.workspaceId, { name, description: `${name} (described)`, document, exposeMcp });
 
 beforeAll(async () => {
   db = await openTestSqlite();
@@ -93,15 +85,7 @@ beforeAll(async () => {
       })
     ).key;
   }
-  const endpoint = createMcpEndpoint(async () => ({
-    db,
-    env: { PORT: 3000 },
-    engine: host.engine,
-    dispatcher: host.dispatcher,
-    store: host.store,
-    notifier: host.notifier,
-  }));
-  served = await serveFetch((request) => endpoint(request));
+  served = await serveMcpEndpoint(host);
 });
 
 afterAll(async () => {

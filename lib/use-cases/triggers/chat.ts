@@ -10,6 +10,7 @@ import type { LiveRunEvent, RunStatus } from "@/lib/contracts/ports";
 import { getRunDetail } from "@/lib/db/runs-queries";
 import { loadPublishedVersion } from "@/lib/db/workflows-store";
 import { createIdGenerator } from "@/lib/engine/clock";
+import { chatReplyText } from "@/lib/nodes/trigger/chat-reply";
 import { followRun, type InteropRunDeps } from "../interop/runs";
 import { type StartCaller, type StartDeps, startWorkflowRun } from "../runs/start";
 import { webhookTriggerOf } from "./webhooks";
@@ -33,18 +34,6 @@ export interface ChatTurnResult {
   error: string | null;
   /** the run waits for a person (an approval) */
   waitingOnPerson: boolean;
-}
-
-/** The reply text in a run's output: a string, or its `reply`/`text`/`answer`/`message`/`output`/`content` field, else JSON. */
-export function chatReplyText(output: unknown): string {
-  if (typeof output === "string") return output;
-  if (output && typeof output === "object") {
-    for (const k of ["reply", "text", "answer", "message", "output", "content"]) {
-      const v = (output as Record<string, unknown>)[k];
-      if (typeof v === "string") return v;
-    }
-  }
-  return output === null || output === undefined ? "" : JSON.stringify(output, null, 2);
 }
 
 /**

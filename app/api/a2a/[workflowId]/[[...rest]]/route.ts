@@ -6,18 +6,9 @@ import { serverContext } from "@/lib/server/context";
 
 export const dynamic = "force-dynamic";
 
-const endpoint = createA2aEndpoint(async () => {
-  const host = await serverContext().host();
-  return {
-    db: host.db,
-    env: host.env,
-    engine: host.engine,
-    dispatcher: host.dispatcher,
-    store: host.store,
-    notifier: host.notifier,
-    approvals: host.approvals,
-  };
-});
+// The process's host has everything the endpoint needs (database, environment, engine, dispatcher,
+// run store, notifier, decision service).
+const endpoint = createA2aEndpoint(() => serverContext().host());
 
 type Context = { params: Promise<{ workflowId: string; rest?: string[] }> };
 
