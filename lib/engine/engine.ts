@@ -422,8 +422,7 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
         now,
       );
     } catch (e) {
-      await store.releaseLease(lease).catch(() => {});
-      throw e;
+      return giveBack(lease)(e);
     }
     if (commit.events.length > 0) options.notifier?.publish(run.id, commit.events);
     // Subworkflows it started, when its state says which (best effort, as finish() does).
