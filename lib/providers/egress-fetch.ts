@@ -9,7 +9,7 @@
  * Sockets are kept alive per fetch instance (one instance per provider), which saves a TCP (and
  * TLS) handshake per model call; a pooled socket was connected through the guarded lookup.
  */
-import http from "node:http";
+import http, { type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import https from "node:https";
 import { EgressDeniedError, NonRetryableError, RetryableError } from "@/lib/contracts/errors";
 import type { EgressPolicy as SharedEgressPolicy } from "@/lib/contracts/ports";
@@ -43,6 +43,75 @@ async function bodyBytes(body: unknown, headers: Headers): Promise<Buffer | unde
   return Buffer.from(await serialised.arrayBuffer());
 }
 
+/**
+ * A request option of the egress fetch (`init[TAKE_ANSWER]`): a 2xx answer is handed to this
+ * function, its body read as Node buffers (through the same guard: size limit, broken connection,
+ * abort), instead of being wrapped in a WHATWG Response, and the fetch rejects with what the
+ * function returns. The model gateway reads plain-text answers this way (./wire/index.ts).
+ * Answers that are not 2xx come back as a Response, as without the option.
+ */
+export const TAKE_ANSWER: unique symbol = Symbol("switchboard.egress.takeAnswer");
+export type TakeAnswer = (answer: TakenAnswer) => unknown;
+
+export interface TakenAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** Reads the body into `sink` (once); errors are the fetch's own (RetryableError, size limit, abort reason). */
+  read(sink: BodySink): void;
+  /** Closes the connection without reading (nothing more will be read). */
+  cancel(): void;
+}
+
+export interface BodySink {
+  /** A piece of the body; false asks for a pause until the sink reads again (a web stream's pull). */
+  chunk(chunk: Buffer): boolean | undefined;
+  end(): void;
+  error(e: unknown): void;
+}
+
+/**
+ * Feeds `res`'s body to `sink`, ending it with exactly one of `end` or `error`: a body over
+ * `maxBytes` is a NonRetryableError, a connection that breaks or closes early a RetryableError.
+ * Returns the way to fail it from outside (an abort; `undefined`: cancelled, nothing reported).
+ */
+function guardBody(
+  res: IncomingMessage,
+  sink: BodySink,
+  limits: { maxBytes: number; peer: string; done: () => void },
+): (e: unknown) => void {
+  let bytes = 0;
+  let done = false;
+  const fail = (e: unknown) => {
+    if (done) return;
+    done = true;
+    limits.done();
+    if (e !== undefined) sink.error(e);
+  };
+  res.on("data", (chunk: Buffer) => {
+    if (done) return;
+    bytes += chunk.length;
+    if (bytes > limits.maxBytes) {
+      fail(new NonRetryableError(`The response of ${limits.peer} is larger than ${limits.maxBytes} bytes.`));
+      res.destroy();
+      return;
+    }
+    if (sink.chunk(chunk) === false) res.pause();
+  });
+  res.on("end", () => {
+    if (done) return;
+    done = true;
+    limits.done();
+    sink.end();
+  });
+  res.on("error", (e) =>
+    fail(new RetryableError(`The connection to ${limits.peer} broke: ${e.message}`, { cause: e })),
+  );
+  res.on("close", () => {
+    if (!done) fail(new RetryableError(`The connection to ${limits.peer} closed before the response ended.`));
+  });
+  return fail;
+}
+
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
@@ -65,7 +134,8 @@ export function createEgressFetch(policy: EgressPolicy = {}): FetchFunction {
     method: string,
     headers: Headers,
     body: Buffer | undefined,
-    signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    take: TakeAnswer | undefined,
   ) {
     return new Promise<Response>((resolve, reject) => {
       const mod = url.protocol === "https:" ? https : http;
@@ -93,54 +163,54 @@ export function createEgressFetch(policy: EgressPolicy = {}): FetchFunction {
           lookup: allowPrivate ? lookups.allowed : lookups.guarded,
         },
         (res) => {
-          let bytes = 0;
-          let done = false;
+          const status = res.statusCode ?? 0;
+          settled = true;
+          const guard = (sink: BodySink) => {
+            fail = guardBody(res, sink, { maxBytes, peer, done: () => signal?.removeEventListener("abort", onAbort) });
+          };
+          if (take && status >= 200 && status < 300) {
+            const read = (sink: BodySink) => {
+              // (read a few turns later: an abort or a closed connection in between is reported now)
+              if (signal?.aborted) {
+                signal.removeEventListener("abort", onAbort);
+                return sink.error(abortReason(signal));
+              }
+              guard(sink);
+              if (res.destroyed && !res.complete)
+                fail?.(new RetryableError(`The connection to ${peer} closed before the response ended.`));
+            };
+            const cancel = () => {
+              // a read in progress ends without reporting anything, as the web stream's cancel
+              fail?.(undefined);
+              signal?.removeEventListener("abort", onAbort);
+              res.destroy();
+            };
+            reject(take({ status, headers: res.headers, read, cancel }));
+            return;
+          }
           const responseHeaders = new Headers();
           for (const [k, v] of Object.entries(res.headers)) {
             if (v === undefined) continue;
             for (const one of Array.isArray(v) ? v : [v]) responseHeaders.append(k, one);
           }
-          const status = res.statusCode ?? 0;
           let stream: ReadableStream<Uint8Array> | null = null;
           if (!NULL_BODY_STATUSES.has(status) && method !== "HEAD") {
             stream = new ReadableStream<Uint8Array>({
               start(controller) {
-                fail = (e) => {
-                  if (done) return;
-                  done = true;
-                  signal?.removeEventListener("abort", onAbort);
-                  controller.error(e);
-                };
-                res.on("data", (chunk: Buffer) => {
-                  if (done) return;
-                  bytes += chunk.length;
-                  if (bytes > maxBytes) {
-                    fail!(new NonRetryableError(`The response of ${peer} is larger than ${maxBytes} bytes.`));
-                    res.destroy();
-                    return;
-                  }
-                  controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-                  if ((controller.desiredSize ?? 1) <= 0) res.pause();
-                });
-                res.on("end", () => {
-                  if (done) return;
-                  done = true;
-                  signal?.removeEventListener("abort", onAbort);
-                  controller.close();
-                });
-                res.on("error", (e) =>
-                  fail!(new RetryableError(`The connection to ${peer} broke: ${e.message}`, { cause: e })),
-                );
-                res.on("close", () => {
-                  if (!done) fail!(new RetryableError(`The connection to ${peer} closed before the response ended.`));
+                guard({
+                  chunk(chunk) {
+                    controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+                    return (controller.desiredSize ?? 1) > 0;
+                  },
+                  end: () => controller.close(),
+                  error: (e) => controller.error(e),
                 });
               },
               pull() {
                 res.resume();
               },
               cancel() {
-                done = true;
-                signal?.removeEventListener("abort", onAbort);
+                fail?.(undefined);
                 res.destroy();
               },
             });
@@ -148,7 +218,6 @@ export function createEgressFetch(policy: EgressPolicy = {}): FetchFunction {
             res.resume();
             signal?.removeEventListener("abort", onAbort);
           }
-          settled = true;
           resolve(new Response(stream, { status, statusText: res.statusMessage ?? "", headers: responseHeaders }));
         },
       );
@@ -174,8 +243,9 @@ export function createEgressFetch(policy: EgressPolicy = {}): FetchFunction {
     const headers = new Headers(init.headers ?? request?.headers);
     let body = await bodyBytes(init.body ?? (request?.body ? await request.arrayBuffer() : undefined), headers);
     const signal = init.signal ?? request?.signal ?? undefined;
+    const take = (init as { [TAKE_ANSWER]?: TakeAnswer })[TAKE_ANSWER];
     for (let hop = 0; ; hop++) {
-      const res = await once(url, allowPrivate, method, headers, body, signal);
+      const res = await once(url, allowPrivate, method, headers, body, signal, take);
       const location = res.headers.get("location");
       if (![301, 302, 303, 307, 308].includes(res.status) || !location) return res;
       await res.body?.cancel();

@@ -6,6 +6,7 @@
  * may match). An abort by the caller's signal rethrows the signal's reason (the engine's own
  * TimeoutError or CancelledError).
  */
+
 import {
   AISDKError,
   APICallError,
@@ -30,6 +31,7 @@ import {
   TimeoutError,
 } from "@/lib/contracts/errors";
 import { parseRetryAfter } from "@/lib/contracts/ports";
+import { MalformedAnswerError } from "./wire/types";
 
 /** A model id names a provider this installation does not have. */
 export class UnknownProviderError extends NotFoundError {
@@ -129,6 +131,8 @@ export function toEngineError(error: unknown, ctx: MapContext): EngineError {
   const ours = chain.find((e): e is EngineError => e instanceof EngineError);
   if (ours) return ours;
   for (const e of chain) {
+    if (e instanceof MalformedAnswerError)
+      return new RetryableError(`The answer of ${who} could not be read: ${e.message}`, { cause: e });
     if (NoObjectGeneratedError.isInstance(e) || TypeValidationError.isInstance(e)) {
       const mismatch = [...causes(e)].find((c): c is SchemaMismatch => c instanceof SchemaMismatch);
       return new InvalidModelOutputError(

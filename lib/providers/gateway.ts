@@ -30,12 +30,14 @@ import {
   withModelUsage,
 } from "@/lib/contracts/ports";
 import { type ProviderConfig, parseModelId } from "./config";
-import { createEgressFetch, type FetchFunction } from "./egress-fetch";
+import { createEgressFetch, type FetchFunction, TAKE_ANSWER, type TakeAnswer } from "./egress-fetch";
 import { refusedByProvider, reportedUsageOf, ToolLoopLimitError, toEngineError, UnknownProviderError } from "./errors";
+import { callPlainText } from "./plain-text-call";
 import { createProviderPriceTable } from "./prices";
 import { createSdkProvider, type ProviderFactory, resolveLanguageModel, type SdkLanguageModel } from "./registry";
 import { isStrictCompatible, schemaFor } from "./schema";
 import { buildTools } from "./tools";
+import { AnswerTaken, wireFormatOf } from "./wire";
 
 export interface ProviderGatewayOptions {
   providers: ProviderConfig[];
@@ -296,7 +298,7 @@ export function createProviderGateway(options: ProviderGatewayOptions): Provider
   // Each call's idempotency key travels as a per-call header naming the call (`CALL_HEADER`); the
   // provider's fetch (built once, shared by every call) swaps it for `Idempotency-Key:
   // <request key>:<n>`, n counting that call's HTTP requests (the tool loop makes several).
-  const calls = new Map<string, { requestKey: string; n: number }>();
+  const calls = new Map<string, { requestKey: string; n: number; take?: boolean }>();
   let callSeq = 0;
   const fetches = new Map<string, FetchFunction>();
   const fetchOf = (config: ProviderConfig): FetchFunction => {
@@ -324,12 +326,17 @@ export function createProviderGateway(options: ProviderGatewayOptions): Provider
             else (headers as Headers).set("idempotency-key", key);
           }
         }
+        // A plain-text call's 2xx answer is read by ./wire, not by the SDK (see ./wire/index.ts).
+        if (call?.take) return base(input, { ...init, headers, [TAKE_ANSWER]: takeAnswer } as RequestInit);
         return base(input, { ...init, headers });
       };
       fetches.set(config.name, f);
     }
     return f;
   };
+  const takeAnswer: TakeAnswer = (taken) => new AnswerTaken(taken);
+  // Only the SDK's own HTTP providers answer in the wire format of their kind (a test's factory may not).
+  const readsWire = factory === createSdkProvider;
   // The AI SDK provider and its language models are built once per provider and key (building
   // one compiles the provider's response schemas: most of a call's CPU before this cache). The
   // gateway itself is rebuilt when the workspace's provider configuration changes, and a
@@ -404,7 +411,8 @@ export function createProviderGateway(options: ProviderGatewayOptions): Provider
       // A crash re-run repeats the interrupted call's key; a retry after an error gets a new one.
       const requestKey = req.requestKey ?? `${req.idempotencyKey}:${req.attempt}`;
       callToken = String(++callSeq);
-      calls.set(callToken, { requestKey, n: 0 });
+      const call = { requestKey, n: 0, take: false };
+      calls.set(callToken, call);
       const model = modelOf(config, id.model, apiKey);
 
       const handoffs = req.handoffs && req.handoffs.length > 0 ? req.handoffs : undefined;
@@ -446,7 +454,7 @@ export function createProviderGateway(options: ProviderGatewayOptions): Provider
       let readObject: () => Promise<unknown> = async () => undefined;
       if (isPlainTextCall(req) && model.specificationVersion === "v3") {
         checkSettings(req.maxOutputTokens, req.temperature);
-        const call: CallOptions = {
+        const callOptions: CallOptions = {
           prompt: promptOf(system, conv.messages),
           maxOutputTokens: req.maxOutputTokens,
           temperature: req.temperature,
@@ -455,43 +463,12 @@ export function createProviderGateway(options: ProviderGatewayOptions): Provider
           abortSignal: signal,
           headers: common.headers,
         };
-        text = "";
-        finishReason = "other";
-        let response: { id?: string; timestamp?: Date; modelId?: string } | undefined;
-        let reported: ProviderUsage | undefined;
-        if (req.onDelta) {
-          const onDelta = req.onDelta;
-          const reader = (await model.doStream(call)).stream.getReader();
-          let failure: unknown;
-          let ended = false;
-          try {
-            for (;;) {
-              const { done, value: part } = await reader.read();
-              if (done) break;
-              if (part.type === "text-delta") {
-                if (part.delta.length === 0) continue;
-                text += part.delta;
-                onDelta({ type: "text", text: part.delta });
-              } else if (part.type === "finish") {
-                reported = part.usage;
-                finishReason = part.finishReason.unified;
-              } else if (part.type === "response-metadata") response = { ...response, ...part };
-              else if (part.type === "error") failure ??= part.error;
-            }
-            ended = true;
-          } finally {
-            // a throwing listener leaves the body unread: release the connection
-            if (!ended) reader.cancel().catch(() => {});
-          }
-          if (failure !== undefined) throw failure;
-          if (signal.aborted) throw signal.reason;
-        } else {
-          const result = await model.doGenerate(call);
-          for (const part of result.content) if (part.type === "text") text += part.text;
-          reported = result.usage;
-          finishReason = result.finishReason.unified;
-          response = result.response;
-        }
+        // The SDK encodes the request; a 2xx answer is read by ./wire when the fetch hands it over.
+        const wire = readsWire ? wireFormatOf(config, { structuredOutput: output !== undefined }) : undefined;
+        call.take = wire !== undefined;
+        const plain = await callPlainText(model, callOptions, { onDelta: req.onDelta, wire, signal });
+        ({ text, finishReason } = plain);
+        const { response, usage: reported } = plain;
         const sdkUsage = usageOf(reported);
         usage = sdkUsage;
         steps = [{ content: [] }];

@@ -300,10 +300,18 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       return setTimeout(() => res.socket?.destroy(), 10);
     }
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-    res.flushHeaders();
     const frames = proto.frames(reply, scenario.chunks ?? settings.chunks);
     const stopAt = cut ? Math.max(1, Math.floor(frames.length / 2)) : frames.length;
     const delay = scenario.chunkDelayMs ?? settings.chunkDelayMs;
+    if (delay === 0 && !cut) {
+      // Zero latency: no time passes between the frames, so they leave together (one write with
+      // the head), as from a provider whose whole answer is ready. With a delay, one write each.
+      res.end(frames.join(""));
+      const at = performance.now();
+      for (const [index, text] of frames.entries()) options.onFrame?.({ request: record.seq, index, text, at });
+      return;
+    }
+    res.flushHeaders();
     for (let i = 0; i < stopAt; i++) {
       if (res.destroyed) return;
       if (i > 0) await sleep(delay);
