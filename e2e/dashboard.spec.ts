@@ -82,3 +82,10 @@ test("the dashboard shows the seeded figures and links to the runs it counts", a
     Math.min(runs.length, 50),
   );
 });
+
+test("a range without runs says so instead of drawing empty charts", async ({ page }) => {
+  await signedInAs(page, "viewer", { next: "/dashboard?from=2020-01-01&to=2020-01-02" });
+  await expect(page.getByRole("heading", { name: "No runs in this range" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Open workflows" })).toHaveAttribute("href", "/workflows");
+  await expect(page.getByRole("region", { name: "Runs by status" })).toHaveCount(0);
+});

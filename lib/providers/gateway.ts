@@ -5,7 +5,8 @@
  * tool loop (step limit = `maxTurns`, each executed call traced), structured output validated
  * against the output schema, `routing: choose` as a structured answer naming the next agent, and
  * usage over all steps priced by the PriceTable. Errors leave as the engine's typed errors
- * (./errors.ts).
+ * (./errors.ts). A call without tools goes to the provider model directly
+ * (./plain-text-call.ts), and its 2xx answer is read by Switchboard's decoders (./wire).
  */
 import {
   generateText,

@@ -9,6 +9,7 @@ import { formatCost, formatDuration, formatPercent, formatTokens, runsHref } fro
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { buttonClass } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { can } from "@/lib/auth/policy";
@@ -137,101 +138,113 @@ export default async function DashboardPage({
         ))}
       </ul>
       <BudgetUseSection budgets={budgets} />
-      <div className="grid items-start gap-4 xl:grid-cols-2">
-        <ChartCard
-          title="Runs by status"
-          description="Runs created per bucket, stacked by status."
-          runsHref={runsHref(base)}
-        >
-          <StatusOverTimeChart data={statusData} statuses={statuses} />
-          <DataTable
-            label="Runs by status"
-            columns={["Bucket", ...statuses]}
-            rows={statusData.map((p) => ({
-              key: p.bucket,
-              cells: [
-                { text: p.bucket, href: p.href },
-                ...statuses.map((st) => ({ text: String(p[st]), href: p.hrefs[st] })),
-              ],
-            }))}
-          />
-        </ChartCard>
-        <ChartCard
-          title="Cost and tokens over time"
-          description="USD (line, left axis) and tokens in + out (bars, right axis)."
-          runsHref={runsHref(base)}
-        >
-          <UsageOverTimeChart data={usageData} />
-          <DataTable
-            label="Cost and tokens over time"
-            columns={["Bucket", "Cost", "Tokens"]}
-            rows={usageData.map((u) => ({
-              key: u.bucket,
-              cells: [
-                { text: u.bucket, href: u.href },
-                { text: formatCost(u.costUsd) },
-                { text: formatTokens(u.tokens) },
-              ],
-            }))}
-          />
-        </ChartCard>
-        <ChartCard title="Cost by workflow" runsHref={runsHref(base)}>
-          <BarListChart
-            unit="cost (USD)"
-            format="usd"
-            data={d.byWorkflow.map((g) => ({
-              label: g.label,
-              value: g.costUsd,
-              href: runsHref({ ...base, workflowId: g.key }),
-            }))}
-          />
-          <DataTable
-            label="Cost by workflow"
-            columns={["Workflow", "Runs", "Tokens", "Cost"]}
-            rows={d.byWorkflow.map((g) => ({
-              key: g.key,
-              cells: [
-                { text: g.label, href: runsHref({ ...base, workflowId: g.key }) },
-                { text: String(g.runs) },
-                { text: formatTokens(g.inputTokens + g.outputTokens) },
-                { text: formatCost(g.costUsd) },
-              ],
-            }))}
-          />
-        </ChartCard>
-        <ChartCard
-          title="Cost by user"
-          description="Who started the runs (API keys and schedules have no user)."
-          runsHref={runsHref(base)}
-        >
-          <BarListChart
-            unit="cost (USD)"
-            format="usd"
-            color="#7c3aed"
-            data={d.byUser.map((g) => ({
-              label: g.label,
-              value: g.costUsd,
-              href: g.key ? runsHref({ ...base, startedById: g.key }) : runsHref(base),
-            }))}
-          />
-          <DataTable
-            label="Cost by user"
-            columns={["User", "Runs", "Tokens", "Cost"]}
-            rows={d.byUser.map((g) => ({
-              key: g.key || "none",
-              cells: [
-                { text: g.label, href: g.key ? runsHref({ ...base, startedById: g.key }) : runsHref(base) },
-                { text: String(g.runs) },
-                { text: formatTokens(g.inputTokens + g.outputTokens) },
-                { text: formatCost(g.costUsd) },
-              ],
-            }))}
-          />
-        </ChartCard>
-        <Suspense fallback={<StepChartsLoading />}>
-          <StepCharts db={db} workspaceId={actor.workspaceId} range={range} />
-        </Suspense>
-      </div>
+      {s.runs === 0 && !s.prunedRuns ? (
+        <EmptyState
+          title="No runs in this range"
+          description="Charts appear once runs exist: open a workflow and press Run, or pick a longer range above."
+          action={
+            <Link href="/workflows" className={buttonClass("primary", "md")}>
+              Open workflows
+            </Link>
+          }
+        />
+      ) : (
+        <div className="grid items-start gap-4 xl:grid-cols-2">
+          <ChartCard
+            title="Runs by status"
+            description="Runs created per bucket, stacked by status."
+            runsHref={runsHref(base)}
+          >
+            <StatusOverTimeChart data={statusData} statuses={statuses} />
+            <DataTable
+              label="Runs by status"
+              columns={["Bucket", ...statuses]}
+              rows={statusData.map((p) => ({
+                key: p.bucket,
+                cells: [
+                  { text: p.bucket, href: p.href },
+                  ...statuses.map((st) => ({ text: String(p[st]), href: p.hrefs[st] })),
+                ],
+              }))}
+            />
+          </ChartCard>
+          <ChartCard
+            title="Cost and tokens over time"
+            description="USD (line, left axis) and tokens in + out (bars, right axis)."
+            runsHref={runsHref(base)}
+          >
+            <UsageOverTimeChart data={usageData} />
+            <DataTable
+              label="Cost and tokens over time"
+              columns={["Bucket", "Cost", "Tokens"]}
+              rows={usageData.map((u) => ({
+                key: u.bucket,
+                cells: [
+                  { text: u.bucket, href: u.href },
+                  { text: formatCost(u.costUsd) },
+                  { text: formatTokens(u.tokens) },
+                ],
+              }))}
+            />
+          </ChartCard>
+          <ChartCard title="Cost by workflow" runsHref={runsHref(base)}>
+            <BarListChart
+              unit="cost (USD)"
+              format="usd"
+              data={d.byWorkflow.map((g) => ({
+                label: g.label,
+                value: g.costUsd,
+                href: runsHref({ ...base, workflowId: g.key }),
+              }))}
+            />
+            <DataTable
+              label="Cost by workflow"
+              columns={["Workflow", "Runs", "Tokens", "Cost"]}
+              rows={d.byWorkflow.map((g) => ({
+                key: g.key,
+                cells: [
+                  { text: g.label, href: runsHref({ ...base, workflowId: g.key }) },
+                  { text: String(g.runs) },
+                  { text: formatTokens(g.inputTokens + g.outputTokens) },
+                  { text: formatCost(g.costUsd) },
+                ],
+              }))}
+            />
+          </ChartCard>
+          <ChartCard
+            title="Cost by user"
+            description="Who started the runs (API keys and schedules have no user)."
+            runsHref={runsHref(base)}
+          >
+            <BarListChart
+              unit="cost (USD)"
+              format="usd"
+              color="#7c3aed"
+              data={d.byUser.map((g) => ({
+                label: g.label,
+                value: g.costUsd,
+                href: g.key ? runsHref({ ...base, startedById: g.key }) : runsHref(base),
+              }))}
+            />
+            <DataTable
+              label="Cost by user"
+              columns={["User", "Runs", "Tokens", "Cost"]}
+              rows={d.byUser.map((g) => ({
+                key: g.key || "none",
+                cells: [
+                  { text: g.label, href: g.key ? runsHref({ ...base, startedById: g.key }) : runsHref(base) },
+                  { text: String(g.runs) },
+                  { text: formatTokens(g.inputTokens + g.outputTokens) },
+                  { text: formatCost(g.costUsd) },
+                ],
+              }))}
+            />
+          </ChartCard>
+          <Suspense fallback={<StepChartsLoading />}>
+            <StepCharts db={db} workspaceId={actor.workspaceId} range={range} />
+          </Suspense>
+        </div>
+      )}
     </PageBody>
   );
 }
