@@ -13,6 +13,7 @@ import {
 } from "./commands";
 import { CliError, type CliIo, EXIT, formatIssues, processIo } from "./io";
 import { registerPlatformCommands } from "./platform";
+import { registerUsersCommands } from "./users";
 
 export interface MainOptions {
   io?: CliIo;
@@ -125,6 +126,12 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 
   // providers, prices, egress, secrets (lib/cli/platform.ts)
   registerPlatformCommands(program, ctx, async (fn, opts) => {
+    jsonFlag(opts);
+    set(await fn());
+  });
+
+  // users reset-password (lib/cli/users.ts)
+  registerUsersCommands(program, ctx, async (fn, opts) => {
     jsonFlag(opts);
     set(await fn());
   });

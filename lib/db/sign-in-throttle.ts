@@ -32,3 +32,18 @@ export async function countThrottleFailure(
 export async function deleteThrottle(db: DbOrTx, key: string): Promise<void> {
   await prismaOf(db).signInThrottle.deleteMany({ where: { key } });
 }
+
+/**
+ * Forgets every failure counted against an account: its delay key (`email:<email>`) and each
+ * pair of it with a client (`pair:<email>|<client>`), as after a password reset.
+ */
+export async function deleteAccountThrottle(db: DbOrTx, email: string): Promise<number> {
+  const p = prismaOf(db);
+  const prefix = `pair:${email}|`;
+  // `startsWith` becomes LIKE, where "_" and "%" (both allowed in e-mails) are wildcards: the rows
+  // it finds are narrowed to the exact prefix before anything is deleted.
+  const rows = await p.signInThrottle.findMany({ where: { key: { startsWith: prefix } }, select: { key: true } });
+  const keys = [`email:${email}`, ...rows.map((r) => r.key).filter((k) => k.startsWith(prefix))];
+  const { count } = await p.signInThrottle.deleteMany({ where: { key: { in: keys } } });
+  return count;
+}
