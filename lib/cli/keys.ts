@@ -17,8 +17,7 @@ import { webhookUrlOf } from "../use-cases/triggers/webhooks";
 import { importWorkflowAndPublish } from "../use-cases/workflows/api";
 import type { CliContext } from "./commands";
 import { CliError, EXIT } from "./io";
-
-const printJson = (ctx: CliContext, value: unknown) => ctx.io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+import { printJson } from "./use-case-host";
 
 async function asCliAdmin<T>(
   ctx: CliContext,

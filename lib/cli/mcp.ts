@@ -8,6 +8,7 @@ import { createHost, type Host } from "../host";
 import { addServer, discoverServerTools, listServers, type McpServerView, removeServer } from "../use-cases/mcp";
 import type { CliContext } from "./commands";
 import { CliError, EXIT } from "./io";
+import { printJson } from "./use-case-host";
 
 async function withAdmin<T>(ctx: CliContext, fn: (host: Host, actor: Actor) => Promise<T>): Promise<T> {
   const host = await createHost({ role: "cli", target: ctx.target, log: (line) => ctx.io.stderr(`${line}\n`) });
@@ -35,8 +36,6 @@ async function withAdmin<T>(ctx: CliContext, fn: (host: Host, actor: Actor) => P
     await host.close();
   }
 }
-
-const printJson = (ctx: CliContext, value: unknown) => ctx.io.stdout(`${JSON.stringify(value, null, 2)}\n`);
 
 function toolsText(server: McpServerView): string {
   if (server.discoveryError) return `  tools: could not be listed: ${server.discoveryError}\n`;

@@ -5,11 +5,10 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { AppError } from "@/lib/contracts/app-errors";
 import { loadSecrets, secretsPath } from "../auth/secrets";
 import { cliWorkspace } from "../db/workflows-store";
 import { findWorkspaceBySlug } from "../db/workspaces";
-import { createHost, type Host } from "../host";
+import type { Host } from "../host";
 import {
   addProvider,
   allowEgressHost,
@@ -23,23 +22,7 @@ import type { Scope } from "../use-cases/scope";
 import { MIN_SECRET_LENGTH } from "../vault/seal";
 import type { CliContext } from "./commands";
 import { CliError, EXIT } from "./io";
-
-const printJson = (ctx: CliContext, value: unknown) => ctx.io.stdout(`${JSON.stringify(value, null, 2)}\n`);
-
-async function withHost<T>(ctx: CliContext, fn: (host: Host) => Promise<T>): Promise<T> {
-  const host = await createHost({ role: "cli", target: ctx.target, log: (line) => ctx.io.stderr(`${line}\n`) });
-  ctx.onInterrupt?.(() => host.close());
-  try {
-    return await fn(host);
-  } catch (error) {
-    // Refusals of the use cases are bad input (exit 2), each field named.
-    if (error instanceof AppError && error.status < 500 && error.code !== "unauthenticated")
-      throw new CliError(error.message, EXIT.badInput, error.fieldErrors ?? []);
-    throw error;
-  } finally {
-    await host.close();
-  }
-}
+import { printJson, withHost } from "./use-case-host";
 
 /** The demo workspace (or the default one) unless `--workspace SLUG` names another. */
 async function scopeOf(host: Host, slug: string | undefined): Promise<Scope> {

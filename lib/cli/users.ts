@@ -5,22 +5,10 @@
 // See docs/cli.md.
 import type { Command } from "commander";
 import { AppError } from "@/lib/contracts/app-errors";
-import { createHost, type Host } from "../host";
 import { resetPassword } from "../use-cases/settings/password-reset";
 import type { CliContext } from "./commands";
 import { CliError, EXIT } from "./io";
-
-const printJson = (ctx: CliContext, value: unknown) => ctx.io.stdout(`${JSON.stringify(value, null, 2)}\n`);
-
-async function withHost<T>(ctx: CliContext, fn: (host: Host) => Promise<T>): Promise<T> {
-  const host = await createHost({ role: "cli", target: ctx.target, log: (line) => ctx.io.stderr(`${line}\n`) });
-  ctx.onInterrupt?.(() => host.close());
-  try {
-    return await fn(host);
-  } finally {
-    await host.close();
-  }
-}
+import { printJson, withHost } from "./use-case-host";
 
 export interface ResetPasswordOptions {
   passwordEnv?: string;
