@@ -55,6 +55,9 @@ export async function openDb(target: DatabaseTarget = databaseTarget()): Promise
     // commits changed to the database file once instead of several times (docs/benchmarks.md).
     await prisma.$queryRawUnsafe("PRAGMA cache_size = -65536");
     await prisma.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 4000");
+    // Statement journals and sorter spills in memory: otherwise SQLite creates (and unlinks) a
+    // file under /var/tmp about once per run's commits, a few filesystem calls each time.
+    await prisma.$queryRawUnsafe("PRAGMA temp_store = MEMORY");
   }
   return { prisma, provider: target.provider, target, close: () => prisma.$disconnect() };
 }

@@ -15,6 +15,7 @@
 import pg from "pg";
 import type { Db } from "./client";
 import { type SqliteHandle, type SqliteStatement, sqliteHandleOf } from "./sqlite-direct";
+import { createWalFlusher, type WalFlusher } from "./sqlite-wal-flush";
 
 export type Param = string | number | boolean | Date | null;
 export interface Stmt {
@@ -130,7 +131,12 @@ class SqliteDirectBackend implements SqlBackend {
   private readonly cache = new Map<string, SqliteStatement>();
   private readonly exec: TxExec = { all: (s) => this.allSync(s), run: (s) => this.runSync(s) };
 
-  constructor(private readonly handle: SqliteHandle) {}
+  /** See sqlite-wal-flush.ts. Counts only this backend's commits (the run store's: nearly all). */
+  readonly walFlush: WalFlusher | null;
+
+  constructor(private readonly handle: SqliteHandle) {
+    this.walFlush = handle.memory ? null : createWalFlusher(`${handle.name}-wal`);
+  }
 
   /**
    * Group commit. A transaction does not start at once: every transaction requested during one
@@ -189,6 +195,7 @@ class SqliteDirectBackend implements SqlBackend {
         }
       }
       this.prepared("COMMIT").run();
+      this.walFlush?.committed();
     } catch (error) {
       // BEGIN or COMMIT failed (e.g. the database stayed locked by another process): nothing was written
       if (this.handle.inTransaction) this.prepared("ROLLBACK").run();
@@ -214,6 +221,7 @@ class SqliteDirectBackend implements SqlBackend {
 
   async close(): Promise<void> {
     this.cache.clear();
+    await this.walFlush?.close();
   }
 
   /** A Prisma interactive transaction may be open on the shared connection: let it finish first. */

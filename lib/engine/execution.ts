@@ -16,6 +16,7 @@ import type { CreateRunInput, Lease, RunRecord, StepRecord, WorkspaceBudget } fr
 import type { CompiledWorkflow } from "./compiled";
 import { conversationFromSteps } from "./conversation";
 import { applyBudgetDecision, checkBudget } from "./execution/budget";
+import { leaseRenewalInterval } from "./execution/commit-buffer";
 import { ExecutionCore, type Stop } from "./execution/core";
 import type { ExecutionDeps } from "./execution/deps";
 import { finish, result } from "./execution/finish";
@@ -243,14 +244,16 @@ export class RunExecution extends ExecutionCore {
   private startTimers() {
     const { clock, leaseTtlMs } = this.deps;
     const signal = this.timers.signal;
-    // Lease renewal when no commit renewed it recently.
-    const every = Math.max(10, Math.floor(leaseTtlMs / 3));
+    // Lease renewal when no commit extended it recently (a long step commits nothing meanwhile). A
+    // commit in flight may not extend it (see CommitBuffer.take): renew alongside; both are fenced.
+    const every = leaseRenewalInterval(leaseTtlMs);
     const loop = async () => {
       for (;;) {
         await clock.sleep(every, signal);
         const now = clock.now();
-        if (now.getTime() - this.commits.lastCommitAt < every || this.commits.inflight) continue;
+        if (now.getTime() - this.commits.lastRenewedAt < every) continue;
         const ok = await this.deps.store.renewLease(this.lease, leaseTtlMs, now);
+        if (ok) this.commits.lastRenewedAt = Math.max(this.commits.lastRenewedAt, now.getTime());
         if (!ok) {
           this.fatal = new FencedError(this.runId, this.lease.fence);
           this.abortAll(this.fatal);
