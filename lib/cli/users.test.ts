@@ -96,7 +96,7 @@ describe("switchboard users reset-password", () => {
     const [first, , rest] = text.stdout.split("\n");
     expect(first).toMatch(/^[A-HJ-NP-Za-km-z2-9]{20}$/);
     expect(rest).toContain("hand it over");
-    expect(rest).toContain("0 sessions of the account ended");
+    expect(rest).toContain("No session of theirs was open");
     expect(await verifyPassword(await storedHash(db, user.email), first)).toBe(true);
     expect(await verifyPassword(await storedHash(db, user.email), out.password)).toBe(false);
   });

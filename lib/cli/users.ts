@@ -54,11 +54,15 @@ export async function usersResetPasswordCommand(
     };
     if (opts.json) printJson(ctx, out);
     else {
-      const ended = `${result.sessionsEnded} session${result.sessionsEnded === 1 ? "" : "s"} of the account ended (every one)`;
+      const n = result.sessionsEnded;
+      const ended =
+        n === 0
+          ? "No session of theirs was open"
+          : `All ${n} of their open session${n === 1 ? " was" : "s were"} ended`;
       ctx.io.stdout(
         result.password !== undefined
-          ? `${result.password}\n\nNew password for ${result.email}: hand it over to them now (it is not shown again). ${ended}; they sign in again with it.\n`
-          : `Set the password of ${result.email} from ${opts.passwordEnv}. ${ended}; they sign in again with it.\n`,
+          ? `${result.password}\n\nNew password for ${result.email}: hand it over to them now (it is not shown again). ${ended}; they sign in with it.\n`
+          : `Set the password of ${result.email} from ${opts.passwordEnv}. ${ended}; they sign in with it.\n`,
       );
     }
     return EXIT.ok;
