@@ -27,7 +27,7 @@ afterEach(() => {
 async function account(db: Db, opts: { member?: boolean } = {}) {
   const ws = opts.member ? await seedWorkspaceRow(db, "Acme") : null;
   const user = await seedUser(db, "Ann Reset", ws ? { workspaceId: ws.id, role: "editor" } : undefined);
-  await setPasswordHash(db, user.id, await hashPassword(OLD));
+  await setPasswordHash(db, user.id, await hashPassword(OLD), { setByOther: false });
   const sessions = [
     await createUserSession(db, { userId: user.id, expiresAt: IN_ONE_HOUR() }),
     await createUserSession(db, { userId: user.id, expiresAt: IN_ONE_HOUR() }),

@@ -61,8 +61,8 @@ export async function usersResetPasswordCommand(
           : `All ${n} of their open session${n === 1 ? " was" : "s were"} ended`;
       ctx.io.stdout(
         result.password !== undefined
-          ? `${result.password}\n\nNew password for ${result.email}: hand it over to them now (it is not shown again). ${ended}; they sign in with it.\n`
-          : `Set the password of ${result.email} from ${opts.passwordEnv}. ${ended}; they sign in with it.\n`,
+          ? `${result.password}\n\nNew password for ${result.email}: hand it over to them now (it is not shown again). ${ended}; they sign in with it and should change it (until then it opens no other workspace).\n`
+          : `Set the password of ${result.email} from ${opts.passwordEnv}. ${ended}; they sign in with it and should change it (until then it opens no other workspace).\n`,
       );
     }
     return EXIT.ok;

@@ -182,6 +182,34 @@ export async function memberRoles(db: DbOrTx, workspaceId: string, userIds: stri
 }
 
 /** Replaces a user's password hash (the caller verified the current password). */
-export async function setPasswordHash(db: DbOrTx, userId: string, passwordHash: string): Promise<void> {
-  await prismaOf(db).user.update({ where: { id: userId }, data: { passwordHash } });
+/**
+ * `setByOther`: someone other than the account's owner chose it (an admin's or an operator's
+ * reset) and may know it; the owner's own change clears it (see `passwordSetByOther`).
+ */
+export async function setPasswordHash(
+  db: DbOrTx,
+  userId: string,
+  passwordHash: string,
+  options: { setByOther: boolean },
+): Promise<void> {
+  await prismaOf(db).user.update({
+    where: { id: userId },
+    data: { passwordHash, passwordSetByOther: options.setByOther },
+  });
+}
+
+/** Whether the account's password was last set by someone else (a reset), not by its owner. */
+export async function passwordSetByOther(db: DbOrTx, userId: string): Promise<boolean> {
+  const row = await prismaOf(db).user.findUnique({ where: { id: userId }, select: { passwordSetByOther: true } });
+  return row?.passwordSetByOther ?? false;
+}
+
+/** The ids of the workspaces a user is a member of (oldest membership first). */
+export async function membershipWorkspaceIds(db: DbOrTx, userId: string): Promise<string[]> {
+  const rows = await prismaOf(db).membership.findMany({
+    where: { userId },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { workspaceId: true },
+  });
+  return rows.map((r) => r.workspaceId);
 }

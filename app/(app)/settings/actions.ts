@@ -25,8 +25,10 @@ import {
   createApiKey,
   InviteInput,
   inviteMember,
+  ResetMemberPasswordInput,
   removeMember,
   renameWorkspace,
+  resetMemberPassword,
   revokeApiKey,
   revokeInvitation,
   setRetention,
@@ -111,6 +113,16 @@ export const changeMemberRoleAction = authedAction(
 export const removeMemberAction = authedAction(
   { action: "member.manage", input: z.object({ userId: z.string().min(1) }) },
   ({ actor, input, db }) => removeMember(db, actor, input).then(thenRevalidate("/settings")),
+);
+
+/**
+ * A member's forgotten password: a new one is generated and shown once to the admin, who hands it
+ * over; every session of the member ends. Not oneself, not an account that is also a member of
+ * another workspace (the use case refuses both; an operator has `switchboard users reset-password`).
+ */
+export const resetMemberPasswordAction = authedAction(
+  { action: "member.manage", input: ResetMemberPasswordInput },
+  ({ actor, input, db }) => resetMemberPassword(db, actor, input),
 );
 
 export const createApiKeyAction = authedAction(

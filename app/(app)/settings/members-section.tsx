@@ -18,6 +18,7 @@ import { TD, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/roles";
 import { changeMemberRoleAction, inviteMemberAction, removeMemberAction, revokeInvitationAction } from "./actions";
+import { ResetPasswordDialog } from "./reset-password-dialog";
 import { RoleField } from "./role-field";
 
 export type MemberRow = { userId: string; email: string; name: string; role: Role; joinedAt: string };
@@ -38,6 +39,7 @@ export function MembersSection({
   const toast = useToast();
   const [adding, setAdding] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
+  const [resetting, setResetting] = useState<MemberRow | null>(null);
   const removing = useConfirmedAction(
     (m: MemberRow) => removeMemberAction({ userId: m.userId }),
     (m) => `Removed ${m.email}.`,
@@ -92,7 +94,18 @@ export function MembersSection({
               )}
             </TD>
             {canManage ? (
-              <TD className="text-right">
+              <TD className="text-right whitespace-nowrap">
+                {m.userId !== currentUserId ? (
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    aria-label={`Reset password of ${m.email}`}
+                    disabled={rowBusy(m)}
+                    onClick={() => setResetting(m)}
+                  >
+                    Reset password
+                  </Button>
+                ) : null}
                 <Button
                   variant="ghost"
                   size="sm"
@@ -113,6 +126,8 @@ export function MembersSection({
       {canManage ? (
         <InviteDialog open={adding} onClose={() => setAdding(false)} onInvited={() => router.refresh()} />
       ) : null}
+
+      {canManage ? <ResetPasswordDialog member={resetting} onClose={() => setResetting(null)} /> : null}
 
       <ConfirmDialog
         open={removing.target !== null}

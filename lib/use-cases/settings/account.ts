@@ -65,7 +65,7 @@ export async function changePassword(
   await guard?.succeeded();
   const passwordHash = await hashPassword(input.newPassword);
   return transaction(db, async (tx) => {
-    await setPasswordHash(tx, actor.userId, passwordHash);
+    await setPasswordHash(tx, actor.userId, passwordHash, { setByOther: false });
     const ended = await revokeUserSessions(tx, actor.userId, "password_changed", { exceptId: actor.sessionId });
     await recordAudit(tx, {
       workspaceId: actor.workspaceId,

@@ -5,6 +5,7 @@
 // With SMTP_URL set the link is e-mailed; otherwise (or when sending fails) it is shown to the
 // admin once. Accepting:
 //   - signed in: the account's e-mail must be the invited one; the person consents by pressing Accept;
+//     refused while the account's password is one a reset set (someone else may know it);
 //   - not signed in, new person: sets a name and a password; the account and membership are created.
 //     (If the e-mail already has an account this is refused with "sign in to accept" — which tells
 //     whoever holds the link that the account exists; see docs/security.md.)
@@ -27,7 +28,7 @@ import {
 } from "@/lib/db/invitations";
 import { setSessionWorkspace } from "@/lib/db/sessions";
 import { type DbOrTx, transaction } from "@/lib/db/tx";
-import { normalizeEmail } from "@/lib/db/users";
+import { normalizeEmail, passwordSetByOther } from "@/lib/db/users";
 import { deliveryConfigFromEnv } from "@/lib/use-cases/approvals/notifications/settings";
 import { type EmailMessage, smtpTransport } from "@/lib/use-cases/approvals/notifications/transports";
 import { NewPasswordSchema } from "./account";
@@ -167,6 +168,10 @@ async function audited(db: DbOrTx, accepted: InvitationView, user: { id: string;
   });
 }
 
+export const CHANGE_RESET_PASSWORD_FIRST =
+  "Your password was set by someone else (a password reset), so it cannot open another workspace yet. " +
+  "Change it under Settings → Your account, then open this invitation again.";
+
 /**
  * A signed-in person accepts (consents). Their account's e-mail must be the invited one. Their
  * browser session (`sessionId`) switches to the workspace joined.
@@ -184,6 +189,9 @@ export async function acceptInvitationAsUser(
     });
   }
   const accepted = await transaction(db, async (tx) => {
+    // A password someone else chose (a reset) must not open another workspace to them.
+    if (await passwordSetByOther(tx, user.userId))
+      throw new AppError("conflict:invitation", { message: CHANGE_RESET_PASSWORD_FIRST });
     const used = await consumeInvitation(tx, token, user.userId);
     if (!used) throw notUsable("accepted");
     if (user.sessionId) await setSessionWorkspace(tx, user.sessionId, used.workspaceId);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN "passwordSetByOther" BOOLEAN NOT NULL DEFAULT false;
