@@ -5,6 +5,7 @@ export { Badge, type BadgeTone } from "./badge";
 export { Button, type ButtonProps, buttonClass } from "./button";
 export { Card, CardHeader } from "./card";
 export { cn } from "./cn";
+export { CopyButton } from "./copy-button";
 export { ConfirmDialog, Dialog } from "./dialog";
 export { EmptyState } from "./empty-state";
 export { Field, type FieldControlProps, FieldError, type FormError, fieldError } from "./field";

@@ -10,6 +10,7 @@ import {
 } from "@/components/settings/settings-list-section";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Field, fieldError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -123,12 +124,10 @@ export function ApiKeysSection({ keys }: { keys: ApiKeyRow[] }) {
 function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: () => void }) {
   const { error, setError, pending, setPending, general } = useFormAction();
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
-  const [copied, setCopied] = useState(false);
 
   function close() {
     setError(null);
     setCreated(null);
-    setCopied(false);
     onClose();
   }
 
@@ -168,16 +167,7 @@ function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose:
           >
             {created.key}
           </code>
-          <Button
-            variant="secondary"
-            size="sm"
-            onClick={async () => {
-              await navigator.clipboard?.writeText(created.key);
-              setCopied(true);
-            }}
-          >
-            {copied ? "Copied" : "Copy key"}
-          </Button>
+          <CopyButton text={created.key} label="Copy key" />
         </div>
       </Dialog>
     );

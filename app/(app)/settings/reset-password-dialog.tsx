@@ -5,6 +5,7 @@
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, type FormError, fieldError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -16,13 +17,11 @@ export function ResetPasswordDialog({ member, onClose }: { member: ResetPassword
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<FormError | null>(null);
   const [done, setDone] = useState<{ email: string; password: string; sessionsEnded: number } | null>(null);
-  const [copied, setCopied] = useState(false);
 
   function close() {
     // the password lives only in this state: gone once the dialog closes
     setDone(null);
     setError(null);
-    setCopied(false);
     setPending(false);
     onClose();
   }
@@ -69,16 +68,7 @@ export function ResetPasswordDialog({ member, onClose }: { member: ResetPassword
               className="font-mono"
             />
           </Field>
-          <Button
-            variant="secondary"
-            size="sm"
-            onClick={async () => {
-              await navigator.clipboard?.writeText(done.password);
-              setCopied(true);
-            }}
-          >
-            {copied ? "Copied" : "Copy"}
-          </Button>
+          <CopyButton text={done.password} />
         </div>
       </Dialog>
     );
