@@ -99,7 +99,10 @@ describe.each(TEST_DATABASES)("password sign-in on $name", ({ open }) => {
     expect(await db.prisma.signInThrottle.findUnique({ where: { key: "pair:cy@acme.test|198.51.100.4" } })).toBeNull();
   });
 
-  it("an attacker rotating addresses cannot lock the user out: only a bounded delay per account", async () => {
+  // 61 argon2id verifications: 3–6 s alone, several times that while the whole suite shares two cores
+  it("an attacker rotating addresses cannot lock the user out: only a bounded delay per account", {
+    timeout: 60_000,
+  }, async () => {
     const t0 = new Date("2026-11-27T12:00:00Z");
     const sleeps: number[] = [];
     const sleep = async (ms: number) => {

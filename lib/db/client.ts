@@ -32,10 +32,13 @@ export function createPrisma(target: DatabaseTarget): PrismaClient {
   if (target.provider === "sqlite") {
     mkdirSync(dirname(target.file), { recursive: true });
     const adapter = new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS });
-    return new SqliteClient({ adapter });
+    return new SqliteClient({ adapter, transactionOptions: { maxWait: 10_000 } });
   }
   const adapter = new PrismaPg({ connectionString: target.url }, target.schema ? { schema: target.schema } : undefined);
-  return new PostgresClient({ adapter }) as unknown as PrismaClient;
+  // A burst of transactions (audited actions append to one chain, serialised by its head's lock)
+  // queues for the pool's few connections; Prisma's default of 2 s to get one failed such bursts
+  // on a busy two-core machine with "Unable to start a transaction in the given time".
+  return new PostgresClient({ adapter, transactionOptions: { maxWait: 10_000 } }) as unknown as PrismaClient;
 }
 
 /** Opens a database, migrating it first (every entry point goes through here). */
