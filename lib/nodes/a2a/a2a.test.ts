@@ -120,12 +120,14 @@ describe("a2a node", () => {
     const { runId } = await t.engine.startRun({ document: doc }, {});
     const running = t.engine.runUntilPauseOrEnd(runId);
     const received = agent.received.length;
-    for (let i = 0; i < 100 && agent.received.length === received; i++) await new Promise((r) => setTimeout(r, 20));
+    // up to 10 s: the whole suite shares two cores, and a cancel before the task exists cancels nothing remote
+    for (let i = 0; i < 500 && agent.received.length === received; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(agent.received.length, "the agent got the task before the cancel").toBe(received + 1);
     const cancelledBefore = agent.cancelled.length;
     await t.engine.cancel(runId, "tester");
     const result = await running;
     expect(result.status).toBe("cancelled");
-    for (let i = 0; i < 100 && agent.cancelled.length === cancelledBefore; i++)
+    for (let i = 0; i < 500 && agent.cancelled.length === cancelledBefore; i++)
       await new Promise((r) => setTimeout(r, 20));
     expect(agent.cancelled.length).toBe(cancelledBefore + 1);
   });
