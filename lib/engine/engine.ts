@@ -499,6 +499,17 @@ export function createEngine(options: EngineOptions): Engine & { readonly owner:
       return { runId: run.id };
     },
 
+    async startHere(source, input, opts = {}) {
+      const created = await create(source, input, opts, true);
+      // executed with the input as given; the stored one has the workspace's secrets redacted
+      const run = { ...created.run, input: input ?? null };
+      const exec = RunExecution.fresh(deps, created.compiled, run, created.lease!);
+      const result = track(created.run.id, exec, prepare(exec, opts.signal));
+      // the caller awaits it after its own bookkeeping; a failure meanwhile is not "unhandled"
+      result.catch(() => {});
+      return { runId: created.run.id, result };
+    },
+
     async execute(source, input, opts = {}) {
       // The run is created by its first commit (same transaction): nothing is told about it before
       // that commit, and a step with side effects waits for it like for any earlier commit.

@@ -254,6 +254,9 @@ export class RunExecution extends ExecutionCore {
         if (now.getTime() - this.commits.lastRenewedAt < every) continue;
         const ok = await this.deps.store.renewLease(this.lease, leaseTtlMs, now);
         if (ok) this.commits.lastRenewedAt = Math.max(this.commits.lastRenewedAt, now.getTime());
+        // The run's last commit, in flight alongside, gave the lease back first: nothing was lost
+        // (had that commit been fenced, it fails the run itself).
+        if (!ok && this.commits.leaseReleased) return;
         if (!ok) {
           this.fatal = new FencedError(this.runId, this.lease.fence);
           this.abortAll(this.fatal);

@@ -87,4 +87,47 @@ describe("lease renewal", () => {
     expect(renewals.every((r) => r.extended)).toBe(true);
     for (const s of seen) expect(s.leftMs).toBeGreaterThan(0);
   });
+
+  it("a renewal that fails because the run's last commit gave the lease back meanwhile does not undo the run", async () => {
+    // The last commit (it releases the lease) is still in flight when the renewal timer fires; the
+    // renewal reaches the store after the release and finds the lease gone. That is not a lost lease.
+    const inner = createMemoryStore();
+    let renewed!: () => void;
+    const renewal = new Promise<void>((resolve) => (renewed = resolve));
+    const renewals: boolean[] = [];
+    const store = new Proxy(inner, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop === "commit")
+          return async (lease: Lease, take: () => CommitInput, now: Date) => {
+            let input: CommitInput | undefined;
+            const res = await inner.commit(
+              lease,
+              () => {
+                input = take();
+                return input;
+              },
+              now,
+            );
+            if (input?.releaseLease) await renewal;
+            return res;
+          };
+        if (prop === "renewLease")
+          return async (lease: Lease, ttlMs: number, now: Date) => {
+            const ok = await inner.renewLease(lease, ttlMs, now);
+            renewals.push(ok);
+            renewed();
+            return ok;
+          };
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const clock = new FakeClock(undefined, { autoAdvance: true });
+    const engine = createEngine({ nodes, store, clock, ids: createSequentialIds(), owner: "p1", leaseTtlMs: TTL });
+    const result = await engine.execute({ document: agentChain(1, { output: "ok" }) }, {});
+    expect(renewals).toEqual([false]);
+    expect(result.status).toBe("succeeded");
+    const stored = await inner.loadRun(result.runId);
+    expect([stored?.status, stored?.leaseOwner]).toEqual(["succeeded", null]);
+  });
 });

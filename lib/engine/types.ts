@@ -129,6 +129,16 @@ export interface RetryCreated {
 export interface Engine {
   /** Validates the document and the input (InvalidWorkflowError / InputValidationError, no run created), creates a queued run. */
   startRun(source: RunSource, input: unknown, opts?: StartRunOptions): Promise<{ runId: string }>;
+  /**
+   * startRun for a caller that executes the run itself and waits for it: the run is created under
+   * this process's lease (no worker or sweep takes it meanwhile) and executed at once; `result`
+   * settles when it pauses or ends. The id is known (and stored) before the run executes.
+   */
+  startHere(
+    source: RunSource,
+    input: unknown,
+    opts?: StartRunOptions,
+  ): Promise<{ runId: string; result: Promise<RunResult> }>;
   /** startRun + runUntilPauseOrEnd without the extra reads (the fast path: CLI, API, benchmark). */
   execute(source: RunSource, input: unknown, opts?: StartRunOptions): Promise<RunResult>;
   /** Runs until the run succeeds, fails, is cancelled or waits. If another executor holds the lease, returns the current snapshot. */

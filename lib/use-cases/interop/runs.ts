@@ -12,7 +12,7 @@ import { startCallerOf, startWorkflowRun } from "../runs/start";
 
 export interface InteropRunDeps {
   db: Db;
-  engine: Pick<Engine, "startRun" | "runUntilPauseOrEnd" | "resume" | "cancel" | "retryFromFailed">;
+  engine: Pick<Engine, "startRun" | "startHere" | "runUntilPauseOrEnd" | "resume" | "cancel" | "retryFromFailed">;
   dispatcher: { carryOn(runId: string): void };
   store: Pick<RunStore, "loadRun">;
   notifier: {

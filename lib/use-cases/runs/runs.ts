@@ -22,7 +22,7 @@ import { startCallerOf, startWorkflowRun } from "./start";
 /** What the run use cases need: the database, and the process's engine and run store (a Host has all three). */
 export interface RunDeps {
   db: Db;
-  engine: Pick<Engine, "startRun" | "runUntilPauseOrEnd" | "resume" | "cancel" | "retryFromFailed">;
+  engine: Pick<Engine, "startRun" | "startHere" | "runUntilPauseOrEnd" | "resume" | "cancel" | "retryFromFailed">;
   store: Pick<RunStore, "loadRun">;
   /** The host's dispatcher (inline: executes here; workers: the run's job is already queued). */
   dispatcher?: Pick<Dispatcher, "carryOn">;

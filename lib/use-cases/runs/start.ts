@@ -78,7 +78,7 @@ export function triggerCaller(workspaceId: string, trigger: StartTrigger): Start
 
 export interface StartDeps {
   db: Db;
-  engine: Pick<Engine, "startRun" | "runUntilPauseOrEnd">;
+  engine: Pick<Engine, "startRun" | "startHere" | "runUntilPauseOrEnd">;
   store: Pick<RunStore, "loadRun">;
   /** The host's dispatcher; without one the run is executed here in the background. */
   dispatcher?: Pick<Dispatcher, "carryOn">;
@@ -272,22 +272,27 @@ export async function startWorkflowRun(
     }
   }
 
+  const wait = request.execution === "wait";
   let runId: string;
+  let executing: Promise<RunResult> | null = null;
   try {
-    ({ runId } = await deps.engine.startRun(
-      {
-        document: version.document,
-        workspaceId: caller.workspaceId,
-        workflowId: version.workflowId,
-        workflowVersionId: version.workflowVersionId,
-      },
-      request.input ?? {},
-      {
-        trigger: request.trigger,
-        startedById: caller.startedById ?? null,
-        ...(fixedRunId ? { runId: fixedRunId } : {}),
-      },
-    ));
+    const source = {
+      document: version.document,
+      workspaceId: caller.workspaceId,
+      workflowId: version.workflowId,
+      workflowVersionId: version.workflowVersionId,
+    };
+    const options = {
+      trigger: request.trigger,
+      startedById: caller.startedById ?? null,
+      ...(fixedRunId ? { runId: fixedRunId } : {}),
+    };
+    // "wait": created under this process's lease, so that no worker takes the run it waits for
+    if (wait) {
+      const started = await deps.engine.startHere(source, request.input ?? {}, options);
+      runId = started.runId;
+      executing = started.result;
+    } else runId = (await deps.engine.startRun(source, request.input ?? {}, options)).runId;
   } catch (error) {
     if (key) await releaseIdempotencyKey(db, { workspaceId: caller.workspaceId, key });
     // a concurrent start with the same delivery key won the insert
@@ -299,7 +304,6 @@ export async function startWorkflowRun(
   }
   if (key) await completeIdempotencyKey(db, { workspaceId: caller.workspaceId, key, runId });
 
-  const wait = request.execution === "wait";
   if (!wait) dispatch(deps, runId);
   await recordAudit(db, {
     workspaceId: caller.workspaceId,
@@ -326,8 +330,8 @@ export async function startWorkflowRun(
     replayed: false,
     ...(version.newVersion !== undefined ? { newVersion: version.newVersion } : {}),
   };
-  if (!wait) return started;
-  const result = await deps.engine.runUntilPauseOrEnd(runId);
+  if (!executing) return started;
+  const result = await executing;
   return { ...started, status: result.status, result };
 }
 
