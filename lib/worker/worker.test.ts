@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Db, openDb } from "../db/client";
 import { seedWorkflowVersion } from "../db/fixtures";
+import { enqueueRuns } from "../db/jobs";
 import { PrismaRunStore } from "../db/run-store";
 import { openTestPostgres, openTestSqlite } from "../db/testing";
 import { agentChain } from "../engine/testing/builders";
@@ -124,6 +125,34 @@ describe("switchboard worker on PostgreSQL", () => {
     for (const owners of seen.values()) expect(owners).toHaveLength(1);
     expect(workers[0].executed + workers[1].executed).toBe(runIds.length);
   }, 180_000);
+
+  it("a second job for a run this worker is executing neither executes it again nor loses its count", async () => {
+    // The sweep queues a run again when its job is locked but the run has no lease yet (a job
+    // waiting in a worker's local batch looks like one whose worker died); that worker may then
+    // hold two jobs for one run.
+    const db = await openTestPostgres();
+    cleanups.push(() => db.dispose());
+    const results: string[] = [];
+    const w = await startWorker(db, {
+      owner: "solo",
+      concurrency: 3,
+      pollMs: 100,
+      sweeps: false,
+      onRun: (r) => results.push(r.runId),
+    });
+    cleanups.push(() => w.stop());
+    const [runId] = await enqueue(db, 1, 700);
+    await until("the run to execute", async () => {
+      const r = await db.prisma.run.findUniqueOrThrow({ where: { id: runId! } });
+      return r.leaseOwner === "solo";
+    });
+    await enqueueRuns(db, [runId!]);
+    await until("the run to finish", async () => w.executed > 0 || results.length > 0, 30_000);
+    await new Promise((r) => setTimeout(r, 500)); // the second job, had it executed anything
+    await expectExactlyOnce(db, [runId!]);
+    expect(results).toEqual([runId]);
+    expect(w.executed).toBe(1);
+  }, 60_000);
 
   it("takes over a run whose executor died (expired lease) and finishes it", async () => {
     const db = await openTestPostgres();

@@ -318,6 +318,12 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
         log(`[worker] a job without a run id: ${JSON.stringify(payload)}`);
         return;
       }
+      // A second job for a run this worker is executing (the sweep queues a run again whose job
+      // waits, locked, in a worker's local batch): the execution under way carries it on.
+      if (active.has(runId)) {
+        metrics.jobsExecuted.add(1, { result: "skipped" });
+        return;
+      }
       const p = carryOn(runId, true);
       track(runId, p);
       try {
