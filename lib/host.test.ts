@@ -1,6 +1,8 @@
 // The composition root: one host per process (one globalThis slot), data prepared on creation,
 // background work only when start() asks for it, and the parts wired to each other (the
 // decision service decides through the host's engine; the notifier sees its commits).
+// vitest: isolate (the test asserts that getHost() fills exactly one process-wide slot; another
+// file's host in the same fork would have filled it already).
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,7 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
-vi.mock("server-only", () => ({}));
-
 import { z } from "zod";
 import { createApiKey, revokeApiKey } from "@/lib/db/api-keys";
 import type { Db } from "@/lib/db/client";

@@ -1,8 +1,6 @@
 // The server context hands every page, action and route the process's host. A test that gives
 // only a database gets a host wired around that database (nothing started), one per override.
-import { afterEach, describe, expect, it, vi } from "vitest";
-
-vi.mock("server-only", () => ({}));
+import { afterEach, describe, expect, it } from "vitest";
 
 import { openTestSqlite } from "@/lib/db/testing";
 import { serverContext, setServerContextForTests } from "./context";

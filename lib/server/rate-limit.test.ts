@@ -1,8 +1,6 @@
 // The per-key token bucket: a minute's worth in a burst, refilled continuously, Retry-After the
 // seconds until the next token; keys do not share buckets; the least recently used are forgotten.
-import { describe, expect, it, vi } from "vitest";
-
-vi.mock("server-only", () => ({}));
+import { describe, expect, it } from "vitest";
 
 import { createRateLimiter } from "./rate-limit";
 

@@ -4,7 +4,6 @@
 // is refused, as are tampered tokens and tokens sealed with another secret.
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-vi.mock("server-only", () => ({}));
 let jar: { name: string; value: string }[] = [];
 // Next's request cookie store (not our code): the reader only calls getAll().
 vi.mock("next/headers", () => ({ cookies: async () => ({ getAll: () => jar }) }));

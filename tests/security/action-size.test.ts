@@ -4,10 +4,8 @@
 // (bin/peer-address.cjs, tested in lib/server/client-address.test.ts): the three numbers agree.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
-vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import { importWorkflowAction, renameWorkflowAction } from "@/app/(app)/workflows/actions";

@@ -3,10 +3,8 @@
 // workflows, versions, API keys, members, credentials, model providers, MCP servers and schedules;
 // and such probes, forbidden roles, CSRF refusals and invalid API keys are audited (rate limited,
 // the hash chain intact). On SQLite and PostgreSQL.
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
-vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 process.env.SWITCHBOARD_SECRET_KEY = "isolation-test-vault-key-0123456789abcdef";
 

@@ -2,10 +2,8 @@
 // and a per-workspace cap on queued + running runs — through the editor's server action, the REST
 // API (429 + Retry-After, problem+json naming the limit), re-run/retry, webhooks and schedules.
 // Nothing is created by a refused start. On SQLite and PostgreSQL.
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
-vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import { rerunRunAction } from "@/app/(app)/runs/actions";

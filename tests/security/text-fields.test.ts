@@ -2,9 +2,8 @@
 // surrogates — is refused with a field error before anything is written, on both databases; and a
 // run input that fails the workflow's input schema comes back as a field error (invalid:input,
 // HTTP 400), not as "internal".
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import { createWorkflowAction, renameWorkflowAction, saveDraftAction } from "@/app/(app)/workflows/actions";

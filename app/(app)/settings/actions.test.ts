@@ -1,9 +1,7 @@
 // The Settings page's "Keep run history for N days": the server action through authedAction with
 // a test session (admins only, zod-validated, audited, other settings kept), on both databases.
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
-vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import { setRetentionAction } from "@/app/(app)/settings/actions";

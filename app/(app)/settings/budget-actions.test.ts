@@ -1,10 +1,8 @@
 // Settings → Budgets: the monthly budget action through authedAction with a test session (admins
 // only, zod-validated with the field named, audited, the workflow checked to be the workspace's),
 // and what the dashboard reads back, on both databases.
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
-vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import { setBudgetAction } from "@/app/(app)/settings/budget-actions";

@@ -2,10 +2,8 @@
 // server actions (authedAction with session claims) on both databases. Issue 14's regression
 // tests: the old cookie's session keeps working after sign-out / password change / removal; adding
 // a member by e-mail reveals an account and attaches it without consent.
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
-vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import {

@@ -1,9 +1,8 @@
 // The builder's server side end to end without Next: the workflow and run server actions
 // through the foundation's authedAction with a test session, the real engine, and the run
 // event stream (SSE) route, on both databases.
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import { createWorkflowAction, publishWorkflowAction, saveDraftAction } from "@/app/(app)/workflows/actions";

@@ -1,9 +1,8 @@
 // Running a draft from the editor does not publish it: the run is pinned to a draft snapshot
 // (version -1, -2, …, reused while the draft is unchanged) and what webhooks, schedules and the
 // API run — the latest published version — stays as it was. On both databases.
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import {

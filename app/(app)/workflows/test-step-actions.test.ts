@@ -1,9 +1,8 @@
 // "Test step" end to end without Next: the server actions through authedAction, the real engine,
 // on both databases. Nothing but an audit entry is stored; data comes from the sample, an earlier
 // run or pinned outputs, in that order of precedence.
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import { createWorkflowAction, saveDraftAction } from "@/app/(app)/workflows/actions";

@@ -1,10 +1,8 @@
 // The Versions tab's server action (getVersionAction) with a test session: a viewer gets a
 // published version with its literal secrets masked and the workspace's credential values
 // redacted; an editor gets it as stored.
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
-vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 process.env.SWITCHBOARD_SECRET_KEY = "version-action-test-vault-key-0123456789ab";
 

@@ -1,8 +1,7 @@
 // /api/health (probes, no sign-in), /api/metrics (Prometheus text for admins or a token) and
 // POST /api/v1/runs (start a published workflow's run), end to end without Next on both databases.
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 process.env.SWITCHBOARD_METRICS_TOKEN = "scrape-token-0123456789";
 

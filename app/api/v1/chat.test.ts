@@ -2,9 +2,8 @@
 // database and host, the agent calling a real model path — the fake provider server on 127.0.0.1
 // as an OpenAI-compatible provider that streams its reply slowly. The reply's pieces arrive as
 // `event: delta` frames while the run is still running, then `event: reply` with the whole reply.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import { createApiKey } from "@/lib/db/api-keys";

@@ -1,9 +1,8 @@
 // The REST API v1 end to end without Next: real database, authedRoute with API keys and a test
 // session, the real engine. Every operation with a key of every scope (allowed and refused), the
 // Idempotency-Key, problem+json, the body limit, the rate limit, expired and orphaned keys.
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import { API_KEY_SCOPES, keyAllowsScope, scopesForAction } from "@/lib/auth/scopes";

@@ -2,10 +2,8 @@
 // workspace setting on, the run's starter and its version's publisher cannot decide its approvals
 // on any path (inbox action, REST v1, signed link, bulk, an API key of theirs, the CLI), the refusal
 // names the rule, and someone else still can. Off (the default), nothing changes. Both databases.
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
-vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import { decideAction } from "@/app/(app)/inbox/actions";

@@ -8,8 +8,6 @@
 // reset password joins no other workspace until the member has changed it.
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
-vi.mock("server-only", () => ({}));
-vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 /** Runs while the new password is hashed: between the first checks and the transaction. */

@@ -1,10 +1,8 @@
 // Settings → Models, Credentials and Network egress through their server actions (authedAction
 // with a test session): admins only, every bad field named and nothing saved, keys and values
 // never returned, each change audited — on both databases.
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
-vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 process.env.SWITCHBOARD_SECRET_KEY = "settings-actions-test-vault-key-0123456789";
 

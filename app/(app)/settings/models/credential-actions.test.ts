@@ -2,10 +2,8 @@
 // (authedAction with a test session): admins only; the credential must exist (named field error,
 // nothing saved); a provider added or switched this way names the credential and no new
 // `provider-<name>` credential is created.
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
-vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 process.env.SWITCHBOARD_SECRET_KEY = "settings-credential-actions-vault-key-0123456789";
 

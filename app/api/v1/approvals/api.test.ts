@@ -1,8 +1,7 @@
 // The REST endpoints and the inbox server actions, end to end without Next: real database, the
 // foundation's authedRoute/authedAction with a test session, the real engine.
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import { decideAction, reassignAction } from "@/app/(app)/inbox/actions";

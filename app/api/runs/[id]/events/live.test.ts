@@ -1,9 +1,8 @@
 // The run event stream carries a streaming model's tokens: `event: live` frames without an id
 // (ephemeral, never replayed), the text so far first when the stream connects mid-step, then each
 // new piece as the engine publishes it, alongside the stored events.
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import { GET as events } from "@/app/api/runs/[id]/events/route";

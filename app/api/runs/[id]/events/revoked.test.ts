@@ -1,9 +1,8 @@
 // An open run event stream ends when its viewer's session is revoked (sign-out, password change)
 // or the viewer is removed from the workspace, instead of delivering for days (issue 14). The
 // stream re-checks its caller every ~2 s and sends `event: revoked` before closing.
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
-vi.mock("server-only", () => ({}));
 process.env.SWITCHBOARD_NOTIFICATIONS = "0";
 
 import { GET as events } from "@/app/api/runs/[id]/events/route";
