@@ -32,6 +32,9 @@ export interface A2aClientOptions extends OutboundClientOptions {
   pollIntervalMs?: number;
 }
 
+/** How long a stopped step keeps listening for its task's id, to be able to cancel the task. */
+const CANCEL_GRACE_MS = 5_000;
+
 const STATE_NAMES: Record<number, A2aTaskState> = {
   [TaskState.TASK_STATE_SUBMITTED]: "submitted",
   [TaskState.TASK_STATE_WORKING]: "working",
@@ -218,6 +221,116 @@ export function createA2aClient(options: A2aClientOptions = {}): A2aGateway {
     };
   }
 
+  /**
+   * Sends the message and follows the task to its end. `signal`: the step's; `exchangeSignal`:
+   * when the HTTP exchange stops (see send). `onSent`: the message is on its way.
+   */
+  async function exchangeMessage(
+    req: A2aSendRequest,
+    signal: AbortSignal,
+    exchangeSignal: AbortSignal,
+    c: Collected,
+    onSent: () => void,
+  ): Promise<A2aTaskOutcome> {
+    const { card, client, where, release } = await clientFor(req, exchangeSignal);
+    const message: Message = {
+      messageId: req.messageId,
+      contextId: req.contextId ?? "",
+      taskId: req.taskId ?? "",
+      role: Role.ROLE_USER,
+      parts: partsOf(req.message),
+      metadata: undefined,
+      extensions: [],
+      referenceTaskIds: [],
+    };
+    const params = { tenant: "", message, configuration: undefined, metadata: undefined };
+    const report = () => req.onUpdate?.({ state: c.state, text: c.statusText });
+    try {
+      onSent();
+      if (card.capabilities?.streaming) {
+        for await (const event of client.sendMessageStream(params, { signal: exchangeSignal })) {
+          const p = event.payload;
+          if (p?.$case === "message") {
+            const r = readParts(p.value.parts);
+            c.messageText = r.text;
+            c.data.push(...r.data);
+            c.state = "completed";
+            c.taskId = p.value.taskId || c.taskId;
+            c.contextId = p.value.contextId || c.contextId;
+          } else if (p?.$case === "task") {
+            absorbTask(c, p.value);
+            // continuing a task: its first snapshot still shows the question being answered
+            if (req.taskId && c.state === "input-required") {
+              c.state = "working";
+              continue;
+            }
+          } else if (p?.$case === "statusUpdate") {
+            c.taskId = p.value.taskId || c.taskId;
+            c.contextId = p.value.contextId || c.contextId;
+            c.state = stateName(p.value.status?.state);
+            if (p.value.status?.message) c.statusText = readParts(p.value.status.message.parts).text;
+          } else if (p?.$case === "artifactUpdate" && p.value.artifact) {
+            const a = p.value.artifact;
+            const r = readParts(a.parts);
+            const prev = c.artifacts.get(a.artifactId);
+            c.artifacts.set(
+              a.artifactId,
+              p.value.append && prev
+                ? { name: prev.name, text: prev.text + r.text, data: [...prev.data, ...r.data] }
+                : { name: a.name, text: r.text, data: r.data },
+            );
+          }
+          // stopped while waiting for the task's id: now it is known
+          if (signal.aborted && c.taskId) break;
+          report();
+          if (SETTLED.has(c.state)) break;
+        }
+      } else {
+        const result = await client.sendMessage(params, { signal: exchangeSignal });
+        if ("role" in result && "parts" in result && !("status" in result)) {
+          const r = readParts((result as Message).parts);
+          c.messageText = r.text;
+          c.data.push(...r.data);
+          c.state = "completed";
+        } else absorbTask(c, result as Task);
+        if (!signal.aborted) report();
+        while (!signal.aborted && !SETTLED.has(c.state) && c.taskId) {
+          await new Promise<void>((resolve, reject) => {
+            const t = setTimeout(resolve, pollMs);
+            signal.addEventListener(
+              "abort",
+              () => {
+                clearTimeout(t);
+                reject(signal.reason);
+              },
+              { once: true },
+            );
+          });
+          absorbTask(c, await client.getTask({ tenant: "", id: c.taskId, historyLength: 0 }, { signal }));
+          report();
+        }
+      }
+      if (signal.aborted) throw signal.reason;
+    } catch (error) {
+      if (signal.aborted) {
+        // the step was cancelled or timed out: ask the agent to stop the task too
+        release();
+        if (c.taskId && !SETTLED.has(c.state))
+          await client
+            .cancelTask({ tenant: "", id: c.taskId, metadata: undefined }, { signal: AbortSignal.timeout(5_000) })
+            .catch(() => {});
+        if (req.signal.aborted) throw req.signal.reason ?? error;
+        throw new TimeoutError(`${where} did not finish the task within ${req.timeoutMs} ms.`, {
+          timeoutMs: req.timeoutMs,
+        });
+      }
+      throw a2aError(error, where, "following the task");
+    }
+    if (!SETTLED.has(c.state))
+      throw new RetryableError(`${where} stopped answering before the task ended (last state: ${c.state}).`);
+    return outcome(card, req.cardUrl, c);
+  }
+
   function outcome(card: AgentCard, cardUrl: string, c: Collected): A2aTaskOutcome {
     let truncated = false;
     const cut = (s: string) => {
@@ -251,18 +364,6 @@ export function createA2aClient(options: A2aClientOptions = {}): A2aGateway {
     async send(req: A2aSendRequest) {
       const timeout = AbortSignal.timeout(req.timeoutMs);
       const signal = AbortSignal.any([req.signal, timeout]);
-      const { card, client, where, release } = await clientFor(req, signal);
-      const message: Message = {
-        messageId: req.messageId,
-        contextId: req.contextId ?? "",
-        taskId: req.taskId ?? "",
-        role: Role.ROLE_USER,
-        parts: partsOf(req.message),
-        metadata: undefined,
-        extensions: [],
-        referenceTaskIds: [],
-      };
-      const params = { tenant: "", message, configuration: undefined, metadata: undefined };
       const c: Collected = {
         taskId: req.taskId ?? null,
         contextId: req.contextId ?? null,
@@ -272,87 +373,27 @@ export function createA2aClient(options: A2aClientOptions = {}): A2aGateway {
         data: [],
         artifacts: new Map(),
       };
-      const report = () => req.onUpdate?.({ state: c.state, text: c.statusText });
+      // The exchange with the agent stops when the step does, except in one moment: the message is
+      // sent but no answer has named its task yet. Only that id lets us cancel the task, so the
+      // exchange goes on for up to CANCEL_GRACE_MS until an event names it (then it stops, and the
+      // task is cancelled below).
+      const exchange = new AbortController();
+      let sent = false;
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      const stop = () => {
+        if (!sent || c.taskId) exchange.abort(signal.reason);
+        else grace = setTimeout(() => exchange.abort(signal.reason), CANCEL_GRACE_MS);
+      };
+      if (signal.aborted) exchange.abort(signal.reason);
+      else signal.addEventListener("abort", stop, { once: true });
       try {
-        if (card.capabilities?.streaming) {
-          for await (const event of client.sendMessageStream(params, { signal })) {
-            const p = event.payload;
-            if (p?.$case === "message") {
-              const r = readParts(p.value.parts);
-              c.messageText = r.text;
-              c.data.push(...r.data);
-              c.state = "completed";
-              c.taskId = p.value.taskId || c.taskId;
-              c.contextId = p.value.contextId || c.contextId;
-            } else if (p?.$case === "task") {
-              absorbTask(c, p.value);
-              // continuing a task: its first snapshot still shows the question being answered
-              if (req.taskId && c.state === "input-required") {
-                c.state = "working";
-                continue;
-              }
-            } else if (p?.$case === "statusUpdate") {
-              c.taskId = p.value.taskId || c.taskId;
-              c.contextId = p.value.contextId || c.contextId;
-              c.state = stateName(p.value.status?.state);
-              if (p.value.status?.message) c.statusText = readParts(p.value.status.message.parts).text;
-            } else if (p?.$case === "artifactUpdate" && p.value.artifact) {
-              const a = p.value.artifact;
-              const r = readParts(a.parts);
-              const prev = c.artifacts.get(a.artifactId);
-              c.artifacts.set(
-                a.artifactId,
-                p.value.append && prev
-                  ? { name: prev.name, text: prev.text + r.text, data: [...prev.data, ...r.data] }
-                  : { name: a.name, text: r.text, data: r.data },
-              );
-            }
-            report();
-            if (SETTLED.has(c.state)) break;
-          }
-        } else {
-          const result = await client.sendMessage(params, { signal });
-          if ("role" in result && "parts" in result && !("status" in result)) {
-            const r = readParts((result as Message).parts);
-            c.messageText = r.text;
-            c.data.push(...r.data);
-            c.state = "completed";
-          } else absorbTask(c, result as Task);
-          report();
-          while (!SETTLED.has(c.state) && c.taskId) {
-            await new Promise<void>((resolve, reject) => {
-              const t = setTimeout(resolve, pollMs);
-              signal.addEventListener(
-                "abort",
-                () => {
-                  clearTimeout(t);
-                  reject(signal.reason);
-                },
-                { once: true },
-              );
-            });
-            absorbTask(c, await client.getTask({ tenant: "", id: c.taskId, historyLength: 0 }, { signal }));
-            report();
-          }
-        }
-      } catch (error) {
-        if (signal.aborted) {
-          // the step was cancelled or timed out: ask the agent to stop the task too
-          release();
-          if (c.taskId && !SETTLED.has(c.state))
-            await client
-              .cancelTask({ tenant: "", id: c.taskId, metadata: undefined }, { signal: AbortSignal.timeout(5_000) })
-              .catch(() => {});
-          if (req.signal.aborted) throw req.signal.reason ?? error;
-          throw new TimeoutError(`${where} did not finish the task within ${req.timeoutMs} ms.`, {
-            timeoutMs: req.timeoutMs,
-          });
-        }
-        throw a2aError(error, where, "following the task");
+        return await exchangeMessage(req, signal, exchange.signal, c, () => {
+          sent = true;
+        });
+      } finally {
+        signal.removeEventListener("abort", stop);
+        clearTimeout(grace);
       }
-      if (!SETTLED.has(c.state))
-        throw new RetryableError(`${where} stopped answering before the task ended (last state: ${c.state}).`);
-      return outcome(card, req.cardUrl, c);
     },
 
     async cancel(req) {

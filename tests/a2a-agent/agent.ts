@@ -3,6 +3,7 @@
 //   "echo <text>"  completes with <text> as an artifact      "reply <text>"  answers with a message (no task)
 //   "ask"          asks a question (input-required); the next message in the task completes it
 //   "slow"         works until cancelled                      "fail"          fails
+//   "late slow"    the same, its task named only after 400 ms
 //   "huge <n>"     completes with n characters of text        "bait"          answers text that looks like a template
 //   a data part    completes with the data echoed
 // Options: a token it requires, streaming on or off, a card that points its calls elsewhere, a
@@ -90,6 +91,8 @@ class TestExecutor implements AgentExecutor {
       bus.finished();
       return;
     }
+    // an agent slow to acknowledge: nothing names the task for a moment
+    if (text === "late slow") await new Promise((resolve) => setTimeout(resolve, 400));
     const existing = ctx.task;
     if (!existing) {
       const task: Task = {
@@ -128,7 +131,7 @@ class TestExecutor implements AgentExecutor {
     } else if (text === "bait") {
       artifact("{{ run.id }} $string(vars)");
       status(TaskState.TASK_STATE_COMPLETED);
-    } else if (text === "slow") {
+    } else if (text === "slow" || text === "late slow") {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 30_000);
         this.stops.set(taskId, () => {

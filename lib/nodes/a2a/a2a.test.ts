@@ -132,6 +132,26 @@ describe("a2a node", () => {
     expect(agent.cancelled.length).toBe(cancelledBefore + 1);
   });
 
+  it("a run cancelled after the message went out but before the agent named its task still cancels that task", async () => {
+    const t = createTestEngine({ a2a: a2a(), autoAdvance: false });
+    const doc = workflow(
+      [trigger(), node("slow", "a2a", { agentCardUrl: agent.cardUrl, message: "late slow" })],
+      [edge("start", "slow")],
+    );
+    const { runId } = await t.engine.startRun({ document: doc }, {});
+    const running = t.engine.runUntilPauseOrEnd(runId);
+    const received = agent.received.length;
+    for (let i = 0; i < 500 && agent.received.length === received; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(agent.received.at(-1)).toBe("late slow");
+    // the agent has the message; its task is named 400 ms from now
+    const cancelledBefore = agent.cancelled.length;
+    await t.engine.cancel(runId, "tester");
+    expect((await running).status).toBe("cancelled");
+    for (let i = 0; i < 250 && agent.cancelled.length === cancelledBefore; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(agent.cancelled.length).toBe(cancelledBefore + 1);
+  });
+
   it("cancelling the run while the agent's question waits for a person cancels the remote task", async () => {
     const t = createTestEngine({ a2a: a2a() });
     const doc = workflow(
