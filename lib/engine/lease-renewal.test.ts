@@ -19,39 +19,60 @@ interface Observed {
   leftMs: number;
 }
 
+/** The store, with hooks around each commit (given what it took) and each renewal. */
+function intercepted(
+  inner: RunStore,
+  hooks: {
+    commit: (lease: Lease, now: Date, commit: () => Promise<CommitInput | undefined>) => Promise<void>;
+    renewal: (lease: Lease, now: Date, renew: () => Promise<boolean>) => Promise<boolean>;
+  },
+): RunStore {
+  return new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop === "commit")
+        return async (lease: Lease, take: () => CommitInput, now: Date) => {
+          let res: Awaited<ReturnType<RunStore["commit"]>> | undefined;
+          await hooks.commit(lease, now, async () => {
+            let input: CommitInput | undefined;
+            res = await inner.commit(
+              lease,
+              () => {
+                input = take();
+                return input;
+              },
+              now,
+            );
+            return input;
+          });
+          return res!;
+        };
+      if (prop === "renewLease")
+        return (lease: Lease, ttlMs: number, now: Date) =>
+          hooks.renewal(lease, now, () => inner.renewLease(lease, ttlMs, now));
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 function observed(inner: RunStore) {
   const seen: Observed[] = [];
   const leftAt = async (lease: Lease, now: Date) => {
     const until = (await inner.loadRun(lease.runId))?.leaseUntil;
     return until ? until.getTime() - now.getTime() : Number.POSITIVE_INFINITY;
   };
-  const store = new Proxy(inner, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (prop === "commit")
-        return async (lease: Lease, take: () => CommitInput, now: Date) => {
-          const leftMs = await leftAt(lease, now);
-          let input: CommitInput | undefined;
-          const res = await inner.commit(
-            lease,
-            () => {
-              input = take();
-              return input;
-            },
-            now,
-          );
-          // the run's creation carries the lease itself
-          if (!input?.create) seen.push({ kind: "commit", extended: Boolean(input?.renewLease), leftMs });
-          return res;
-        };
-      if (prop === "renewLease")
-        return async (lease: Lease, ttlMs: number, now: Date) => {
-          const leftMs = await leftAt(lease, now);
-          const ok = await inner.renewLease(lease, ttlMs, now);
-          seen.push({ kind: "renewal", extended: ok, leftMs });
-          return ok;
-        };
-      return typeof value === "function" ? value.bind(target) : value;
+  const store = intercepted(inner, {
+    async commit(lease, now, commit) {
+      const leftMs = await leftAt(lease, now);
+      const input = await commit();
+      // the run's creation carries the lease itself
+      if (!input?.create) seen.push({ kind: "commit", extended: Boolean(input?.renewLease), leftMs });
+    },
+    async renewal(lease, now, renew) {
+      const leftMs = await leftAt(lease, now);
+      const ok = await renew();
+      seen.push({ kind: "renewal", extended: ok, leftMs });
+      return ok;
     },
   });
   return { store, seen };
@@ -95,31 +116,16 @@ describe("lease renewal", () => {
     let renewed!: () => void;
     const renewal = new Promise<void>((resolve) => (renewed = resolve));
     const renewals: boolean[] = [];
-    const store = new Proxy(inner, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (prop === "commit")
-          return async (lease: Lease, take: () => CommitInput, now: Date) => {
-            let input: CommitInput | undefined;
-            const res = await inner.commit(
-              lease,
-              () => {
-                input = take();
-                return input;
-              },
-              now,
-            );
-            if (input?.releaseLease) await renewal;
-            return res;
-          };
-        if (prop === "renewLease")
-          return async (lease: Lease, ttlMs: number, now: Date) => {
-            const ok = await inner.renewLease(lease, ttlMs, now);
-            renewals.push(ok);
-            renewed();
-            return ok;
-          };
-        return typeof value === "function" ? value.bind(target) : value;
+    const store = intercepted(inner, {
+      async commit(_lease, _now, commit) {
+        const input = await commit();
+        if (input?.releaseLease) await renewal;
+      },
+      async renewal(_lease, _now, renew) {
+        const ok = await renew();
+        renewals.push(ok);
+        renewed();
+        return ok;
       },
     });
     const clock = new FakeClock(undefined, { autoAdvance: true });

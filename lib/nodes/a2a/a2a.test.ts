@@ -111,45 +111,37 @@ describe("a2a node", () => {
     expect(agent.requests).toBe(before);
   });
 
-  it("cancelling the run cancels the remote task", async () => {
+  /**
+   * Starts a run whose a2a step sends `message`, cancels the run as soon as the agent has the
+   * message (polling every 5 ms, up to 10 s: the suite shares two cores), and returns what the
+   * run ended as and how many tasks the agent saw cancelled meanwhile (waiting up to 5 s).
+   */
+  async function cancelOnceReceived(message: string) {
     const t = createTestEngine({ a2a: a2a(), autoAdvance: false });
     const doc = workflow(
-      [trigger(), node("slow", "a2a", { agentCardUrl: agent.cardUrl, message: "slow" })],
+      [trigger(), node("slow", "a2a", { agentCardUrl: agent.cardUrl, message })],
       [edge("start", "slow")],
     );
     const { runId } = await t.engine.startRun({ document: doc }, {});
     const running = t.engine.runUntilPauseOrEnd(runId);
     const received = agent.received.length;
-    // up to 10 s: the whole suite shares two cores, and a cancel before the task exists cancels nothing remote
-    for (let i = 0; i < 500 && agent.received.length === received; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(agent.received.length, "the agent got the task before the cancel").toBe(received + 1);
+    for (let i = 0; i < 2000 && agent.received.length === received; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(agent.received.slice(received), "the agent got the message before the cancel").toEqual([message]);
     const cancelledBefore = agent.cancelled.length;
     await t.engine.cancel(runId, "tester");
     const result = await running;
-    expect(result.status).toBe("cancelled");
-    for (let i = 0; i < 500 && agent.cancelled.length === cancelledBefore; i++)
+    for (let i = 0; i < 250 && agent.cancelled.length === cancelledBefore; i++)
       await new Promise((r) => setTimeout(r, 20));
-    expect(agent.cancelled.length).toBe(cancelledBefore + 1);
+    return { status: result.status, cancelled: agent.cancelled.length - cancelledBefore };
+  }
+
+  it("cancelling the run cancels the remote task", async () => {
+    expect(await cancelOnceReceived("slow")).toEqual({ status: "cancelled", cancelled: 1 });
   });
 
   it("a run cancelled after the message went out but before the agent named its task still cancels that task", async () => {
-    const t = createTestEngine({ a2a: a2a(), autoAdvance: false });
-    const doc = workflow(
-      [trigger(), node("slow", "a2a", { agentCardUrl: agent.cardUrl, message: "late slow" })],
-      [edge("start", "slow")],
-    );
-    const { runId } = await t.engine.startRun({ document: doc }, {});
-    const running = t.engine.runUntilPauseOrEnd(runId);
-    const received = agent.received.length;
-    for (let i = 0; i < 500 && agent.received.length === received; i++) await new Promise((r) => setTimeout(r, 5));
-    expect(agent.received.at(-1)).toBe("late slow");
-    // the agent has the message; its task is named 400 ms from now
-    const cancelledBefore = agent.cancelled.length;
-    await t.engine.cancel(runId, "tester");
-    expect((await running).status).toBe("cancelled");
-    for (let i = 0; i < 250 && agent.cancelled.length === cancelledBefore; i++)
-      await new Promise((r) => setTimeout(r, 20));
-    expect(agent.cancelled.length).toBe(cancelledBefore + 1);
+    // the agent names this task only 400 ms after it has the message
+    expect(await cancelOnceReceived("late slow")).toEqual({ status: "cancelled", cancelled: 1 });
   });
 
   it("cancelling the run while the agent's question waits for a person cancels the remote task", async () => {
