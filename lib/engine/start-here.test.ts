@@ -3,6 +3,7 @@
 // worker or a recovery sweep in another process cannot take it in between and leave the caller
 // with "executing elsewhere". startRun, by contrast, stores a queued run that anyone may take.
 import { describe, expect, it } from "vitest";
+import type { SecretRedaction } from "@/lib/contracts/ports";
 import { builtinNodes as nodes } from "@/lib/nodes/builtin";
 import { createSequentialIds } from "@/lib/testing/test-engine";
 import { createEngine } from "./engine";
@@ -10,11 +11,11 @@ import { agentChain } from "./testing/builders";
 import { FakeClock } from "./testing/fake-clock";
 import { createMemoryStore } from "./testing/memory-store";
 
-function twoProcesses() {
+function twoProcesses(settings: { redaction?: SecretRedaction } = {}) {
   const store = createMemoryStore();
   const clock = new FakeClock();
   const ids = createSequentialIds();
-  const here = createEngine({ nodes, store, clock, ids, owner: "cli", leaseTtlMs: 30_000 });
+  const here = createEngine({ nodes, store, clock, ids, owner: "cli", leaseTtlMs: 30_000, settings });
   const worker = createEngine({ nodes, store, clock, ids, owner: "worker", leaseTtlMs: 30_000 });
   return { store, clock, here, worker };
 }
@@ -63,5 +64,32 @@ describe("startHere", () => {
     };
     await expect(here.startHere({ document: strict }, {})).rejects.toThrow(/topic/);
     expect(store.dump().runs).toHaveLength(0);
+  });
+
+  it("stores the input with the workspace's secrets redacted, and executes with the input as given", async () => {
+    const secret = "sk-live-start-here-0123456789";
+    const redaction: SecretRedaction = {
+      prepare: async () => {},
+      redact: (_ws, value) => JSON.parse(JSON.stringify(value).replaceAll(secret, "[redacted]")),
+    };
+    const { store, clock, here } = twoProcesses({ redaction });
+    const echo = {
+      format: "switchboard.workflow/v1",
+      name: "Echo",
+      nodes: [
+        { id: "start", type: "trigger", config: { kind: "manual" } },
+        { id: "len", type: "transform", config: { expression: "$length(input.token)" } },
+        { id: "done", type: "end", config: { output: "{{ nodes.len.output }}" } },
+      ],
+      edges: [
+        { source: "start", target: "len" },
+        { source: "len", target: "done" },
+      ],
+    };
+    const { runId, result } = await here.startHere({ document: echo }, { token: secret });
+    expect((await store.loadRun(runId))?.input).toEqual({ token: "[redacted]" });
+    await clock.advance(1000);
+    // the transform saw the real value (its length), not "[redacted]"
+    expect((await result).output).toBe(secret.length);
   });
 });
