@@ -319,8 +319,12 @@ export async function startWorker(db: Db, options: WorkerOptions = {}): Promise<
         return;
       }
       // A second job for a run this worker is executing (the sweep queues a run again whose job
-      // waits, locked, in a worker's local batch): the execution under way carries it on.
-      if (active.has(runId)) {
+      // waits, locked, in a worker's local batch) waits for that execution, then carries on what
+      // is left: usually nothing, as the run has ended or waits. Two executions of one run in one
+      // worker would each take the other's note of having executed it.
+      while (active.has(runId)) await active.get(runId);
+      if (stopping) {
+        // a run handed back by this worker's stop has a job of its own, for another worker
         metrics.jobsExecuted.add(1, { result: "skipped" });
         return;
       }
