@@ -21,6 +21,7 @@ import {
   TimeoutError,
 } from "@/lib/contracts/errors";
 import type { A2aGateway, A2aSendRequest, A2aTaskOutcome, A2aTaskState } from "@/lib/contracts/ports";
+import { systemClock } from "@/lib/engine/clock";
 import type { FetchFunction } from "@/lib/providers/egress-fetch";
 import { credentialsOf, egressFetchPerPolicy, type OutboundClientOptions } from "@/lib/providers/outbound-client";
 import { findInChain, httpStatusError } from "@/lib/providers/remote-errors";
@@ -295,17 +296,7 @@ export function createA2aClient(options: A2aClientOptions = {}): A2aGateway {
         } else absorbTask(c, result as Task);
         if (!signal.aborted) report();
         while (!signal.aborted && !SETTLED.has(c.state) && c.taskId) {
-          await new Promise<void>((resolve, reject) => {
-            const t = setTimeout(resolve, pollMs);
-            signal.addEventListener(
-              "abort",
-              () => {
-                clearTimeout(t);
-                reject(signal.reason);
-              },
-              { once: true },
-            );
-          });
+          await systemClock.sleep(pollMs, signal);
           absorbTask(c, await client.getTask({ tenant: "", id: c.taskId, historyLength: 0 }, { signal }));
           report();
         }
