@@ -7,7 +7,7 @@ import type { SecretRedaction } from "@/lib/contracts/ports";
 import { builtinNodes as nodes } from "@/lib/nodes/builtin";
 import { createSequentialIds } from "@/lib/testing/test-engine";
 import { createEngine } from "./engine";
-import { agentChain } from "./testing/builders";
+import { agentChain, edge, node, trigger, workflow } from "./testing/builders";
 import { FakeClock } from "./testing/fake-clock";
 import { createMemoryStore } from "./testing/memory-store";
 
@@ -73,19 +73,14 @@ describe("startHere", () => {
       redact: (_ws, value) => JSON.parse(JSON.stringify(value).replaceAll(secret, "[redacted]")),
     };
     const { store, clock, here } = twoProcesses({ redaction });
-    const echo = {
-      format: "switchboard.workflow/v1",
-      name: "Echo",
-      nodes: [
-        { id: "start", type: "trigger", config: { kind: "manual" } },
-        { id: "len", type: "transform", config: { expression: "$length(input.token)" } },
-        { id: "done", type: "end", config: { output: "{{ nodes.len.output }}" } },
+    const echo = workflow(
+      [
+        trigger(),
+        node("len", "transform", { expression: "$length(input.token)" }),
+        node("done", "end", { output: "{{ nodes.len.output }}" }),
       ],
-      edges: [
-        { source: "start", target: "len" },
-        { source: "len", target: "done" },
-      ],
-    };
+      [edge("start", "len"), edge("len", "done")],
+    );
     const { runId, result } = await here.startHere({ document: echo }, { token: secret });
     expect((await store.loadRun(runId))?.input).toEqual({ token: "[redacted]" });
     await clock.advance(1000);
